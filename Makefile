@@ -1,0 +1,32 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MOTO_PORT ?= 5000
+PORT ?= 8000
+STAGE ?= sandbox
+export MOTO_PORT PORT
+
+.PHONY: run test lint deploy clean bench
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+run: $(BIN)/.installed
+	$(BIN)/python -m devstack
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest -q
+
+deploy: $(BIN)/.installed
+	$(BIN)/python -m devstack.deploy --stage $(STAGE)
+
+bench: $(BIN)/.installed
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,41 @@
+"""The authorizer every `/v1` route uses, and the 405 answers for unsupported methods."""
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import AuthRequest, Blueprint, Chalice
+
+from ..auth.authorizer import authorize
+from ..errors import MethodNotAllowed
+from ..wiring import container
+
+auth_bp = Blueprint(__name__)
+ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+# ttl 0: every request re-checks expiry and the account (the check is one GetItem).
+@auth_bp.authorizer(ttl_seconds=0)
+def oauth_bearer(auth_request: AuthRequest) -> dict[str, Any]:
+    services = container()
+    return authorize(auth_request, services.token_verifier, services.users_repo.get)
+
+
+AUTH = oauth_bearer
+
+
+def add_method_not_allowed_routes(app: Chalice) -> None:
+    """API Gateway answers an unsupported method on a known path like an unknown route; give
+    every path explicit 405 routes instead, so the answer is right and carries `Allow`."""
+    for path, methods in list(app.routes.items()):
+        allowed = sorted(methods)
+        missing = [m for m in ALL_METHODS if m not in methods]
+        if not missing:
+            continue
+
+        def not_allowed(_allowed: list[str] = allowed, **_params: str) -> None:
+            raise MethodNotAllowed(
+                f"This endpoint supports {', '.join(_allowed)} only.",
+                headers={"Allow": ", ".join(_allowed)})
+
+        name = "method_not_allowed_" + "".join(c if c.isalnum() else "_" for c in path)
+        app.route(path, methods=missing, name=name)(not_allowed)

@@ -1,0 +1,59 @@
+"""The custom authorizer: bearer JWT → allow with the caller's context, or deny.
+
+Deny (not an exception) for every bad token: API Gateway turns the deny into the
+ACCESS_DENIED gateway response, which `infra/` shapes as our 401 `invalid_token`.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from chalice import AuthRequest, AuthResponse
+
+from .caller import Caller
+from .tokens import InvalidToken, TokenVerifier
+
+log = logging.getLogger(__name__)
+
+
+def bearer_token(header: str | None) -> str | None:
+    scheme, _, token = (header or "").strip().partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token and " " not in token else None
+
+
+def deny(request: AuthRequest, reason: str) -> dict[str, Any]:
+    log.info("authorizer denied: %s", reason)
+    return {
+        "principalId": "anonymous",
+        "policyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Action": "execute-api:Invoke", "Effect": "Deny", "Resource": [request.method_arn]}]},
+        "context": {"reason": reason[:200]},
+    }
+
+
+def authorize(request: AuthRequest, verifier: TokenVerifier,
+              load_account: Callable[[str], dict[str, Any] | None]) -> dict[str, Any]:
+    """`load_account(user_id)` returns the user item (type, plan, api_key_value) or None."""
+    token = bearer_token(request.token)
+    if token is None:
+        return deny(request, "malformed Authorization header")
+    try:
+        claims = verifier.verify(token)
+    except InvalidToken as exc:
+        return deny(request, f"invalid token: {exc}")
+    account = load_account(claims.user_id)
+    if account is None or account.get("status", "active") != "active":
+        return deny(request, "account missing or disabled")
+    caller = Caller(user_id=claims.user_id, user_type=account["type"],
+                    plan=account.get("plan", "professional"), scopes=claims.scopes,
+                    client_id=claims.client_id)
+    context: dict[str, Any] = caller.to_context()
+    for limit in ("rate_per_minute", "rate_per_day"):
+        if account.get(limit) is not None:
+            context[limit] = int(account[limit])
+    answer = AuthResponse(routes=["*"], principal_id=caller.user_id, context=context).to_dict(request)
+    if account.get("api_key_value"):
+        # Chalice's AuthResponse has no field for it; API Gateway reads it from the dict.
+        answer["usageIdentifierKey"] = account["api_key_value"]
+    return answer

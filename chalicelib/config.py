@@ -1,0 +1,68 @@
+"""Runtime settings, read from environment variables once per process."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+ENVIRONMENT_BY_STAGE = {"dev": "local", "sandbox": "sandbox", "prod": "production"}
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str = "dev"
+    table_name: str = "leadnod-dev"
+    token_signing_key_ids: tuple[str, ...] = ("alias/leadnod-dev-token-signing",)
+    token_issuer: str = "http://127.0.0.1:8000"
+    token_audience: str = "http://127.0.0.1:8000/v1"
+    token_ttl_seconds: int = 3600
+    app_secret_arn: str = "leadnod/dev/app"
+    queue_urls: dict[str, str] = field(default_factory=dict)
+    export_bucket: str = ""
+    usage_plan_ids: dict[str, str] = field(default_factory=dict)
+    max_body_bytes: int = 1_048_576
+
+    @property
+    def environment(self) -> str:
+        """`local`, `sandbox` or `production` — what events and logs call the stage."""
+        return ENVIRONMENT_BY_STAGE.get(self.stage, self.stage)
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage == "dev"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        stage = env.get("LEADNOD_STAGE", "dev")
+        defaults = cls()
+        return cls(
+            stage=stage,
+            table_name=env.get("TABLE_NAME", f"leadnod-{stage}"),
+            token_signing_key_ids=_csv(
+                env.get("TOKEN_SIGNING_KEY_IDS", f"alias/leadnod-{stage}-token-signing")),
+            token_issuer=env.get("TOKEN_ISSUER", defaults.token_issuer),
+            token_audience=env.get("TOKEN_AUDIENCE", defaults.token_audience),
+            token_ttl_seconds=int(env.get("TOKEN_TTL_SECONDS", "3600")),
+            app_secret_arn=env.get("APP_SECRET_ARN", f"leadnod/{stage}/app"),
+            queue_urls={
+                key[: -len("_QUEUE_URL")].lower(): value
+                for key, value in env.items() if key.endswith("_QUEUE_URL")
+            },
+            export_bucket=env.get("EXPORT_BUCKET", ""),
+            usage_plan_ids={
+                key[len("USAGE_PLAN_"): -len("_ID")].lower(): value
+                for key, value in env.items()
+                if key.startswith("USAGE_PLAN_") and key.endswith("_ID")
+            },
+            max_body_bytes=int(env.get("MAX_BODY_BYTES", str(defaults.max_body_bytes))),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()

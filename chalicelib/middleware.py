@@ -1,0 +1,93 @@
+"""HTTP middleware: request ids, the error format for everything, scopes, logs and metrics.
+
+Powertools' decorators expect `(event, context)` and would break Chalice routes, so Logger
+and Metrics are driven from here with `app.lambda_context`.
+"""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any, Callable
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from chalice import Chalice, Response
+
+from .errors import CHALICE_CODES, ApiError, InsufficientScope, InternalError, RequestTooLarge
+from .wiring import container
+
+logger = Logger(service="leadnod-api")
+metrics = Metrics(namespace="LeadNod", service="leadnod-api")
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _request_id(request: Any) -> str:
+    return (request.context or {}).get("requestId") or str(uuid.uuid4())
+
+
+def _check_scope(request: Any) -> None:
+    authorizer = (request.context or {}).get("authorizer") or {}
+    if "user_id" not in authorizer:
+        return
+    needed = "read" if request.method in READ_METHODS else "write"
+    if needed not in str(authorizer.get("scope", "")).split():
+        raise InsufficientScope(f"This request needs the '{needed}' scope; the access token "
+                                f"has '{authorizer.get('scope', '')}'.")
+
+
+def _as_api_error(response: Response, request_id: str) -> Response:
+    """Chalice answers its own errors as `{"Code", "Message"}`; reshape them."""
+    if response.status_code < 400 or not isinstance(response.body, (str, bytes, dict)):
+        return response
+    body = response.body
+    if isinstance(body, (str, bytes)):
+        try:
+            body = json.loads(body or "null")
+        except ValueError:
+            return response
+    if not isinstance(body, dict) or "Code" not in body:
+        return response
+    if response.status_code >= 500:
+        logger.error("unhandled error", extra={"chalice_code": body.get("Code")})
+        error: ApiError = InternalError(
+            f"Something went wrong on our end. Quote request id {request_id} to support.")
+    else:
+        kind = CHALICE_CODES.get(body.get("Code", ""), ApiError)
+        error = kind(str(body.get("Message") or "The request could not be processed."))
+        error.status = response.status_code
+    reshaped = error.to_response()
+    reshaped.headers = {**{k: v for k, v in response.headers.items()
+                           if k.lower() != "content-type"}, **reshaped.headers}
+    return reshaped
+
+
+def register(app: Chalice) -> None:
+    @app.middleware("http")
+    def api_middleware(request: Any, get_response: Callable[[Any], Response]) -> Response:
+        started = time.perf_counter()
+        request_id = _request_id(request)
+        user_id = ((request.context or {}).get("authorizer") or {}).get("user_id")
+        logger.append_keys(request_id=request_id, user_id=user_id)
+        try:
+            if len(request.raw_body or b"") > container().settings.max_body_bytes:
+                raise RequestTooLarge("The request body is larger than 1 MB.")
+            _check_scope(request)
+            response = get_response(request)
+        except ApiError as error:
+            response = error.to_response()
+        response = _as_api_error(response, request_id)
+        response.headers["X-Request-Id"] = request_id
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        path = (request.context or {}).get("resourcePath", request.path)
+        logger.info("request", extra={"method": request.method, "path": path,
+                                      "status": response.status_code,
+                                      "latency_ms": round(elapsed_ms, 1)})
+        metrics.add_dimension(name="route", value=f"{request.method} {path}")
+        metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name="Latency", unit=MetricUnit.Milliseconds, value=elapsed_ms)
+        if response.status_code >= 500:
+            metrics.add_metric(name="ServerErrors", unit=MetricUnit.Count, value=1)
+        metrics.flush_metrics()
+        logger.remove_keys(["request_id", "user_id"])
+        return response

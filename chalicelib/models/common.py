@@ -1,0 +1,50 @@
+"""Shared model pieces: strict request bodies, the list envelope, vocabularies."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from ..clock import isoformat
+
+T = TypeVar("T")
+
+# Serialised as `2024-01-15T10:30:00Z`, as the docs show.
+Timestamp = Annotated[datetime, PlainSerializer(isoformat, return_type=str)]
+
+Industry = Literal[
+    "saas", "fintech", "healthcare", "ecommerce", "manufacturing", "real_estate", "insurance",
+    "financial_services", "education", "media", "logistics", "telecom", "energy", "retail",
+    "cybersecurity", "marketing", "professional_services", "other",
+]
+INDUSTRIES: tuple[str, ...] = Industry.__args__  # type: ignore[attr-defined]
+UserType = Literal["client", "sales_pro"]
+Plan = Literal["professional", "enterprise", "custom"]
+Availability = Literal["available", "limited", "unavailable"]
+CompensationModel = Literal["commission", "base", "hybrid"]
+
+
+class RequestBody(BaseModel):
+    """A JSON request body: unknown fields and lax type coercion are refused."""
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class QueryParams(BaseModel):
+    """Query strings arrive as text, so types are coerced; unknown parameters are refused."""
+    model_config = ConfigDict(extra="forbid")
+
+
+class ListParams(QueryParams):
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=2048)
+
+
+class ApiModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Page(ApiModel, Generic[T]):
+    data: list[T]
+    has_more: bool
+    next_cursor: str | None = None

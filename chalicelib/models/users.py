@@ -1,0 +1,146 @@
+"""User accounts and profiles."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from .common import (ApiModel, Availability, CompensationModel, Industry, ListParams, Plan,
+                     RequestBody, Timestamp, UserType)
+
+EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+HTTP_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+PROTECTED_FIELDS = ("id", "type", "created_at", "updated_at", "plan", "scopes", "scope")
+SALES_PRO_FIELDS = ("headline", "skills", "years_experience", "location", "languages",
+                    "availability", "compensation_models")
+
+ShortText = Field(None, min_length=1, max_length=200)
+
+
+def check_email(value: str) -> str:
+    if len(value) > 254 or not EMAIL.match(value):
+        raise ValueError("The 'email' field must be a valid email address")
+    return value
+
+
+def check_url(value: str | None, field: str) -> str | None:
+    if value is not None and (len(value) > 2048 or not HTTP_URL.match(value)):
+        raise ValueError(f"The '{field}' field must be an absolute http(s) URL")
+    return value
+
+
+class Profile(ApiModel):
+    avatar_url: str | None = None
+    bio: str | None = None
+    website: str | None = None
+
+
+class SalesProProfile(Profile):
+    headline: str | None = None
+    skills: list[str] = []
+    years_experience: int | None = None
+    location: str | None = None
+    languages: list[str] = []
+    availability: Availability = "available"
+    compensation_models: list[CompensationModel] = []
+
+
+class PublicUser(ApiModel):
+    """What anyone may see of a user (`GET /v1/users/{id}`, search results)."""
+    id: str
+    type: UserType
+    name: str
+    company: str | None = None
+    industry: Industry | None = None
+    created_at: Timestamp
+    profile: SalesProProfile | Profile
+
+    @model_validator(mode="before")
+    @classmethod
+    def _profile_by_type(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("profile"), dict):
+            model = SalesProProfile if data.get("type") == "sales_pro" else Profile
+            data = {**data, "profile": model.model_validate(data["profile"])}
+        return data
+
+
+class User(PublicUser):
+    """The account owner's own view (`GET /v1/users/me`)."""
+    email: str
+    plan: Plan
+    verified: bool = False
+    updated_at: Timestamp
+
+
+class ProfileUpdate(RequestBody):
+    avatar_url: str | None = Field(None, max_length=2048)
+    bio: str | None = Field(None, max_length=5000)
+    website: str | None = Field(None, max_length=2048)
+    headline: str | None = Field(None, max_length=200)
+    skills: list[str] | None = Field(None, max_length=15)
+    years_experience: int | None = Field(None, ge=0, le=70)
+    location: str | None = Field(None, min_length=1, max_length=100)
+    languages: list[str] | None = Field(None, max_length=20)
+    availability: Availability | None = None
+    compensation_models: list[CompensationModel] | None = Field(None, max_length=3)
+
+    @field_validator("avatar_url", "website")
+    @classmethod
+    def _urls(cls, value: str | None, info: Any) -> str | None:
+        return check_url(value, f"profile.{info.field_name}")
+
+    @field_validator("skills", "languages")
+    @classmethod
+    def _short_items(cls, value: list[str] | None, info: Any) -> list[str] | None:
+        if value is None:
+            return None
+        cleaned = [item.strip() for item in value]
+        if any(not item or len(item) > 50 for item in cleaned):
+            raise ValueError(f"Each entry of 'profile.{info.field_name}' must be 1-50 characters")
+        return list(dict.fromkeys(cleaned))
+
+
+class UserUpdate(RequestBody):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    email: str | None = Field(None, max_length=254)
+    company: str | None = Field(None, max_length=200)
+    industry: Industry | None = None
+    profile: ProfileUpdate | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_protected(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for name in PROTECTED_FIELDS:
+                if name in data:
+                    raise PydanticCustomError(
+                        "protected_field", "The '{param}' field cannot be changed", {"param": name})
+        return data
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        return None if value is None else check_email(value)
+
+    @field_validator("name")
+    @classmethod
+    def _not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("The 'name' field must not be blank")
+        return value
+
+
+class UserSearchParams(ListParams):
+    industry: Industry | None = None
+    skills: str | None = Field(None, max_length=500, description="Comma-separated, any of")
+    min_experience: int | None = Field(None, ge=0, le=70)
+    location: str | None = Field(None, max_length=100)
+    availability: Availability | None = None
+    compensation_model: CompensationModel | None = None
+    q: str | None = Field(None, max_length=200)
+
+    def skill_list(self) -> list[str]:
+        return [s.strip() for s in (self.skills or "").split(",") if s.strip()]

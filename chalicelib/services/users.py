@@ -1,0 +1,115 @@
+"""Accounts and profiles: creation (operators), reading, self-service updates."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..auth.secrets import hash_secret, new_client_secret
+from ..clock import Clock, sortable
+from ..errors import Conflict, InvalidParameter, not_found
+from ..ids import new_id
+from ..models.users import PublicUser, SALES_PRO_FIELDS, User, UserUpdate
+from ..storage.users import EmailTaken, UserRepository, VersionConflict
+from .events import EventRecorder
+from .search import tokens_for
+
+PLAN_LIMITS = {"professional": (60, 10_000), "enterprise": (300, 100_000)}
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    user: User
+    client_id: str
+    client_secret: str
+
+
+class UserService:
+    def __init__(self, users: UserRepository, events: EventRecorder, clock: Clock) -> None:
+        self._users, self._events, self._clock = users, events, clock
+
+    def create_account(self, *, user_type: str, name: str, email: str, plan: str = "professional",
+                       company: str | None = None, industry: str | None = None,
+                       profile: dict[str, Any] | None = None, user_id: str | None = None,
+                       api_key: dict[str, str] | None = None,
+                       client_id: str | None = None) -> NewAccount:
+        """Create a user with its first client credential. Raises Conflict on a taken email."""
+        now = sortable(self._clock.now())
+        user: dict[str, Any] = {
+            "id": user_id or new_id("usr"), "type": user_type, "email": email, "name": name,
+            "company": company, "industry": industry, "plan": plan, "status": "active",
+            "verified": False, "profile": profile or {}, "created_at": now, "updated_at": now,
+            "version": 1,
+        }
+        if api_key:
+            user.update(api_key_id=api_key["id"], api_key_value=api_key["value"])
+        secret = new_client_secret()
+        credential = {"client_id": client_id or new_id("cli"), "user_id": user["id"],
+                      "secrets": [{"hash": hash_secret(secret), "created_at": now}],
+                      "created_at": now, "version": 1}
+        event = self._events.record("user.created", {"user_id": user["id"], "type": user_type},
+                                    [user["id"]])
+        try:
+            self._users.create(user, credential, tokens_for(user), event)
+        except EmailTaken:
+            raise Conflict(f"An account with email '{email}' already exists.", param="email",
+                           code="email_taken") from None
+        return NewAccount(user=User.model_validate(user), client_id=credential["client_id"],
+                          client_secret=secret)
+
+    def _load(self, user_id: str) -> dict[str, Any]:
+        item = self._users.get(user_id)
+        if item is None or item.get("status", "active") != "active":
+            raise not_found("user", user_id)
+        return item
+
+    def me(self, user_id: str) -> User:
+        return User.model_validate(self._load(user_id))
+
+    def public_profile(self, user_id: str) -> PublicUser:
+        return PublicUser.model_validate(self._load(user_id))
+
+    def update_me(self, user_id: str, update: UserUpdate) -> User:
+        for _ in range(3):  # optimistic locking: retry when a concurrent update won
+            current = self._load(user_id)
+            changes = self._changes(current, update)
+            if not changes:
+                return User.model_validate(current)
+            changes["updated_at"] = sortable(self._clock.now())
+            after = {**current, **changes}
+            old_tokens, new_tokens = tokens_for(current), tokens_for(after)
+            event = self._events.record(
+                "user.updated", {"user_id": user_id, "changed": sorted(set(changes) - {"updated_at"})},
+                [user_id])
+            try:
+                self._users.update(current, changes, new_tokens,
+                                   [t for t in old_tokens if t not in new_tokens], event)
+            except VersionConflict:
+                continue
+            except EmailTaken:
+                raise Conflict(f"An account with email '{update.email}' already exists.",
+                               param="email", code="email_taken") from None
+            return User.model_validate({**after, "version": current["version"] + 1})
+        raise Conflict("The profile was changed concurrently; retry the request.",
+                       code="concurrent_update")
+
+    @staticmethod
+    def _changes(current: dict[str, Any], update: UserUpdate) -> dict[str, Any]:
+        fields = update.model_dump(exclude_unset=True)
+        profile_update = fields.pop("profile", None)
+        changes = {k: v for k, v in fields.items() if current.get(k) != v}
+        if "name" in changes and changes["name"] is None:
+            raise InvalidParameter("The 'name' field cannot be null.", param="name")
+        if "email" in changes and changes["email"] is None:
+            raise InvalidParameter("The 'email' field cannot be null.", param="email")
+        if profile_update:
+            if current["type"] != "sales_pro":
+                for name in SALES_PRO_FIELDS:
+                    if name in profile_update:
+                        raise InvalidParameter(
+                            f"The 'profile.{name}' field applies to sales professionals only.",
+                            param=f"profile.{name}")
+            profile = {**(current.get("profile") or {}), **profile_update}
+            profile = {k: v for k, v in profile.items() if v is not None}
+            if profile != (current.get("profile") or {}):
+                changes["profile"] = profile
+        return changes

@@ -1,0 +1,167 @@
+"""The DynamoDB single table: queries, pages and transactions, with errors in domain terms."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from botocore.exceptions import ClientError
+
+from .cursors import CursorCodec
+
+
+class ConditionFailed(Exception):
+    """A conditional write was refused; `item` is the current item when DynamoDB returned it."""
+
+    def __init__(self, item: dict[str, Any] | None = None) -> None:
+        super().__init__("condition failed")
+        self.item = item
+
+
+class TransactionFailed(Exception):
+    """A transaction was cancelled; `reasons[i]` is the code for the i-th action ('None' = fine)."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__(f"transaction cancelled: {reasons}")
+        self.reasons = reasons
+
+    @property
+    def failed_indexes(self) -> list[int]:
+        return [i for i, code in enumerate(self.reasons) if code not in ("None", None, "")]
+
+
+@dataclass
+class PageResult:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+    @property
+    def has_more(self) -> bool:
+        return self.next_cursor is not None
+
+
+class Store:
+    """Thin layer over a boto3 `Table` resource; repositories build keys and call it."""
+
+    def __init__(self, table: Any, cursors: CursorCodec) -> None:
+        self.table = table
+        self.name = table.name
+        self.client = table.meta.client
+        self.cursors = cursors
+
+    def get(self, pk: str, sk: str, consistent: bool = False) -> dict[str, Any] | None:
+        return self.table.get_item(Key={"PK": pk, "SK": sk}, ConsistentRead=consistent).get("Item")
+
+    def put(self, item: dict[str, Any], condition: str | None = None,
+            values: dict[str, Any] | None = None) -> None:
+        kwargs: dict[str, Any] = {"Item": item}
+        if condition:
+            kwargs["ConditionExpression"] = condition
+            kwargs["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        if values:
+            kwargs["ExpressionAttributeValues"] = values
+        try:
+            self.table.put_item(**kwargs)
+        except ClientError as exc:
+            raise _condition_error(exc) from None
+
+    def update(self, pk: str, sk: str, expression: str, values: dict[str, Any] | None = None,
+               names: dict[str, str] | None = None, condition: str | None = None,
+               return_values: str = "ALL_NEW") -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"Key": {"PK": pk, "SK": sk}, "UpdateExpression": expression,
+                                  "ReturnValues": return_values}
+        if values:
+            kwargs["ExpressionAttributeValues"] = values
+        if names:
+            kwargs["ExpressionAttributeNames"] = names
+        if condition:
+            kwargs["ConditionExpression"] = condition
+            kwargs["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        try:
+            return self.table.update_item(**kwargs).get("Attributes", {})
+        except ClientError as exc:
+            raise _condition_error(exc) from None
+
+    def transact(self, actions: list[dict[str, Any]]) -> None:
+        """TransactWriteItems; each action is `{"Put"|"Update"|"Delete"|"ConditionCheck": {...}}`
+        without TableName (added here)."""
+        if not actions:
+            return
+        items = [{kind: {"TableName": self.name, **body}} for action in actions
+                 for kind, body in action.items()]
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "TransactionCanceledException":
+                reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
+                raise TransactionFailed(reasons) from None
+            raise
+
+    def batch_get(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        pending = [{"PK": pk, "SK": sk} for pk, sk in dict.fromkeys(keys)]
+        while pending:
+            chunk, pending = pending[:100], pending[100:]
+            request: dict[str, Any] = {self.name: {"Keys": chunk}}
+            while request:
+                answer = self.client.batch_get_item(RequestItems=request)
+                for item in answer["Responses"].get(self.name, []):
+                    found[(item["PK"], item["SK"])] = item
+                request = answer.get("UnprocessedKeys") or {}
+        return found
+
+    def query(self, key_condition: Any, index: str | None = None, forward: bool = True,
+              limit: int | None = None, start_key: dict[str, Any] | None = None,
+              **extra: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        kwargs: dict[str, Any] = {"KeyConditionExpression": key_condition,
+                                  "ScanIndexForward": forward, **extra}
+        if index:
+            kwargs["IndexName"] = index
+        if limit:
+            kwargs["Limit"] = limit
+        if start_key:
+            kwargs["ExclusiveStartKey"] = start_key
+        answer = self.table.query(**kwargs)
+        return answer.get("Items", []), answer.get("LastEvaluatedKey")
+
+    def query_all(self, key_condition: Any, index: str | None = None,
+                  **extra: Any) -> Iterator[dict[str, Any]]:
+        start: dict[str, Any] | None = None
+        while True:
+            items, start = self.query(key_condition, index=index, start_key=start, **extra)
+            yield from items
+            if not start:
+                return
+
+    def page(self, scope: str, key_condition: Any, *, limit: int, cursor: str | None,
+             index: str | None = None, forward: bool = True, **extra: Any) -> PageResult:
+        """One page of a Query. Reads one item past `limit` to know whether there is more; with
+        a FilterExpression DynamoDB may return short pages, so it keeps reading."""
+        start = self.cursors.decode(scope, cursor) if cursor else None
+        want = limit + 1
+        filtered = "FilterExpression" in extra
+        items: list[dict[str, Any]] = []
+        while len(items) < want:
+            batch, start = self.query(key_condition, index=index, forward=forward,
+                                      limit=max(2 * want, 50) if filtered else want - len(items),
+                                      start_key=start, **extra)
+            items.extend(batch)
+            if not start:
+                break
+        has_more = len(items) > limit
+        items = items[:limit]
+        next_cursor = self.cursors.encode(scope, _key_of(items[-1], index)) if has_more else None
+        return PageResult(items=items, next_cursor=next_cursor)
+
+
+def _key_of(item: dict[str, Any], index: str | None) -> dict[str, Any]:
+    key = {"PK": item["PK"], "SK": item["SK"]}
+    if index:
+        key[f"{index}PK"] = item[f"{index}PK"]
+        key[f"{index}SK"] = item[f"{index}SK"]
+    return key
+
+
+def _condition_error(exc: ClientError) -> Exception:
+    if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+        return ConditionFailed(exc.response.get("Item"))
+    return exc

@@ -1,0 +1,69 @@
+"""Pydantic validation errors → the API's `invalid_parameter` / `missing_parameter` errors."""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import ApiError, InvalidParameter, InvalidRequest, MissingParameter
+
+_TYPE_WORDS = {
+    "int_type": "an integer", "int_parsing": "an integer", "int_from_float": "an integer",
+    "float_type": "a number", "float_parsing": "a number", "string_type": "a string",
+    "bool_type": "a boolean", "bool_parsing": "a boolean", "list_type": "a list",
+    "dict_type": "an object", "model_type": "an object", "model_attributes_type": "an object",
+    "datetime_type": "an ISO-8601 date-time", "datetime_parsing": "an ISO-8601 date-time",
+    "datetime_from_date_parsing": "an ISO-8601 date-time", "date_parsing": "a date (YYYY-MM-DD)",
+    "url_parsing": "a valid absolute URL", "url_type": "a valid absolute URL",
+    "url_scheme": "a URL with an http or https scheme",
+}
+
+
+def _param(loc: tuple[Any, ...]) -> str | None:
+    parts = [str(p) for p in loc if p not in ("body", "query")]
+    return ".".join(parts) or None
+
+
+def _message(param: str, error: dict[str, Any]) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind in _TYPE_WORDS:
+        return f"The '{param}' field must be {_TYPE_WORDS[kind]}."
+    if kind in ("literal_error", "enum"):
+        return f"The '{param}' field must be one of: {ctx.get('expected', '')}."
+    if kind == "string_too_short":
+        return f"The '{param}' field must be at least {ctx['min_length']} characters long."
+    if kind == "string_too_long":
+        return f"The '{param}' field must be at most {ctx['max_length']} characters long."
+    if kind == "too_short":
+        return f"The '{param}' field must contain at least {ctx['min_length']} items."
+    if kind == "too_long":
+        return f"The '{param}' field must contain at most {ctx['max_length']} items."
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        words = {"greater_than_equal": "greater than or equal to", "greater_than": "greater than",
+                 "less_than_equal": "less than or equal to", "less_than": "less than"}[kind]
+        bound = next(iter(ctx.values()), "")
+        return f"The '{param}' field must be {words} {bound}."
+    if kind == "extra_forbidden":
+        return f"Received unknown parameter: '{param}'."
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"])).rstrip(".") + "."
+    if "param" in ctx:  # PydanticCustomError raised by our own validators
+        return error["msg"].rstrip(".") + "."
+    if kind == "string_pattern_mismatch":
+        return f"The '{param}' field has an invalid format."
+    return f"The '{param}' field is invalid: {error['msg'][0].lower()}{error['msg'][1:]}."
+
+
+def to_api_error(exc: ValidationError) -> ApiError:
+    """The first error of a pydantic ValidationError, in the API's terms."""
+    errors = exc.errors(include_input=False, include_url=False)
+    error = errors[0]
+    if error["type"] == "json_invalid":
+        return InvalidRequest("The request body is not valid JSON.", code="invalid_json")
+    ctx = error.get("ctx") or {}
+    param = ctx.get("param") or _param(tuple(error["loc"]))
+    if param is None:
+        return InvalidRequest("The request body must be a JSON object.", code="invalid_json")
+    if error["type"] == "missing":
+        return MissingParameter(f"The '{param}' field is required.", param=param)
+    return InvalidParameter(_message(param, error), param=param)
