@@ -89,5 +89,6 @@ def register(app: Chalice) -> None:
         if response.status_code >= 500:
             metrics.add_metric(name="ServerErrors", unit=MetricUnit.Count, value=1)
         metrics.flush_metrics()
+        metrics.clear_metrics()  # flush skips clearing when metrics are disabled (local)
         logger.remove_keys(["request_id", "user_id"])
         return response

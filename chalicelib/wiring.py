@@ -14,6 +14,7 @@ import boto3
 from .auth.tokens import KeySet, TokenIssuer, TokenVerifier
 from .clock import Clock
 from .config import Settings, get_settings
+from .services.accounts import AccountAdmin, ApiKeys
 from .services.events import EventRecorder
 from .services.oauth import OAuthService
 from .services.search import SearchService
@@ -80,6 +81,11 @@ class Container:
     @cached_property
     def search(self) -> SearchService:
         return SearchService(self.users_repo, self.cursors)
+
+    @cached_property
+    def accounts(self) -> AccountAdmin:
+        keys = ApiKeys(self.client("apigateway"), self.settings.usage_plan_ids)
+        return AccountAdmin(self.users, self.users_repo, keys, self.events)
 
     @cached_property
     def oauth(self) -> OAuthService:

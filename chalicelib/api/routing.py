@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import AuthRequest, Blueprint, Chalice
+from chalice import Blueprint, Chalice
+from chalice.app import AuthRequest
 
 from ..auth.authorizer import authorize
 from ..errors import MethodNotAllowed

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from chalice import AuthRequest, AuthResponse
+from chalice.app import AuthRequest, AuthResponse
 
 from .caller import Caller
 from .tokens import InvalidToken, TokenVerifier

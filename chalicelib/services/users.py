@@ -8,7 +8,7 @@ from ..auth.secrets import hash_secret, new_client_secret
 from ..clock import Clock, sortable
 from ..errors import Conflict, InvalidParameter, not_found
 from ..ids import new_id
-from ..models.users import PublicUser, SALES_PRO_FIELDS, User, UserUpdate
+from ..models.users import SALES_PRO_FIELDS, ProfileUpdate, PublicUser, User, UserUpdate
 from ..storage.users import EmailTaken, UserRepository, VersionConflict
 from .events import EventRecorder
 from .search import tokens_for
@@ -34,6 +34,8 @@ class UserService:
                        client_id: str | None = None) -> NewAccount:
         """Create a user with its first client credential. Raises Conflict on a taken email."""
         now = sortable(self._clock.now())
+        if profile:
+            profile = ProfileUpdate.model_validate(profile).model_dump(exclude_none=True)
         user: dict[str, Any] = {
             "id": user_id or new_id("usr"), "type": user_type, "email": email, "name": name,
             "company": company, "industry": industry, "plan": plan, "status": "active",

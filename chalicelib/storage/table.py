@@ -48,8 +48,8 @@ class Store:
         self.client = table.meta.client
         self.cursors = cursors
 
-    def get(self, pk: str, sk: str, consistent: bool = False) -> dict[str, Any] | None:
-        return self.table.get_item(Key={"PK": pk, "SK": sk}, ConsistentRead=consistent).get("Item")
+    def get(self, key: dict[str, str], consistent: bool = False) -> dict[str, Any] | None:
+        return self.table.get_item(Key=key, ConsistentRead=consistent).get("Item")
 
     def put(self, item: dict[str, Any], condition: str | None = None,
             values: dict[str, Any] | None = None) -> None:
@@ -64,10 +64,10 @@ class Store:
         except ClientError as exc:
             raise _condition_error(exc) from None
 
-    def update(self, pk: str, sk: str, expression: str, values: dict[str, Any] | None = None,
+    def update(self, key: dict[str, str], expression: str, values: dict[str, Any] | None = None,
                names: dict[str, str] | None = None, condition: str | None = None,
                return_values: str = "ALL_NEW") -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"Key": {"PK": pk, "SK": sk}, "UpdateExpression": expression,
+        kwargs: dict[str, Any] = {"Key": key, "UpdateExpression": expression,
                                   "ReturnValues": return_values}
         if values:
             kwargs["ExpressionAttributeValues"] = values

@@ -41,7 +41,7 @@ class UserRepository:
         self.store = store
 
     def get(self, user_id: str) -> dict[str, Any] | None:
-        item = self.store.get(**user_key(user_id))
+        item = self.store.get(user_key(user_id))
         return item
 
     def get_many(self, user_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -49,7 +49,7 @@ class UserRepository:
         return {item["id"]: item for item in self.store.batch_get(keys).values()}
 
     def user_id_for_email(self, email: str) -> str | None:
-        item = self.store.get(**email_key(email))
+        item = self.store.get(email_key(email))
         return item["user_id"] if item else None
 
     def create(self, user: dict[str, Any], credential: dict[str, Any],
@@ -117,17 +117,22 @@ class UserRepository:
         names = {f"#a{i}": name for i, name in enumerate(attrs)}
         values = {f":v{i}": value for i, value in enumerate(attrs.values())}
         sets = ", ".join(f"#a{i} = :v{i}" for i in range(len(attrs)))
-        return self.store.update(**user_key(user_id), expression=f"SET {sets} ADD version :one",
+        return self.store.update(user_key(user_id), expression=f"SET {sets} ADD version :one",
                                  names=names, values={**values, ":one": 1},
                                  condition="attribute_exists(PK)")
 
     # credentials -------------------------------------------------------------------------
     def get_credential(self, client_id: str) -> dict[str, Any] | None:
-        return self.store.get(**credential_key(client_id), consistent=True)
+        return self.store.get(credential_key(client_id), consistent=True)
+
+    def client_ids_for(self, user_id: str) -> list[str]:
+        items = self.store.query_all(
+            Key("GSI1PK").eq(f"USER#{user_id}") & Key("GSI1SK").begins_with("CLIENT#"), index="GSI1")
+        return [item["client_id"] for item in items]
 
     def replace_secrets(self, credential: dict[str, Any], secrets: list[dict[str, Any]]) -> None:
         """Swap the secret list if nobody else rotated meanwhile (optimistic version check)."""
-        self.store.update(**credential_key(credential["client_id"]),
+        self.store.update(credential_key(credential["client_id"]),
                           expression="SET secrets = :s, version = :next",
                           values={":s": secrets, ":v": credential["version"],
                                   ":next": credential["version"] + 1},

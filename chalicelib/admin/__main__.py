@@ -1,0 +1,67 @@
+"""Operator CLI: `python -m chalicelib.admin <command> ...` (see `--help`).
+
+Targets the running local stack by default (moto on 127.0.0.1:$MOTO_PORT) and a deployed
+stage with `--stage sandbox|prod` (reads the stage's CloudFormation outputs).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from ..errors import ApiError
+from . import commands
+from .target import configure
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m chalicelib.admin", description=__doc__)
+    root.add_argument("--stage", choices=["dev", "sandbox", "prod"], default="dev",
+                      help="dev = the local stack (default)")
+    sub = root.add_subparsers(dest="command", required=True)
+
+    create = sub.add_parser("create-account", help="create a user with API credentials")
+    create.add_argument("--type", required=True, choices=["client", "sales_pro"])
+    create.add_argument("--name", required=True)
+    create.add_argument("--email", required=True)
+    create.add_argument("--plan", default="professional",
+                        choices=["professional", "enterprise", "custom"])
+    create.add_argument("--company")
+    create.add_argument("--industry")
+
+    rotate = sub.add_parser("rotate-secret", help="issue a new client secret")
+    rotate.add_argument("--client-id", required=True)
+    rotate.add_argument("--grace-seconds", type=int, default=86400,
+                        help="how long the old secret keeps working (default 1 day, 0 = revoke)")
+
+    plan = sub.add_parser("set-plan", help="change an account's plan and rate limits")
+    plan.add_argument("--user-id", required=True)
+    plan.add_argument("--plan", required=True, choices=["professional", "enterprise", "custom"])
+    plan.add_argument("--per-minute", type=int)
+    plan.add_argument("--per-day", type=int)
+
+    verify = sub.add_parser("verify-user", help="mark a user verified (emits user.verified)")
+    verify.add_argument("--user-id", required=True)
+
+    sub.add_parser("seed", help="load the sandbox seed data (idempotent)")
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        services = configure(args.stage)
+        result: Any = getattr(commands, args.command.replace("-", "_"))(services, args)
+    except ApiError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    except commands.CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

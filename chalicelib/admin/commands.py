@@ -1,0 +1,53 @@
+"""The admin commands; each takes the wired services and parsed arguments, returns JSON data."""
+from __future__ import annotations
+
+from argparse import Namespace
+from typing import Any
+
+from ..errors import InvalidParameter
+from ..models.common import INDUSTRIES
+
+
+class CommandError(Exception):
+    pass
+
+
+def create_account(services: Any, args: Namespace) -> dict[str, Any]:
+    if args.industry and args.industry not in INDUSTRIES:
+        raise InvalidParameter(f"Unknown industry '{args.industry}'. One of: {', '.join(INDUSTRIES)}")
+    from ..models.users import check_email
+
+    try:
+        check_email(args.email)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    created = services.accounts.create_account(
+        user_type=args.type, name=args.name, email=args.email, plan=args.plan,
+        company=args.company, industry=args.industry)
+    return {"user_id": created.user.id, "client_id": created.client_id,
+            "client_secret": created.client_secret, "plan": created.user.plan}
+
+
+def rotate_secret(services: Any, args: Namespace) -> dict[str, Any]:
+    if args.grace_seconds < 0:
+        raise CommandError("--grace-seconds must be >= 0")
+    secret = services.oauth.rotate_secret(args.client_id, grace_seconds=args.grace_seconds)
+    return {"client_id": args.client_id, "client_secret": secret,
+            "previous_secret_valid_for_seconds": args.grace_seconds}
+
+
+def set_plan(services: Any, args: Namespace) -> dict[str, Any]:
+    updated = services.accounts.set_plan(args.user_id, args.plan, args.per_minute, args.per_day)
+    return {"user_id": args.user_id, "plan": updated["plan"],
+            "per_minute": updated.get("rate_per_minute"), "per_day": updated.get("rate_per_day")}
+
+
+def verify_user(services: Any, args: Namespace) -> dict[str, Any]:
+    services.accounts.verify(args.user_id)
+    return {"user_id": args.user_id, "verified": True}
+
+
+def seed(services: Any, args: Namespace) -> dict[str, Any]:
+    from .seed import load_seed
+
+    return load_seed(services)

@@ -1,0 +1,163 @@
+"""Shared fixtures: moto provisioned from infra/template.yaml, the Chalice test client with the
+gateway responses applied, accounts and tokens. Network beyond loopback is blocked."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Before anything builds a boto3 client: fake credentials, one region, never a real endpoint.
+os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+                  AWS_SESSION_TOKEN="testing", AWS_DEFAULT_REGION="us-east-1",
+                  LEADNOD_STAGE="dev", POWERTOOLS_METRICS_DISABLED="true",
+                  POWERTOOLS_LOG_LEVEL="WARNING")
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.pop("AWS_PROFILE", None)
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: Any) -> Any:
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and host not in ("127.0.0.1", "localhost", "::1") \
+            and not host.startswith("127.") and self.family != socket.AF_UNIX:
+        raise OSError(f"tests may not reach the network ({host})")
+    return _real_connect(self, address)
+
+
+socket.socket.connect = _loopback_only  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def aws_env() -> Any:
+    """One moto backend for the session, provisioned from the same template AWS gets."""
+    from moto import mock_aws
+
+    from devstack.cfn import output_env
+    from devstack.provision import provision
+
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        env = output_env(provision("dev"))
+        os.environ.update(env)
+        yield env
+
+
+@pytest.fixture
+def services(aws_env: Any) -> Any:
+    from chalicelib import wiring
+
+    return wiring.reset()
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+    @property
+    def error(self) -> dict[str, Any]:
+        return self.json()["error"]
+
+
+class Api:
+    """HTTP through `chalice.test.Client` (it runs the authorizer), reshaped by the same
+    gateway responses API Gateway applies in AWS."""
+
+    def __init__(self) -> None:
+        from chalice.test import Client
+
+        from app import app
+        from devstack.gateway import GatewayResponses
+
+        self._client = Client(app, stage_name="dev", project_dir=str(ROOT))
+        self._responses = GatewayResponses.from_template()
+
+    def request(self, method: str, path: str, *, token: str | None = None, json_body: Any = None,
+                body: bytes | str | None = None, headers: dict[str, str] | None = None) -> Response:
+        from devstack.gateway import reshape_test_response
+
+        sent = dict(headers or {})
+        if token is not None:
+            sent.setdefault("Authorization", f"Bearer {token}")
+        if json_body is not None:
+            body = json.dumps(json_body)
+            sent.setdefault("Content-Type", "application/json")
+        raw = body.encode() if isinstance(body, str) else (body or b"")
+        answer = self._client.http.request(method, path, headers=sent, body=raw)
+        answer = reshape_test_response(answer, self._responses)
+        return Response(answer.status_code, {k.lower(): v for k, v in answer.headers.items()},
+                        answer.body if isinstance(answer.body, bytes) else
+                        (answer.body or "").encode())
+
+    def get(self, path: str, **kw: Any) -> Response:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> Response:
+        return self.request("POST", path, **kw)
+
+    def patch(self, path: str, **kw: Any) -> Response:
+        return self.request("PATCH", path, **kw)
+
+    def put(self, path: str, **kw: Any) -> Response:
+        return self.request("PUT", path, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Response:
+        return self.request("DELETE", path, **kw)
+
+
+@pytest.fixture
+def api(services: Any) -> Api:
+    return Api()
+
+
+@dataclass
+class Account:
+    user_id: str
+    client_id: str
+    client_secret: str
+    email: str
+    type: str
+    token: str
+
+
+def unique(prefix: str = "t") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def make_account(services: Any) -> Any:
+    def make(user_type: str = "client", *, plan: str = "professional", scopes: str = "read write",
+             **fields: Any) -> Account:
+        email = fields.pop("email", None) or f"{unique()}@example.com"
+        name = fields.pop("name", None) or f"Test {unique()}"
+        created = services.users.create_account(user_type=user_type, name=name, email=email,
+                                                plan=plan, **fields)
+        token = services.token_issuer.issue(user_id=created.user.id, client_id=created.client_id,
+                                            scopes=scopes.split())
+        return Account(created.user.id, created.client_id, created.client_secret, email,
+                       user_type, token)
+    return make
+
+
+@pytest.fixture
+def client_account(make_account: Any) -> Account:
+    return make_account("client", company="Acme Corp", industry="saas")
+
+
+@pytest.fixture
+def sales_pro(make_account: Any) -> Account:
+    return make_account("sales_pro", industry="saas",
+                        profile={"headline": "Enterprise AE", "skills": ["Negotiation"],
+                                 "years_experience": 6, "availability": "available"})

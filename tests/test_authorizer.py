@@ -1,0 +1,108 @@
+"""Bearer tokens: only RS256 tokens signed by our KMS key, for our issuer and audience, unexpired."""
+from __future__ import annotations
+
+import time
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+
+def claims_for(account, **overrides):
+    now = int(time.time())
+    claims = {"iss": "http://127.0.0.1:8000", "aud": "http://127.0.0.1:8000/v1",
+              "sub": account.user_id, "iat": now, "exp": now + 600, "scope": "read write",
+              "client_id": account.client_id}
+    claims.update(overrides)
+    return claims
+
+
+def real_kid(api, account):
+    return jwt.get_unverified_header(account.token)["kid"]
+
+
+def assert_invalid_token(answer):
+    assert answer.status == 401
+    assert answer.error["code"] == "invalid_token"
+    assert answer.error["doc_url"] == "https://docs.leadnod.com/errors/invalid_token"
+    assert answer.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_missing_authorization_header_is_401_in_error_format(api):
+    answer = api.get("/v1/users/me")
+    assert answer.status == 401
+    assert answer.error["code"] == "unauthorized"
+    assert answer.headers["www-authenticate"].startswith("Bearer")
+    assert answer.headers["x-request-id"]
+
+
+def test_token_signed_by_another_key(api, client_account):
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    token = jwt.encode(claims_for(client_account), other, algorithm="RS256",
+                       headers={"kid": real_kid(api, client_account)})
+    assert_invalid_token(api.get("/v1/users/me", token=token))
+
+
+def test_alg_none_is_refused(api, client_account):
+    token = jwt.encode(claims_for(client_account), None, algorithm="none",
+                       headers={"kid": real_kid(api, client_account)})
+    assert_invalid_token(api.get("/v1/users/me", token=token))
+
+
+def test_hs256_signed_with_the_public_key_is_refused(api, services, client_account):
+    kid = real_kid(api, client_account)
+    public_pem = services.keys.public_key(kid).public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    header = jwt.utils.base64url_encode(b'{"alg":"HS256","kid":"' + kid.encode() + b'","typ":"JWT"}')
+    import hashlib
+    import hmac
+    import json
+    payload = jwt.utils.base64url_encode(json.dumps(claims_for(client_account)).encode())
+    signing_input = header + b"." + payload
+    signature = jwt.utils.base64url_encode(hmac.new(public_pem, signing_input, hashlib.sha256).digest())
+    token = (signing_input + b"." + signature).decode()
+    assert_invalid_token(api.get("/v1/users/me", token=token))
+
+
+@pytest.mark.parametrize("override", [
+    {"exp": int(time.time()) - 10},
+    {"iss": "https://sandbox.api.leadnod.com"},
+    {"aud": "https://api.leadnod.com/v1"},
+])
+def test_expired_or_foreign_tokens_signed_by_our_key(api, services, client_account, override):
+    issuer = services.token_issuer
+    original = (issuer.issuer, issuer.audience, issuer.ttl_seconds)
+    try:
+        if "exp" in override:
+            issuer.ttl_seconds = -10
+        issuer.issuer = override.get("iss", issuer.issuer)
+        issuer.audience = override.get("aud", issuer.audience)
+        token = issuer.issue(user_id=client_account.user_id, client_id=client_account.client_id,
+                             scopes=["read", "write"])
+    finally:
+        issuer.issuer, issuer.audience, issuer.ttl_seconds = original
+    assert_invalid_token(api.get("/v1/users/me", token=token))
+
+
+@pytest.mark.parametrize("header", ["Basic abc", "Bearer", "Bearer a b", "token xyz", "Bearer x.y.z"])
+def test_malformed_authorization_headers(api, header):
+    answer = api.get("/v1/users/me", headers={"Authorization": header})
+    assert answer.status == 401
+
+
+def test_read_scope_cannot_write(api, make_account):
+    reader = make_account("client", scopes="read")
+    assert api.get("/v1/users/me", token=reader.token).status == 200
+    answer = api.patch("/v1/users/me", token=reader.token, json_body={"name": "New"})
+    assert answer.status == 403 and answer.error["code"] == "insufficient_scope"
+
+
+def test_sandbox_token_is_refused_by_prod_settings(services, client_account):
+    """Stages differ by issuer/audience (and keys): a token from one fails the other's check."""
+    from chalicelib.auth.tokens import InvalidToken, TokenVerifier
+
+    prod = TokenVerifier(services.keys, issuer="https://api.leadnod.com",
+                         audience="https://api.leadnod.com/v1", clock=services.clock)
+    with pytest.raises(InvalidToken):
+        prod.verify(client_account.token)
