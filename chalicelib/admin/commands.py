@@ -38,8 +38,9 @@ def rotate_secret(services: Any, args: Namespace) -> dict[str, Any]:
 
 def set_plan(services: Any, args: Namespace) -> dict[str, Any]:
     updated = services.accounts.set_plan(args.user_id, args.plan, args.per_minute, args.per_day)
-    return {"user_id": args.user_id, "plan": updated["plan"],
-            "per_minute": updated.get("rate_per_minute"), "per_day": updated.get("rate_per_day")}
+    limits = {name: None if updated.get(attr) is None else int(updated[attr])
+              for name, attr in (("per_minute", "rate_per_minute"), ("per_day", "rate_per_day"))}
+    return {"user_id": args.user_id, "plan": updated["plan"], **limits}
 
 
 def verify_user(services: Any, args: Namespace) -> dict[str, Any]:
