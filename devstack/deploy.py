@@ -196,6 +196,8 @@ def main(argv: list[str] | None = None) -> None:
     if stage not in DEPLOY_STAGES:
         parser.error(f"--stage must be one of {', '.join(DEPLOY_STAGES)} "
                      "(dev is the local stack: make run)")
+    if os.environ.get("AWS_ENDPOINT_URL"):
+        parser.error("AWS_ENDPOINT_URL is set: this shell points at the local stack, not AWS")
     session = boto3.Session()
     api_stage = api_gateway_stage(stage)
     known_api = rest_api_id(deployed_resources(stage))
@@ -207,6 +209,8 @@ def main(argv: list[str] | None = None) -> None:
     chalice_deploy(stage)
     resources = deployed_resources(stage)
     api_id = rest_api_id(resources)
+    if not api_id:
+        sys.exit(f"chalice deploy recorded no rest_api in .chalice/deployed/{stage}.json")
     print(f"[4/5] post-deploy settings on API {api_id}", flush=True)
     post_deploy(session, stage, rest_api_id=api_id, api_stage=api_stage,
                 usage_plan_ids=usage_plan_ids(outputs),

@@ -155,3 +155,10 @@ def test_post_deploy_reapplies_what_chalice_deploy_resets(session):
     assert len(apigateway.get_deployments(restApiId=api_id)["items"]) == deployments + 2
     found = session.client("lambda").get_event_source_mapping(UUID=mapping)
     assert found["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
+def test_deploy_refuses_a_shell_pointed_at_the_local_stack(monkeypatch, capsys):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")
+    with pytest.raises(SystemExit):
+        deploy.main(["--stage", "sandbox"])
+    assert "local stack" in capsys.readouterr().err
