@@ -15,11 +15,24 @@ from .auth.tokens import KeySet, TokenIssuer, TokenVerifier
 from .clock import Clock
 from .config import Settings, get_settings
 from .services.accounts import AccountAdmin, ApiKeys
+from .services.activities import ActivityService
+from .services.engagements import EngagementService
 from .services.events import EventRecorder
+from .services.interests import InterestService
+from .services.match_requests import MatchRequests
+from .services.matching import MatchingService
+from .services.matching_worker import MatchingWorker
 from .services.oauth import OAuthService
+from .services.opportunities import OpportunityService
+from .services.opportunity_bulk import BulkOpportunities
 from .services.search import SearchService
 from .services.users import UserService
+from .storage.activities import ActivityRepository
 from .storage.cursors import CursorCodec
+from .storage.engagements import EngagementRepository
+from .storage.matches import MatchRepository
+from .storage.opportunities import OpportunityRepository
+from .storage.opportunity_browse import OpenOpportunityBrowser
 from .storage.table import Store
 from .storage.users import UserRepository
 
@@ -76,7 +89,8 @@ class Container:
 
     @cached_property
     def users(self) -> UserService:
-        return UserService(self.users_repo, self.events, self.clock)
+        return UserService(self.users_repo, self.events, self.clock,
+                           on_change=self.match_requests.sales_pro_changed)
 
     @cached_property
     def search(self) -> SearchService:
@@ -90,6 +104,57 @@ class Container:
     @cached_property
     def oauth(self) -> OAuthService:
         return OAuthService(self.users_repo, self.token_issuer, self.clock)
+
+    # marketplace ----------------------------------------------------------------------------
+    @cached_property
+    def match_requests(self) -> MatchRequests:
+        return MatchRequests(self.client("sqs"), self.settings.queue_urls.get("matching"))
+
+    @cached_property
+    def opportunities_repo(self) -> OpportunityRepository:
+        return OpportunityRepository(self.store)
+
+    @cached_property
+    def opportunities(self) -> OpportunityService:
+        return OpportunityService(self.opportunities_repo, OpenOpportunityBrowser(self.store),
+                                  self.events, self.clock, self.match_requests)
+
+    @cached_property
+    def bulk_opportunities(self) -> BulkOpportunities:
+        return BulkOpportunities(self.opportunities, self.opportunities_repo, self.match_requests)
+
+    @cached_property
+    def interests(self) -> InterestService:
+        return InterestService(self.opportunities, self.opportunities_repo, self.clock,
+                               self.match_requests)
+
+    @cached_property
+    def matches_repo(self) -> MatchRepository:
+        return MatchRepository(self.store)
+
+    @cached_property
+    def matching(self) -> MatchingService:
+        return MatchingService(self.matches_repo, self.opportunities_repo, self.users_repo,
+                               self.events, self.cursors, self.clock)
+
+    @cached_property
+    def matching_worker(self) -> MatchingWorker:
+        return MatchingWorker(self.matching, self.opportunities_repo, self.matches_repo,
+                              self.match_requests)
+
+    @cached_property
+    def engagements_repo(self) -> EngagementRepository:
+        return EngagementRepository(self.store)
+
+    @cached_property
+    def engagements(self) -> EngagementService:
+        return EngagementService(self.engagements_repo, self.opportunities, self.users_repo,
+                                 self.events, self.clock)
+
+    @cached_property
+    def activities(self) -> ActivityService:
+        return ActivityService(ActivityRepository(self.store), self.engagements, self.events,
+                               self.clock)
 
 
 _lock = threading.Lock()

@@ -161,3 +161,96 @@ def sales_pro(make_account: Any) -> Account:
     return make_account("sales_pro", industry="saas",
                         profile={"headline": "Enterprise AE", "skills": ["Negotiation"],
                                  "years_experience": 6, "availability": "available"})
+
+
+
+DOCS_OPPORTUNITY = {
+    "title": "Enterprise Account Executive", "industry": "saas",
+    "description": "Looking for experienced AE...", "compensation_model": "hybrid",
+    "base_salary_range": {"min": 80000, "max": 120000}, "commission_rate": 0.10,
+    "duration": "ongoing", "requirements": ["5+ years experience", "Enterprise sales"]}
+
+
+class Market:
+    """What the marketplace tests share for the whole session: one API client, one wired
+    container and four accounts (two clients, two sales pros: every ownership test has a
+    second of each). Tests that change an account's profile make their own."""
+
+    def __init__(self) -> None:
+        from chalicelib.config import Settings
+        from chalicelib.wiring import Container
+
+        self.services = Container(Settings.from_env())
+        self.api = Api()
+        self.client = self.account("client", company="Acme Corp", industry="saas")
+        self.client2 = self.account("client", company="Globex", industry="fintech")
+        self.pro = self.account("sales_pro", industry="saas", profile={
+            "headline": "Enterprise AE", "skills": ["Enterprise sales", "Negotiation"],
+            "years_experience": 6, "availability": "available",
+            "compensation_models": ["hybrid"]})
+        self.pro2 = self.account("sales_pro", industry="fintech", profile={
+            "skills": ["Payments"], "years_experience": 3})
+        self._poller: Any = None
+
+    def account(self, user_type: str, **fields: Any) -> Account:
+        email, name = f"{unique()}@example.com", fields.pop("name", None) or f"Test {unique()}"
+        created = self.services.users.create_account(user_type=user_type, name=name, email=email,
+                                                     **fields)
+        token = self.services.token_issuer.issue(user_id=created.user.id,
+                                                 client_id=created.client_id,
+                                                 scopes=["read", "write"])
+        return Account(created.user.id, created.client_id, created.client_secret, email,
+                       user_type, token)
+
+    def opportunity(self, owner: Account, **fields: Any) -> dict[str, Any]:
+        """Create one through the API (the docs' example, with `fields` changed)."""
+        answer = self.api.post("/v1/opportunities", token=owner.token,
+                               json_body={**DOCS_OPPORTUNITY, **fields})
+        assert answer.status == 201, answer.json()
+        return answer.json()
+
+    def event_types(self, user_id: str) -> list[str]:
+        """The types of the events recorded for a user, oldest first."""
+        from boto3.dynamodb.conditions import Key
+
+        items = self.services.store.query_all(
+            Key("PK").eq(f"USER#{user_id}") & Key("SK").begins_with("EVT#"))
+        return [item["type"] for item in sorted(items, key=lambda i: i["GSI1SK"])]
+
+    def run_matching(self, max_batches: int = 200) -> int:
+        """Drain the matching queue through the Lambda handler, as the SQS event source (and
+        the local stack's poller) would; returns how many messages were handled."""
+        import threading
+
+        from app import app
+        from devstack.pollers import SqsPoller
+
+        if self._poller is None:
+            queue = self.services.settings.queue_urls["matching"].rsplit("/", 1)[-1]
+            self._poller = SqsPoller(self.services.client("sqs"), queue,
+                                     app.handler_map["matching_worker"], 10, threading.Event())
+        handled = 0
+        for _ in range(max_batches):
+            received = self._poller.poll_once(wait_seconds=0)
+            if not received:
+                break
+            handled += received
+        return handled
+
+
+@pytest.fixture(scope="session")
+def market(aws_env: Any) -> Market:
+    return Market()
+
+
+@pytest.fixture
+def dynamodb_calls(market: Market) -> Any:
+    """DynamoDB operations (by name) made through the shared container during the test."""
+    calls: list[str] = []
+    events = market.services.table.meta.client.meta.events
+
+    def count(model: Any, **_: Any) -> None:
+        calls.append(model.name)
+    events.register("before-call.dynamodb", count)
+    yield calls
+    events.unregister("before-call.dynamodb", count)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from ..auth.secrets import hash_secret, new_client_secret
 from ..clock import Clock, sortable
@@ -23,9 +23,16 @@ class NewAccount:
     client_secret: str
 
 
+# Told (before, after) once an account was created (before = None) or changed; matching
+# uses it to re-match sales pros whose profile changed.
+ChangeListener = Callable[[dict[str, Any] | None, dict[str, Any]], None]
+
+
 class UserService:
-    def __init__(self, users: UserRepository, events: EventRecorder, clock: Clock) -> None:
+    def __init__(self, users: UserRepository, events: EventRecorder, clock: Clock,
+                 on_change: ChangeListener | None = None) -> None:
         self._users, self._events, self._clock = users, events, clock
+        self._on_change = on_change or (lambda before, after: None)
 
     def create_account(self, *, user_type: str, name: str, email: str, plan: str = "professional",
                        company: str | None = None, industry: str | None = None,
@@ -55,6 +62,7 @@ class UserService:
         except EmailTaken:
             raise Conflict(f"An account with email '{email}' already exists.", param="email",
                            code="email_taken") from None
+        self._on_change(None, user)
         return NewAccount(user=User.model_validate(user), client_id=credential["client_id"],
                           client_secret=secret)
 
@@ -90,6 +98,7 @@ class UserService:
             except EmailTaken:
                 raise Conflict(f"An account with email '{update.email}' already exists.",
                                param="email", code="email_taken") from None
+            self._on_change(current, after)
             return User.model_validate({**after, "version": current["version"] + 1})
         raise Conflict("The profile was changed concurrently; retry the request.",
                        code="concurrent_update")

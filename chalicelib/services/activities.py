@@ -1,0 +1,117 @@
+"""Work logged on an engagement, and the metrics maintained from it.
+
+Metrics are counters updated in the same transaction as each activity (storage/activities.py);
+reading them is one GetItem of the metrics item, which carries the parties for the access
+check. Derived figures (commission earned, time to first activity, activities per week) are
+computed on read from those counters.
+
+Escrow seam: the payments issue adds an `escrow` map (funded, released, refunded, in_dispute,
+available; minor units of the engagement's currency) to the same metrics item in its transfer
+transactions; `metrics()` already returns it when present, so the read stays one GetItem.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ..auth.caller import Caller
+from ..clock import Clock, sortable
+from ..errors import Conflict, InvalidParameter, not_found
+from ..ids import new_id
+from ..models.common import ListParams, Page
+from ..models.engagements import Activity, ActivityCreate, EscrowFigures, Metrics
+from ..storage.activities import ActivityRepository, NotActive
+from .engagements import EngagementService
+from .events import EventRecorder
+
+FUTURE_TOLERANCE = timedelta(minutes=5)  # clients' clocks drift
+WEEK_SECONDS = 7 * 86400
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+class ActivityService:
+    def __init__(self, repo: ActivityRepository, engagements: EngagementService,
+                 events: EventRecorder, clock: Clock) -> None:
+        self._repo, self._engs, self._events, self._clock = repo, engagements, events, clock
+
+    def log(self, caller: Caller, eng_id: str, body: ActivityCreate) -> Activity:
+        """Either party, while the engagement is active. `occurred_at` defaults to now, may
+        be back-dated to the engagement's creation, never in the future."""
+        eng = self._engs.party(caller, eng_id)
+        if eng["status"] != "active":
+            raise _not_active(eng["status"])
+        now = self._clock.now()
+        occurred = body.occurred_at or now
+        if occurred > now + FUTURE_TOLERANCE:
+            raise InvalidParameter("The 'occurred_at' field cannot be in the future.",
+                                   param="occurred_at")
+        if sortable(occurred) < eng["created_at"]:
+            raise InvalidParameter("The 'occurred_at' field cannot be before the engagement "
+                                   "was created.", param="occurred_at")
+        activity = {"id": new_id("act"), "engagement_id": eng_id, "type": body.type,
+                    "description": body.description, "occurred_at": sortable(occurred),
+                    "outcome": body.outcome, "logged_by": caller.user_id,
+                    "created_at": sortable(now)}
+        if body.type == "deal_closed":
+            activity["value"] = body.value or 0
+        events = self._events.record("activity.logged", {
+            "activity_id": activity["id"], "engagement_id": eng_id, "type": body.type,
+            "logged_by": caller.user_id, "occurred_at": activity["occurred_at"]},
+            [eng["client_id"], eng["sales_pro_id"]])
+        try:
+            self._repo.log(eng, activity, caller.user_id, events)
+        except NotActive:  # ended between our read and the write
+            current = self._engs.party(caller, eng_id)
+            raise _not_active(current["status"]) from None
+        if body.occurred_at is not None:
+            self._repo.keep_earliest(eng_id, activity["occurred_at"])
+        return Activity.model_validate(activity)
+
+    def list(self, caller: Caller, eng_id: str, params: ListParams) -> Page[Activity]:
+        """Parties only; in the order the activities happened."""
+        self._engs.party(caller, eng_id)
+        result = self._repo.list(eng_id, caller.user_id, limit=params.limit, cursor=params.cursor)
+        return Page[Activity](data=[Activity.model_validate(i) for i in result.items],
+                              has_more=result.has_more, next_cursor=result.next_cursor)
+
+    def metrics(self, caller: Caller, eng_id: str) -> Metrics:
+        """One GetItem of the metrics item (which names the parties)."""
+        item = self._repo.metrics(eng_id)
+        if item is None or caller.user_id not in (item["client_id"], item["sales_pro_id"]):
+            raise not_found("engagement", eng_id)
+        return build_metrics(item, self._clock.now())
+
+
+def build_metrics(item: dict[str, Any], now: datetime) -> Metrics:
+    revenue = int(item.get("revenue", 0))
+    rate = item.get("commission_rate")
+    commission = int((Decimal(revenue) * Decimal(str(rate or 0))).quantize(
+        Decimal(1), rounding=ROUND_HALF_UP))
+    started, ended = _parse(item.get("started_at")), _parse(item.get("ended_at"))
+    first = _parse(item.get("first_activity_at"))
+    to_first = max(int((first - started).total_seconds()), 0) if first and started else None
+    activities = int(item.get("activities", 0))
+    per_week = 0.0
+    if started:
+        weeks = max(((ended or now) - started).total_seconds() / WEEK_SECONDS, 1.0)
+        per_week = round(activities / weeks, 2)
+    escrow = item.get("escrow")
+    return Metrics(
+        engagement_id=item["engagement_id"], currency=item.get("currency", "usd"),
+        activities_total=activities,
+        activity_counts={k: int(v) for k, v in (item.get("counts") or {}).items()},
+        deals_closed=int(item.get("deals_closed", 0)), revenue=revenue,
+        commission_rate=float(rate) if rate is not None else None, commission_earned=commission,
+        first_activity_at=first, time_to_first_activity_seconds=to_first,
+        activities_per_week=per_week,
+        escrow=EscrowFigures.model_validate({k: int(v) for k, v in escrow.items()})
+        if escrow else None)
+
+
+def _not_active(status: str) -> Conflict:
+    return Conflict(f"Activities can only be logged on active engagements; this one is {status}.",
+                    code="engagement_not_active")

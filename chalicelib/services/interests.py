@@ -1,0 +1,47 @@
+"""Sales pros express interest in open opportunities; owners list who did."""
+from __future__ import annotations
+
+from ..auth.caller import Caller
+from ..clock import Clock, sortable
+from ..errors import Conflict, not_found
+from ..ids import new_id
+from ..models.common import Page
+from ..models.opportunities import Interest, InterestCreate
+from ..models.common import ListParams
+from ..storage.opportunities import AlreadyInterested, NotOpen, OpportunityRepository
+from .match_requests import MatchRequests
+from .opportunities import OpportunityService
+
+
+class InterestService:
+    def __init__(self, opportunities: OpportunityService, repo: OpportunityRepository,
+                 clock: Clock, match_requests: MatchRequests) -> None:
+        self._opps, self._repo, self._clock, self._match = opportunities, repo, clock, match_requests
+
+    def express(self, caller: Caller, opp_id: str, body: InterestCreate) -> Interest:
+        """Once per pro and opportunity (the interest's key is the pro's id): a repeat is a
+        409 `already_interested`. Interest counts in matching, so the opportunity is
+        re-matched."""
+        caller.require_sales_pro("express interest in opportunities")
+        opp = self._opps.visible(caller, opp_id)
+        interest = {"id": new_id("int"), "opportunity_id": opp_id, "client_id": opp["client_id"],
+                    "sales_pro_id": caller.user_id, "message": body.message,
+                    "created_at": sortable(self._clock.now())}
+        try:
+            self._repo.add_interest(opp_id, interest, [])
+        except AlreadyInterested:
+            existing = self._repo.get_interest(opp_id, caller.user_id) or {}
+            raise Conflict("You have already expressed interest in this opportunity "
+                           f"('{existing.get('id', '')}').", code="already_interested") from None
+        except NotOpen:  # closed, paused or deleted since we read it
+            raise not_found("opportunity", opp_id) from None
+        self._match.match([opp_id])
+        return Interest.model_validate(interest)
+
+    def list(self, caller: Caller, opp_id: str, params: ListParams) -> Page[Interest]:
+        """Newest first; the opportunity's owner only."""
+        self._opps.owned(caller, opp_id, "see who is interested")
+        result = self._repo.list_interests(opp_id, caller.user_id, limit=params.limit,
+                                           cursor=params.cursor)
+        return Page[Interest](data=[Interest.model_validate(i) for i in result.items],
+                              has_more=result.has_more, next_cursor=result.next_cursor)

@@ -1,0 +1,67 @@
+"""Asking for matching work: messages on the matching queue (`leadnod-<stage>-matching`).
+
+Messages are sent after the change they follow has committed. If SQS refuses the send, the
+change stands and the failure is logged: the request must not fail (a retry would duplicate
+the change), and the next change of the opportunity, or an operator's `rematch`, recomputes
+its matches.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterable
+
+from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import BaseModel
+
+from ..models.matching import MatchOpportunity, OpportunityDeleted, SalesProChanged
+
+log = logging.getLogger(__name__)
+SCORED_PROFILE_FIELDS = ("skills", "years_experience", "availability", "compensation_models")
+SHOWN_FIELDS = ("name", "company", "industry", "profile")
+
+
+class MatchRequests:
+    def __init__(self, sqs: Any, queue_url: str | None) -> None:
+        self._sqs, self._queue_url = sqs, queue_url
+
+    def match(self, opportunity_ids: Iterable[str]) -> None:
+        """Queue a matching run for each opportunity (one message each)."""
+        self._send([MatchOpportunity(opportunity_id=opp_id) for opp_id in opportunity_ids])
+
+    def forget(self, opportunity_id: str) -> None:
+        self._send([OpportunityDeleted(opportunity_id=opportunity_id)])
+
+    def sales_pro_changed(self, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+        """Listener for account creation and profile updates. Only sales pros matter; a change
+        to a scored field re-runs matching, a change to what a match shows refreshes it."""
+        if after.get("type") != "sales_pro":
+            return
+        rescore = before is None or _scored(before) != _scored(after)
+        if not rescore and all(before.get(f) == after.get(f) for f in SHOWN_FIELDS):  # type: ignore[union-attr]
+            return
+        industries = {user.get("industry") for user in (before, after) if user} - {None}
+        self._send([SalesProChanged(sales_pro_id=after["id"], industries=sorted(industries),
+                                    rescore=rescore)])
+
+    def _send(self, messages: list[BaseModel]) -> None:
+        if not messages:
+            return
+        if not self._queue_url:
+            log.warning("no matching queue configured; %d message(s) dropped", len(messages))
+            return
+        for start in range(0, len(messages), 10):  # SendMessageBatch takes 10 entries
+            entries = [{"Id": str(i), "MessageBody": message.model_dump_json()}
+                       for i, message in enumerate(messages[start:start + 10])]
+            try:
+                answer = self._sqs.send_message_batch(QueueUrl=self._queue_url, Entries=entries)
+            except (BotoCoreError, ClientError):
+                log.exception("matching request not queued: %s", [e["MessageBody"] for e in entries])
+                continue
+            for failed in answer.get("Failed", []):
+                log.error("matching request not queued: %s", failed)
+
+
+def _scored(user: dict[str, Any]) -> tuple[Any, ...]:
+    profile = user.get("profile") or {}
+    return (user.get("industry"), user.get("status", "active"),
+            *(profile.get(field) for field in SCORED_PROFILE_FIELDS))

@@ -1,0 +1,137 @@
+"""Matching sales pros to an opportunity, off the request path.
+
+A run (the matching queue's worker) finds candidates through the sales-pro search postings,
+never by reading every pro: the pros of the opportunity's industry (`SEARCH#industry:<i>`),
+those with a skill named by a requirement (`SEARCH#skill:<phrase>`) and those who expressed
+interest. The postings carry experience and availability, which give every candidate an upper
+bound of its score; candidates are then scored exactly (profile + track record, BatchGetItem)
+best bound first, 100 at a time, until no remaining bound can beat the K-th best score.
+The top K are stored (storage/matches.py) and `GET .../matches` is one Query.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from ..auth.caller import Caller
+from ..clock import Clock, sortable
+from ..errors import Forbidden, not_found
+from ..models.matching import Match, MatchListParams, MatchPage
+from ..models.users import PublicUser
+from ..storage.cursors import CursorCodec
+from ..storage.matches import MatchRepository
+from ..storage.opportunities import OpportunityRepository
+from ..storage.users import UserRepository
+from .events import EventRecorder
+from .match_scoring import Criteria, criteria_for, prescore, score
+
+TOP_K = 50
+SCORING_WINDOW = 100  # profiles + track records per round: 200 keys, two BatchGetItem calls
+MAX_SKILL_PHRASES = 60  # one postings Query each; most are empty and cost 0.5 RCU
+
+
+@dataclass(frozen=True)
+class RunResult:
+    opportunity_id: str
+    generation: int | None
+    candidates: int  # pros considered (bounded from postings)
+    scored: int  # pros whose profile was read
+    stored: int
+    published: bool
+
+
+class MatchingService:
+    def __init__(self, matches: MatchRepository, opportunities: OpportunityRepository,
+                 users: UserRepository, events: EventRecorder, cursors: CursorCodec,
+                 clock: Clock) -> None:
+        self._matches, self._opps, self._users = matches, opportunities, users
+        self._events, self._cursors, self._clock = events, cursors, clock
+
+    # the run ----------------------------------------------------------------------------
+    def run(self, opp_id: str) -> RunResult:
+        """Compute and publish the opportunity's top candidates. Safe to repeat and to run
+        concurrently: the newest generation wins, the others delete themselves."""
+        opp = self._matches.start_run(opp_id)
+        if opp is None or opp.get("status") != "open":
+            return RunResult(opp_id, None, 0, 0, 0, False)
+        gen = int(opp["match_runs"])
+        criteria = criteria_for(opp, self._opps.interested_pro_ids(opp_id))
+        bounds = self._bounds(criteria)
+        top, scored = self._top(criteria, bounds)
+        previous = self._matches.member_ids(opp_id, _int(opp.get("match_gen")))
+        self._matches.write_generation(opp_id, gen, top)
+        events: list[dict[str, Any]] = []
+        if top and {m["sales_pro_id"] for m in top} != previous:
+            events = self._events.record("opportunity.matched", {
+                "opportunity_id": opp_id, "client_id": opp["client_id"], "match_count": len(top),
+                "top_sales_pro_ids": [m["sales_pro_id"] for m in top[:5]]}, [opp["client_id"]])
+        published = self._matches.publish(opp_id, gen, sortable(self._clock.now()), events)
+        if published:
+            self._matches.discard(opp_id, older_than=gen)
+        else:
+            self._matches.discard(opp_id, generation=gen)
+        return RunResult(opp_id, gen, len(bounds), scored, len(top), published)
+
+    def _bounds(self, criteria: Criteria) -> list[tuple[float, str]]:
+        """Every candidate with the upper bound of its score, best first."""
+        postings: dict[str, dict[str, Any]] = {}
+        in_industry: set[str] = set()
+        skills: dict[str, set[str]] = defaultdict(set)
+        if criteria.industry:
+            for posting in self._users.postings(f"industry:{criteria.industry}"):
+                postings[posting["SK"]] = posting
+                in_industry.add(posting["SK"])
+        for phrase in criteria.skill_phrases[:MAX_SKILL_PHRASES]:
+            for posting in self._users.postings(f"skill:{phrase}"):
+                postings[posting["SK"]] = posting
+                skills[posting["SK"]].add(phrase)
+        bounds = [(prescore(criteria, uid, posting, uid in in_industry, skills[uid]), uid)
+                  for uid, posting in postings.items()]
+        # Interested pros outside the postings read (other industry, no matching skill)
+        # are always scored.
+        bounds += [(100.0, uid) for uid in criteria.interested if uid not in postings]
+        return sorted(bounds, key=lambda b: (-b[0], b[1]))
+
+    def _top(self, criteria: Criteria,
+             bounds: list[tuple[float, str]]) -> tuple[list[dict[str, Any]], int]:
+        best: list[dict[str, Any]] = []
+        scored = 0
+        for start in range(0, len(bounds), SCORING_WINDOW):
+            if len(best) >= TOP_K and best[-1]["score"] > bounds[start][0]:
+                break  # nobody left can reach the top K
+            window = [uid for _, uid in bounds[start:start + SCORING_WINDOW]]
+            profiles, records = self._matches.profiles_and_records(window)
+            scored += len(window)
+            for uid in window:
+                user = profiles.get(uid)
+                if not user or user.get("type") != "sales_pro" or \
+                        user.get("status", "active") != "active":
+                    continue
+                total, breakdown = score(criteria, user, records.get(uid))
+                best.append({"sales_pro_id": uid, "score": total, "breakdown": breakdown,
+                             "sales_pro": PublicUser.model_validate(user).model_dump(mode="json")})
+            best = sorted(best, key=lambda m: (-m["score"], m["sales_pro_id"]))[:TOP_K]
+        return best, scored
+
+    # the read ---------------------------------------------------------------------------
+    def matches(self, caller: Caller, opp_id: str, params: MatchListParams) -> MatchPage:
+        """The stored candidates, best first (owner only). One Query."""
+        opp, items = self._matches.read(opp_id)
+        visible = opp is not None and (opp["client_id"] == caller.user_id or
+                                       (caller.is_sales_pro and opp["status"] == "open"))
+        if not visible:
+            raise not_found("opportunity", opp_id)
+        if opp["client_id"] != caller.user_id:  # type: ignore[index]
+            raise Forbidden("Only the opportunity's owner can see its matches.")
+        scope = f"matches:{opp_id}:{caller.user_id}"
+        offset = int(self._cursors.decode(scope, params.cursor)) if params.cursor else 0
+        window = items[offset:offset + params.limit]
+        more = offset + params.limit < len(items)
+        return MatchPage(data=[Match.model_validate(item) for item in window], has_more=more,
+                         next_cursor=self._cursors.encode(scope, offset + params.limit)
+                         if more else None, matched_at=opp.get("matched_at"))  # type: ignore[union-attr]
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
