@@ -100,7 +100,7 @@ class OpportunityUpdate(OpportunityFields):
 
 class BulkCreate(RequestBody):
     """Items stay raw here: each is validated on its own so one bad item fails alone."""
-    opportunities: list[dict[str, Any]] = Field(min_length=1, max_length=BULK_LIMIT)
+    opportunities: list[Any] = Field(min_length=1, max_length=BULK_LIMIT)
 
 
 class OpportunityListParams(ListParams):
