@@ -139,8 +139,7 @@ class Container:
 
     @cached_property
     def matching_worker(self) -> MatchingWorker:
-        return MatchingWorker(self.matching, self.opportunities_repo, self.matches_repo,
-                              self.match_requests)
+        return MatchingWorker(self.matching, self.opportunities_repo, self.matches_repo)
 
     @cached_property
     def engagements_repo(self) -> EngagementRepository:

@@ -50,6 +50,33 @@ def aws_env() -> Any:
         yield env
 
 
+@pytest.fixture(scope="session", autouse=True)
+def moto_backs_up_a_table_once_per_transaction() -> Any:
+    """moto's TransactWriteItems deep-copies the whole table once per *action* (to roll back
+    on failure), so a transaction's cost grows with actions x table size and the suite slows
+    down as tests add items. All those copies are taken before any action applies, so one
+    copy per table is the same backup: hand out the first copy again within one call."""
+    import copy
+    from unittest import mock
+
+    from moto.dynamodb import models
+
+    original = models.DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self: Any, transact_items: Any) -> Any:
+        copies: dict[int, Any] = {}
+
+        def deepcopy_once(value: Any, memo: Any = None) -> Any:
+            if id(value) not in copies:
+                copies[id(value)] = copy.deepcopy(value, memo)
+            return copies[id(value)]
+        with mock.patch.object(models, "copy", mock.Mock(deepcopy=deepcopy_once)):
+            return original(self, transact_items)
+
+    with mock.patch.object(models.DynamoDBBackend, "transact_write_items", transact_write_items):
+        yield
+
+
 @pytest.fixture
 def services(aws_env: Any) -> Any:
     from chalicelib import wiring
@@ -217,6 +244,17 @@ class Market:
             Key("PK").eq(f"USER#{user_id}") & Key("SK").begins_with("EVT#"))
         return [item["type"] for item in sorted(items, key=lambda i: i["GSI1SK"])]
 
+    def discard_matching_requests(self) -> None:
+        """Start from an empty matching queue (other tests' accounts leave requests there)."""
+        sqs, url = self.services.client("sqs"), self.services.settings.queue_urls["matching"]
+        while True:  # PurgeQueue is allowed once a minute only
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                           WaitTimeSeconds=0).get("Messages", [])
+            if not messages:
+                return
+            sqs.delete_message_batch(QueueUrl=url, Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)])
+
     def run_matching(self, max_batches: int = 200) -> int:
         """Drain the matching queue through the Lambda handler, as the SQS event source (and
         the local stack's poller) would; returns how many messages were handled."""
@@ -245,12 +283,12 @@ def market(aws_env: Any) -> Market:
 
 @pytest.fixture
 def dynamodb_calls(market: Market) -> Any:
-    """DynamoDB operations (by name) made through the shared container during the test."""
-    calls: list[str] = []
+    """(operation, params) of the DynamoDB calls made through `market.services`."""
+    calls: list[tuple[str, dict[str, Any]]] = []
     events = market.services.table.meta.client.meta.events
 
-    def count(model: Any, **_: Any) -> None:
-        calls.append(model.name)
+    def count(model: Any, params: dict[str, Any], **_: Any) -> None:
+        calls.append((model.name, params))
     events.register("before-call.dynamodb", count)
     yield calls
     events.unregister("before-call.dynamodb", count)

@@ -52,15 +52,24 @@ class OpportunityDeleted(_Message):
     opportunity_id: str
 
 
+class RescoreCandidate(_Message):
+    """Re-score one pro within an opportunity's published matches (they expressed interest)."""
+    type: Literal["rescore_candidate"] = "rescore_candidate"
+    opportunity_id: str
+    sales_pro_id: str
+
+
 class SalesProChanged(_Message):
-    """A pro's profile changed: refresh the opportunities where they are matched and, when
-    a scored field changed (`rescore`), the open opportunities of their industries."""
+    """A pro's profile changed: re-score them in the opportunities where they are matched
+    and, when a scored field changed (`rescore`), in the open opportunities of their
+    industries."""
     type: Literal["sales_pro_changed"] = "sales_pro_changed"
     sales_pro_id: str
     industries: list[str] = []
     rescore: bool = True
 
 
-MatchMessage = Annotated[Union[MatchOpportunity, OpportunityDeleted, SalesProChanged],
+MatchMessage = Annotated[Union[MatchOpportunity, OpportunityDeleted, RescoreCandidate,
+                               SalesProChanged],
                          Field(discriminator="type")]
 MATCH_MESSAGE: TypeAdapter[MatchMessage] = TypeAdapter(MatchMessage)

@@ -5,9 +5,8 @@ from ..auth.caller import Caller
 from ..clock import Clock, sortable
 from ..errors import Conflict, not_found
 from ..ids import new_id
-from ..models.common import Page
+from ..models.common import ListParams, Page
 from ..models.opportunities import Interest, InterestCreate
-from ..models.common import ListParams
 from ..storage.opportunities import AlreadyInterested, NotOpen, OpportunityRepository
 from .match_requests import MatchRequests
 from .opportunities import OpportunityService
@@ -20,8 +19,8 @@ class InterestService:
 
     def express(self, caller: Caller, opp_id: str, body: InterestCreate) -> Interest:
         """Once per pro and opportunity (the interest's key is the pro's id): a repeat is a
-        409 `already_interested`. Interest counts in matching, so the opportunity is
-        re-matched."""
+        409 `already_interested`. Interest counts in matching, so the pro is re-scored in the
+        opportunity's matches."""
         caller.require_sales_pro("express interest in opportunities")
         opp = self._opps.visible(caller, opp_id)
         interest = {"id": new_id("int"), "opportunity_id": opp_id, "client_id": opp["client_id"],
@@ -35,7 +34,7 @@ class InterestService:
                            f"('{existing.get('id', '')}').", code="already_interested") from None
         except NotOpen:  # closed, paused or deleted since we read it
             raise not_found("opportunity", opp_id) from None
-        self._match.match([opp_id])
+        self._match.rescore(opp_id, caller.user_id)
         return Interest.model_validate(interest)
 
     def list(self, caller: Caller, opp_id: str, params: ListParams) -> Page[Interest]:

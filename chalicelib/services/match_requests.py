@@ -13,7 +13,8 @@ from typing import Any, Iterable
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
-from ..models.matching import MatchOpportunity, OpportunityDeleted, SalesProChanged
+from ..models.matching import (MatchOpportunity, OpportunityDeleted, RescoreCandidate,
+                               SalesProChanged)
 
 log = logging.getLogger(__name__)
 SCORED_PROFILE_FIELDS = ("skills", "years_experience", "availability", "compensation_models")
@@ -28,12 +29,16 @@ class MatchRequests:
         """Queue a matching run for each opportunity (one message each)."""
         self._send([MatchOpportunity(opportunity_id=opp_id) for opp_id in opportunity_ids])
 
+    def rescore(self, opportunity_id: str, sales_pro_id: str) -> None:
+        self._send([RescoreCandidate(opportunity_id=opportunity_id, sales_pro_id=sales_pro_id)])
+
     def forget(self, opportunity_id: str) -> None:
         self._send([OpportunityDeleted(opportunity_id=opportunity_id)])
 
     def sales_pro_changed(self, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
-        """Listener for account creation and profile updates. Only sales pros matter; a change
-        to a scored field re-runs matching, a change to what a match shows refreshes it."""
+        """Listener for account creation and profile updates. Only sales pros matter: a change
+        to a scored field re-scores them where they could now match, a change to what a match
+        shows refreshes the matches they are in."""
         if after.get("type") != "sales_pro":
             return
         rescore = before is None or _scored(before) != _scored(after)

@@ -21,7 +21,7 @@ from ..models.matching import Match, MatchListParams, MatchPage
 from ..models.users import PublicUser
 from ..storage.cursors import CursorCodec
 from ..storage.matches import MatchRepository
-from ..storage.opportunities import OpportunityRepository
+from ..storage.opportunities import OpportunityRepository, to_dynamo
 from ..storage.users import UserRepository
 from .events import EventRecorder
 from .match_scoring import Criteria, criteria_for, prescore, score
@@ -34,11 +34,11 @@ MAX_SKILL_PHRASES = 60  # one postings Query each; most are empty and cost 0.5 R
 @dataclass(frozen=True)
 class RunResult:
     opportunity_id: str
-    generation: int | None
-    candidates: int  # pros considered (bounded from postings)
+    generation: int | None  # None: nothing to match (missing or not open)
+    candidates: int  # pros bounded from postings
     scored: int  # pros whose profile was read
     stored: int
-    published: bool
+    changed: bool  # False when the result equals what was published (nothing written)
 
 
 class MatchingService:
@@ -48,7 +48,7 @@ class MatchingService:
         self._matches, self._opps, self._users = matches, opportunities, users
         self._events, self._cursors, self._clock = events, cursors, clock
 
-    # the run ----------------------------------------------------------------------------
+    # full runs --------------------------------------------------------------------------
     def run(self, opp_id: str) -> RunResult:
         """Compute and publish the opportunity's top candidates. Safe to repeat and to run
         concurrently: the newest generation wins, the others delete themselves."""
@@ -59,19 +59,59 @@ class MatchingService:
         criteria = criteria_for(opp, self._opps.interested_pro_ids(opp_id))
         bounds = self._bounds(criteria)
         top, scored = self._top(criteria, bounds)
-        previous = self._matches.member_ids(opp_id, _int(opp.get("match_gen")))
+        _, published = self._matches.read(opp_id)
+        if published and _comparable(top) == _comparable(published):
+            return RunResult(opp_id, gen, len(bounds), scored, len(top), False)
         self._matches.write_generation(opp_id, gen, top)
         events: list[dict[str, Any]] = []
-        if top and {m["sales_pro_id"] for m in top} != previous:
-            events = self._events.record("opportunity.matched", {
-                "opportunity_id": opp_id, "client_id": opp["client_id"], "match_count": len(top),
-                "top_sales_pro_ids": [m["sales_pro_id"] for m in top[:5]]}, [opp["client_id"]])
-        published = self._matches.publish(opp_id, gen, sortable(self._clock.now()), events)
-        if published:
+        if {m["sales_pro_id"] for m in top} - {m["sales_pro_id"] for m in published}:
+            events = self._matched_events(opp, top)
+        if self._matches.publish(opp_id, gen, sortable(self._clock.now()), events):
             self._matches.discard(opp_id, older_than=gen)
-        else:
-            self._matches.discard(opp_id, generation=gen)
-        return RunResult(opp_id, gen, len(bounds), scored, len(top), published)
+            return RunResult(opp_id, gen, len(bounds), scored, len(top), True)
+        self._matches.discard(opp_id, generation=gen)  # a newer run published first
+        return RunResult(opp_id, gen, len(bounds), scored, len(top), False)
+
+    def _matched_events(self, opp: dict[str, Any], top: list[dict[str, Any]],
+                        **extra: Any) -> list[dict[str, Any]]:
+        return self._events.record("opportunity.matched", {
+            "opportunity_id": opp["id"], "client_id": opp["client_id"], "match_count": len(top),
+            "top_sales_pro_ids": [m["sales_pro_id"] for m in top[:5]], **extra},
+            [opp["client_id"]])
+
+    # one candidate ----------------------------------------------------------------------
+    def rescore(self, opp_id: str, pro_id: str) -> bool:
+        """Re-score one pro inside the published matches (their profile changed, or they
+        expressed interest) instead of re-running the whole opportunity: one Query, one
+        BatchGetItem, one GetItem and, when something changed, one small transaction. The
+        pro enters the top K if they now beat its last member, and leaves it if they are no
+        longer an active sales pro. Returns whether anything was written."""
+        opp, published = self._matches.read(opp_id)
+        if opp is None or opp.get("status") != "open" or opp.get("match_gen") is None:
+            return False  # a full run is pending or pointless
+        current = next((m for m in published if m["sales_pro_id"] == pro_id), None)
+        others = [m for m in published if m["sales_pro_id"] != pro_id]
+        profiles, records = self._matches.profiles_and_records([pro_id])
+        user = profiles.get(pro_id)
+        new: dict[str, Any] | None = None
+        if user and user.get("type") == "sales_pro" and user.get("status", "active") == "active":
+            interested = self._opps.get_interest(opp_id, pro_id) is not None
+            total, breakdown = score(criteria_for(opp, [pro_id] if interested else []), user,
+                                     records.get(pro_id))
+            new = _match(user, total, breakdown)
+        if new and len(others) >= TOP_K and current is None and \
+                (-new["score"], pro_id) > (-float(others[TOP_K - 1]["score"]),
+                                           others[TOP_K - 1]["sales_pro_id"]):
+            new = None  # does not make the top K
+        if new and current and _comparable([new]) == _comparable([current]):
+            return False
+        if new is None and current is None:
+            return False
+        evicted = others[TOP_K - 1:] if new and current is None else []
+        remove = [{"PK": m["PK"], "SK": m["SK"]} for m in ([current] if current else []) + evicted]
+        events = self._matched_events(opp, [new], new_sales_pro_id=pro_id) \
+            if new and current is None else []
+        return self._matches.replace(opp_id, int(opp["match_gen"]), remove, new, events)
 
     def _bounds(self, criteria: Criteria) -> list[tuple[float, str]]:
         """Every candidate with the upper bound of its score, best first."""
@@ -108,9 +148,7 @@ class MatchingService:
                 if not user or user.get("type") != "sales_pro" or \
                         user.get("status", "active") != "active":
                     continue
-                total, breakdown = score(criteria, user, records.get(uid))
-                best.append({"sales_pro_id": uid, "score": total, "breakdown": breakdown,
-                             "sales_pro": PublicUser.model_validate(user).model_dump(mode="json")})
+                best.append(_match(user, *score(criteria, user, records.get(uid))))
             best = sorted(best, key=lambda m: (-m["score"], m["sales_pro_id"]))[:TOP_K]
         return best, scored
 
@@ -133,5 +171,13 @@ class MatchingService:
                          if more else None, matched_at=opp.get("matched_at"))  # type: ignore[union-attr]
 
 
-def _int(value: Any) -> int | None:
-    return None if value is None else int(value)
+def _match(user: dict[str, Any], total: float, breakdown: dict[str, float]) -> dict[str, Any]:
+    """A candidate as stored, with the public profile it is shown with."""
+    return {"sales_pro_id": user["id"], "score": total, "breakdown": breakdown,
+            "sales_pro": PublicUser.model_validate(user).model_dump(mode="json")}
+
+
+def _comparable(matches: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Candidates in stored form (Decimals, no nulls), to tell whether anything changed."""
+    return [(m["sales_pro_id"], to_dynamo(m["score"]), to_dynamo(m["breakdown"]),
+             to_dynamo(m["sales_pro"])) for m in matches]

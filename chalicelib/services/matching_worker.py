@@ -14,23 +14,21 @@ from typing import Any, Callable
 from pydantic import ValidationError
 
 from ..models.matching import (MATCH_MESSAGE, MatchOpportunity, OpportunityDeleted,
-                               SalesProChanged)
+                               RescoreCandidate, SalesProChanged)
 from ..storage.matches import MatchRepository
 from ..storage.opportunities import OpportunityRepository
-from .match_requests import MatchRequests
 from .matching import MatchingService
 
 log = logging.getLogger(__name__)
-# On a scored profile change, re-match at most this many of the newest open opportunities
-# per industry (plus every opportunity where the pro is already matched).
-MAX_REMATCH_PER_INDUSTRY = 200
+# On a scored profile change, re-score the pro in at most this many of the newest open
+# opportunities per industry (plus every opportunity where they are already matched).
+MAX_RESCORE_PER_INDUSTRY = 100
 
 
 class MatchingWorker:
     def __init__(self, matching: MatchingService, opportunities: OpportunityRepository,
-                 matches: MatchRepository, requests: MatchRequests) -> None:
+                 matches: MatchRepository) -> None:
         self._matching, self._opps, self._matches = matching, opportunities, matches
-        self._requests = requests
 
     def handle(self, records: list[tuple[str, str]]) -> list[str]:
         """`records` = (message id, body). Returns the ids of the messages to retry."""
@@ -61,6 +59,9 @@ class MatchingWorker:
         if isinstance(message, OpportunityDeleted):
             return ("forget", message.opportunity_id), \
                 lambda: self.forget(message.opportunity_id)
+        if isinstance(message, RescoreCandidate):
+            return ("rescore", message.opportunity_id, message.sales_pro_id), \
+                lambda: self._matching.rescore(message.opportunity_id, message.sales_pro_id)
         assert isinstance(message, SalesProChanged)
         return ("pro", message.sales_pro_id, ",".join(message.industries), str(message.rescore)), \
             lambda: self.sales_pro_changed(message)
@@ -74,11 +75,13 @@ class MatchingWorker:
         return len(keys)
 
     def sales_pro_changed(self, message: SalesProChanged) -> set[str]:
-        """Queue re-runs for the opportunities the change can affect."""
+        """Re-score the pro in every opportunity the change can affect; returns those where
+        the stored matches changed. Opportunities outside the pro's industries that the pro
+        would now match only through a skill are picked up by their next full run."""
         affected = self._matches.opportunities_matching(message.sales_pro_id)
         if message.rescore:
             for industry in message.industries:
                 affected |= set(self._opps.open_ids_in_industry(industry,
-                                                                MAX_REMATCH_PER_INDUSTRY))
-        self._requests.match(sorted(affected))
-        return affected
+                                                                MAX_RESCORE_PER_INDUSTRY))
+        return {opp_id for opp_id in sorted(affected)
+                if self._matching.rescore(opp_id, message.sales_pro_id)}

@@ -59,11 +59,14 @@ class MatchRepository:
         """BatchWriteItem (25 per call, unprocessed items retried by the batch writer)."""
         with self.store.table.batch_writer() as batch:
             for match in matches:
-                batch.put_item(Item={
-                    "PK": f"OPP#{opp_id}", "SK": match_sk(gen, match["score"], match["sales_pro_id"]),
-                    "entity": "match", "gen": gen, **to_dynamo(match),
-                    # Reverse index: which opportunities a pro is matched in (profile changes).
-                    "GSI2PK": f"USER#{match['sales_pro_id']}#MATCHES", "GSI2SK": f"OPP#{opp_id}"})
+                batch.put_item(Item=self._item(opp_id, gen, match))
+
+    @staticmethod
+    def _item(opp_id: str, gen: int, match: dict[str, Any]) -> dict[str, Any]:
+        return {"PK": f"OPP#{opp_id}", "SK": match_sk(gen, match["score"], match["sales_pro_id"]),
+                "entity": "match", "gen": gen, **to_dynamo(match),
+                # Reverse index: the opportunities a pro is matched in (profile changes).
+                "GSI2PK": f"USER#{match['sales_pro_id']}#MATCHES", "GSI2SK": f"OPP#{opp_id}"}
 
     def publish(self, opp_id: str, gen: int, matched_at: str,
                 events: list[dict[str, Any]]) -> bool:
@@ -81,20 +84,32 @@ class MatchRepository:
             raise
         return True
 
+    def replace(self, opp_id: str, gen: int, remove: list[dict[str, str]],
+                put: dict[str, Any] | None, events: list[dict[str, Any]]) -> bool:
+        """Swap single candidates inside the published generation `gen` in one transaction,
+        only while `gen` is still the published one. False if a newer run has published."""
+        actions: list[dict[str, Any]] = [{"ConditionCheck": {
+            "Key": opp_key(opp_id), "ConditionExpression": "match_gen = :gen",
+            "ExpressionAttributeValues": {":gen": gen}}}]
+        new_item = self._item(opp_id, gen, put) if put else None
+        actions += [{"Delete": {"Key": key}} for key in remove
+                    if not new_item or key["SK"] != new_item["SK"]]
+        if new_item:
+            actions.append({"Put": {"Item": new_item}})
+        try:
+            self.store.transact([*actions, *events])
+        except TransactionFailed as exc:
+            if 0 in exc.failed_indexes:
+                return False
+            raise
+        return True
+
     def generation_keys(self, opp_id: str) -> Iterable[tuple[dict[str, str], int]]:
         items = self.store.query_all(
             Key("PK").eq(f"OPP#{opp_id}") & Key("SK").begins_with(MATCH_PREFIX),
             ProjectionExpression="PK, SK, #g", ExpressionAttributeNames={"#g": "gen"})
         for item in items:
             yield {"PK": item["PK"], "SK": item["SK"]}, int(item["gen"])
-
-    def member_ids(self, opp_id: str, gen: int | None) -> set[str]:
-        if gen is None:
-            return set()
-        items = self.store.query_all(
-            Key("PK").eq(f"OPP#{opp_id}") & Key("SK").begins_with(f"{MATCH_PREFIX}{gen:08d}#"),
-            ProjectionExpression="sales_pro_id")
-        return {item["sales_pro_id"] for item in items}
 
     def discard(self, opp_id: str, *, older_than: int | None = None,
                 generation: int | None = None) -> int:

@@ -1,0 +1,242 @@
+"""Matching: the queue consumer computes and stores ranked, explainable candidates; the read is
+one Query; profile changes, interest and opportunity changes re-score; only owners see it."""
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from chalicelib.auth.caller import Caller
+from chalicelib.models.matching import MatchListParams
+
+
+def unique_skill() -> str:
+    return f"widget{uuid.uuid4().hex[:8]} sales"
+
+
+def caller_for(account) -> Caller:
+    return Caller(account.user_id, account.type, "professional", frozenset({"read", "write"}),
+                  account.client_id)
+
+
+def matches(market, opp, owner) -> dict:
+    answer = market.api.get(f"/v1/opportunities/{opp['id']}/matches?limit=100", token=owner.token)
+    assert answer.status == 200, answer.json()
+    return answer.json()
+
+
+def by_pro(page: dict) -> dict[str, dict]:
+    return {m["sales_pro_id"]: m for m in page["data"]}
+
+
+@pytest.fixture(scope="module")
+def cast(market):
+    """A unique skill and four pros, made once for the module: the tests only read them (a test
+    that changes a profile makes its own pro)."""
+    skill = unique_skill()
+    pros = {
+        "best": market.account("sales_pro", industry="logistics", profile={
+            "skills": [skill.title()], "years_experience": 8, "compensation_models": ["commission"]}),
+        "skilled_elsewhere": market.account("sales_pro", industry="energy", profile={
+            "skills": [skill], "years_experience": 10, "compensation_models": ["commission"]}),
+        "same_industry": market.account("sales_pro", industry="logistics", profile={
+            "skills": ["Cold calling"], "years_experience": 3, "availability": "limited",
+            "compensation_models": ["hybrid"]}),
+        "unavailable": market.account("sales_pro", industry="logistics", profile={
+            "years_experience": 1, "availability": "unavailable"}),
+    }
+    return pros, skill
+
+
+@pytest.fixture
+def logistics(market, cast):
+    """A fresh client's logistics opportunity asking for the cast's skill; deleted (and its
+    items cleaned) afterwards so later tests' profile changes do not fan out to it."""
+    market.discard_matching_requests()
+    pros, skill = cast
+    owner = market.account("client")
+    opp = market.opportunity(owner, title="Freight AE", industry="logistics",
+                             compensation_model="commission",
+                             requirements=["7+ years experience", skill])
+    yield owner, opp, pros, skill
+    market.api.delete(f"/v1/opportunities/{opp['id']}", token=owner.token)
+    market.run_matching()
+
+
+def test_worker_stores_ranked_explainable_candidates(market, logistics):
+    owner, opp, pros, _ = logistics
+    assert market.run_matching() >= 1  # the opportunity's first run
+    page = matches(market, opp, owner)
+    ranked = [m["sales_pro_id"] for m in page["data"]]
+    ours = [uid for uid in ranked if uid in {p.user_id for p in pros.values()}]
+    assert ours == [pros[k].user_id for k in ("best", "skilled_elsewhere", "same_industry",
+                                              "unavailable")]
+    found = by_pro(page)
+    assert found[pros["best"].user_id]["breakdown"] == {
+        "industry": 20, "skills": 30, "experience": 15, "availability": 10, "compensation": 10,
+        "track_record": 0, "interest": 0}
+    assert found[pros["best"].user_id]["score"] == 85
+    assert found[pros["skilled_elsewhere"].user_id]["score"] == 65
+    assert found[pros["same_industry"].user_id]["breakdown"] == {
+        "industry": 20, "skills": 0, "experience": 6.4, "availability": 5, "compensation": 5,
+        "track_record": 0, "interest": 0}
+    assert found[pros["unavailable"].user_id]["score"] == 27.1
+    for match in page["data"]:
+        assert 0 <= match["score"] <= 100
+        assert match["score"] == pytest.approx(sum(match["breakdown"].values()), abs=0.05)
+        assert match["sales_pro"]["id"] == match["sales_pro_id"]
+        assert "email" not in match["sales_pro"] and match["sales_pro"]["type"] == "sales_pro"
+    scores = [m["score"] for m in page["data"]]
+    assert scores == sorted(scores, reverse=True)
+    assert page["matched_at"] and page["has_more"] is False
+    assert "opportunity.matched" in market.event_types(owner.user_id)
+
+
+def test_reading_matches_is_one_query(market, logistics, dynamodb_calls):
+    owner, opp, _, _ = logistics
+    market.run_matching()
+    dynamodb_calls.clear()
+    page = market.services.matching.matches(caller_for(owner), opp["id"],
+                                            MatchListParams(limit=100))
+    assert len(page.data) >= 4
+    assert [name for name, _ in dynamodb_calls] == ["Query"]
+
+
+def test_a_run_reads_postings_not_every_pro(market, logistics, dynamodb_calls):
+    _, opp, _, skill = logistics
+    dynamodb_calls.clear()
+    result = market.services.matching.run(opp["id"])
+    assert result.candidates >= 4 and result.scored >= 4
+    names = [name for name, _ in dynamodb_calls]
+    assert "Scan" not in names
+    keys = [json.dumps(params.get("KeyConditionExpression"), default=str)
+            for name, params in dynamodb_calls if name == "Query"]
+    assert not any("SEARCH#all" in str(params) for _, params in dynamodb_calls)
+    assert len(keys) <= 20
+
+
+def test_matches_page_and_only_the_owner_sees_them(market, logistics):
+    owner, opp, _, _ = logistics
+    market.run_matching()
+    path = f"/v1/opportunities/{opp['id']}/matches"
+    first = market.api.get(f"{path}?limit=2", token=owner.token).json()
+    assert len(first["data"]) == 2 and first["has_more"]
+    second = market.api.get(f"{path}?limit=2&cursor={first['next_cursor']}", token=owner.token)
+    assert second.status == 200
+    assert not {m["sales_pro_id"] for m in first["data"]} & {
+        m["sales_pro_id"] for m in second.json()["data"]}
+    forged = market.api.get(f"/v1/opportunities/{opp['id']}/matches?cursor={first['next_cursor']}",
+                            token=market.client2.token)
+    assert forged.status == 404
+    assert market.api.get(path, token=market.pro.token).status == 403  # may see the opportunity
+    assert market.api.get(path, token=market.client2.token).status == 404
+    assert market.api.get("/v1/opportunities/opp_nope/matches", token=owner.token).status == 404
+
+
+def test_profile_changes_that_matter_rescore_and_what_is_shown_refreshes(market, logistics):
+    owner, opp, _, skill = logistics
+    pro = market.account("sales_pro", industry="logistics", profile={
+        "skills": ["Cold calling"], "years_experience": 3, "availability": "limited",
+        "compensation_models": ["hybrid"]})
+    market.run_matching()
+    before = by_pro(matches(market, opp, owner))[pro.user_id]
+    market.api.patch("/v1/users/me", token=pro.token,
+                     json_body={"profile": {"skills": ["Cold calling", skill]}})
+    market.run_matching()
+    after = by_pro(matches(market, opp, owner))[pro.user_id]
+    assert after["breakdown"]["skills"] == 30 and after["score"] == before["score"] + 30
+    market.api.patch("/v1/users/me", token=pro.token, json_body={"name": "Renamed Pro"})
+    market.run_matching()
+    renamed = by_pro(matches(market, opp, owner))[pro.user_id]
+    assert renamed["sales_pro"]["name"] == "Renamed Pro" and renamed["score"] == after["score"]
+    market.api.patch("/v1/users/me", token=pro.token,
+                     json_body={"profile": {"availability": "unavailable"}})
+    market.run_matching()
+    assert by_pro(matches(market, opp, owner))[pro.user_id]["breakdown"]["availability"] == 0
+
+
+def test_interest_adds_an_outside_pro_to_the_matches(market, logistics):
+    owner, opp, _, _ = logistics
+    market.run_matching()
+    outsider = market.account("sales_pro", industry="media", profile={"years_experience": 7})
+    answer = market.api.post(f"/v1/opportunities/{opp['id']}/interest", token=outsider.token)
+    assert answer.status == 201
+    market.run_matching()
+    match = by_pro(matches(market, opp, owner))[outsider.user_id]
+    assert match["breakdown"]["interest"] == 5 and match["breakdown"]["industry"] == 0
+    assert market.event_types(owner.user_id).count("opportunity.matched") == 2
+
+
+def test_changing_the_requirements_reruns_matching(market, logistics):
+    owner, opp, pros, _ = logistics
+    market.run_matching()
+    market.api.patch(f"/v1/opportunities/{opp['id']}", token=owner.token,
+                     json_body={"requirements": ["Cold calling"]})
+    market.run_matching()
+    found = by_pro(matches(market, opp, owner))
+    assert found[pros["same_industry"].user_id]["breakdown"]["skills"] == 30
+    assert found[pros["best"].user_id]["breakdown"]["skills"] == 0
+    assert found[pros["best"].user_id]["breakdown"]["experience"] == 12  # 8 of 10 years
+
+
+def test_an_unchanged_rerun_writes_nothing_and_an_older_run_cannot_publish(market, logistics):
+    owner, opp, _, _ = logistics
+    market.run_matching()
+    again = market.services.matching.run(opp["id"])
+    assert again.changed is False and again.stored >= 4
+    repo = market.services.matches_repo
+    older = int(repo.start_run(opp["id"])["match_runs"])
+    newer = int(repo.start_run(opp["id"])["match_runs"])
+    fake = {"sales_pro_id": "usr_fake", "score": 1.0, "breakdown": {}, "sales_pro": {}}
+    repo.write_generation(opp["id"], newer, [{**fake, "sales_pro_id": "usr_newer"}])
+    repo.write_generation(opp["id"], older, [{**fake, "sales_pro_id": "usr_older"}])
+    assert repo.publish(opp["id"], newer, "2026-01-01T00:00:00.000000Z", []) is True
+    assert repo.publish(opp["id"], older, "2026-01-01T00:00:00.000000Z", []) is False
+    _, published = repo.read(opp["id"])
+    assert [m["sales_pro_id"] for m in published] == ["usr_newer"]
+
+
+def test_paused_or_closed_opportunities_are_not_matched(market, logistics):
+    owner, opp, _, _ = logistics
+    market.api.patch(f"/v1/opportunities/{opp['id']}", token=owner.token,
+                     json_body={"status": "paused"})
+    result = market.services.matching.run(opp["id"])
+    assert result.generation is None and result.stored == 0
+
+
+def test_deleting_an_opportunity_removes_its_matches_and_interests(market, logistics):
+    from boto3.dynamodb.conditions import Key
+
+    owner, opp, pros, _ = logistics
+    market.api.post(f"/v1/opportunities/{opp['id']}/interest", token=pros["best"].token)
+    market.run_matching()
+    assert market.api.delete(f"/v1/opportunities/{opp['id']}", token=owner.token).status == 204
+    market.run_matching()
+    left = list(market.services.store.query_all(Key("PK").eq(f"OPP#{opp['id']}")))
+    assert left == []
+    assert opp["id"] not in market.services.matches_repo.opportunities_matching(
+        pros["best"].user_id)
+
+
+def test_worker_reports_only_failed_messages_and_drops_unreadable_ones(market, monkeypatch):
+    from app import app
+    from chalicelib import wiring
+    from devstack.pollers import lambda_context, sqs_event
+
+    matching = wiring.container().matching
+    real_run = matching.run
+    monkeypatch.setattr(matching, "run", lambda opp_id: (_ for _ in ()).throw(
+        RuntimeError("boom")) if opp_id == "opp_boom" else real_run(opp_id))
+    bodies = {"m1": "not json", "m2": json.dumps({"type": "match_opportunity",
+                                                  "opportunity_id": "opp_boom"}),
+              "m3": json.dumps({"type": "match_opportunity", "opportunity_id": "opp_boom"}),
+              "m4": json.dumps({"type": "match_opportunity", "opportunity_id": "opp_gone"}),
+              "m5": json.dumps({"type": "rescore_candidate", "opportunity_id": "opp_gone",
+                                "sales_pro_id": "usr_x"}),
+              "m6": json.dumps({"type": "who_knows"})}
+    event = sqs_event([{"MessageId": mid, "ReceiptHandle": mid, "Body": body}
+                       for mid, body in bodies.items()],
+                      "arn:aws:sqs:us-east-1:123456789012:leadnod-dev-matching")
+    result = app.handler_map["matching_worker"](event, lambda_context("matching"))
+    assert result == {"batchItemFailures": [{"itemIdentifier": "m2"}, {"itemIdentifier": "m3"}]}
