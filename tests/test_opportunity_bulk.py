@@ -1,6 +1,7 @@
 """POST /v1/opportunities/bulk: item-order results, 201/207/400, as few writes as possible."""
 from __future__ import annotations
 
+import pytest
 from conftest import DOCS_OPPORTUNITY
 
 PATH = "/v1/opportunities/bulk"
@@ -99,3 +100,17 @@ def test_a_failed_transaction_is_retried_item_by_item(market, monkeypatch):
     assert answer.status == 201
     assert [o["title"] for o in answer.json()["data"]] == ["Retry 0", "Retry 1"]
     assert calls == [6, 3, 3]
+
+
+def test_a_cancelled_transaction_writes_nothing(market):
+    """All or nothing: a chunk with one taken id leaves neither its new items nor events."""
+    from chalicelib.storage.table import ConditionFailed
+
+    services = market.services
+    taken = market.opportunity(market.client)
+    fresh = {**taken, "id": "opp_" + "F" * 22, "title": "Never written"}
+    with pytest.raises(ConditionFailed):
+        services.opportunities_repo.create(
+            [fresh, taken], [*services.opportunities.created_events(fresh)])
+    assert services.opportunities_repo.get(fresh["id"]) is None
+    assert services.opportunities_repo.get(taken["id"])["title"] == taken["title"]
