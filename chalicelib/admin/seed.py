@@ -1,6 +1,8 @@
-"""The sandbox seed data set: a few clients and 24 sales professionals across industries.
+"""The sandbox seed data set: a few clients, 24 sales professionals across industries and a few
+open opportunities from the clients (matched by the matching worker once the stack runs).
 
-Idempotent: accounts are keyed by their email; a second run creates nothing new. The demo
+Idempotent: accounts are keyed by their email, opportunities by a fixed id derived from their
+client and title; a second run creates nothing new. The demo
 accounts' secrets are rotated on each run so the printed credentials always work (secrets are
 stored hashed and cannot be shown again).
 """
@@ -43,6 +45,62 @@ PROS = [
 ]
 
 
+# Open opportunities of the seed clients: (client slug, body of POST /v1/opportunities).
+OPPORTUNITIES = [
+    ("demo-client", {"title": "Enterprise Account Executive", "industry": "saas",
+                     "description": "Own the enterprise pipeline for our CRM add-on.",
+                     "compensation_model": "hybrid",
+                     "base_salary_range": {"min": 80000, "max": 120000}, "commission_rate": 0.10,
+                     "duration": "ongoing",
+                     "requirements": ["5+ years experience", "Enterprise sales", "Salesforce"]}),
+    ("demo-client", {"title": "Outbound SDR (commission only)", "industry": "saas",
+                     "description": "Book qualified meetings with mid-market ops leaders.",
+                     "compensation_model": "commission", "commission_rate": 0.15,
+                     "duration": "3_months", "requirements": ["Cold calling", "Outbound"]}),
+    ("northwind", {"title": "Medical Device Sales Specialist", "industry": "healthcare",
+                   "description": "Introduce our monitoring devices to hospital networks.",
+                   "compensation_model": "hybrid",
+                   "base_salary_range": {"min": 70000, "max": 95000}, "commission_rate": 0.08,
+                   "duration": "12_months",
+                   "requirements": ["3+ years experience", "Hospital sales", "Medical devices"]}),
+    ("globex", {"title": "Payments Partnerships Manager", "industry": "fintech",
+                "description": "Sign acquiring banks and PSPs as partners.",
+                "compensation_model": "base", "base_salary_range": {"min": 110000, "max": 140000},
+                "duration": "ongoing", "requirements": ["Partnerships", "Payments", "Negotiation"]}),
+]
+
+
+def _fixed_id(prefix: str, *parts: str) -> str:
+    """A stable id, so a second seed run finds what the first created."""
+    import hashlib
+    import string
+
+    alphabet = string.digits + string.ascii_letters
+    number = int.from_bytes(hashlib.sha256(":".join(parts).encode()).digest(), "big")
+    chars = []
+    for _ in range(22):
+        number, digit = divmod(number, len(alphabet))
+        chars.append(alphabet[digit])
+    return f"{prefix}_{''.join(chars)}"
+
+
+def _ensure_opportunities(services: Any, clients: dict[str, str]) -> int:
+    from ..auth.caller import Caller
+    from ..models.opportunities import OpportunityCreate
+
+    created = 0
+    for slug, body in OPPORTUNITIES:
+        opp_id = _fixed_id("opp", "seed", slug, body["title"])
+        if services.opportunities_repo.get(opp_id) is not None:
+            continue
+        owner = Caller(user_id=clients[slug], user_type="client", plan="professional",
+                       scopes=frozenset({"write"}), client_id="seed")
+        services.opportunities.create(owner, OpportunityCreate.model_validate(body),
+                                      opportunity_id=opp_id)
+        created += 1
+    return created
+
+
 def _slug(name: str) -> str:
     return name.lower().replace(" ", ".")
 
@@ -64,10 +122,12 @@ def _credentials(services: Any, user_id: str) -> dict[str, str]:
 def load_seed(services: Any) -> dict[str, Any]:
     created = 0
     client_ids = []
+    clients_by_slug = {}
     for slug, name, company, industry in CLIENTS:
         user_id, new = _ensure(services, f"{slug}@{DOMAIN}", user_type="client", name=name,
                                company=company, industry=industry, plan="professional")
         client_ids.append(user_id)
+        clients_by_slug[slug] = user_id
         created += new
     pro_ids = []
     for name, industry, headline, skills, years, location, availability, models in PROS:
@@ -80,6 +140,8 @@ def load_seed(services: Any) -> dict[str, Any]:
                      "bio": f"{headline}. {years} years in {industry.replace('_', ' ')}."})
         pro_ids.append(user_id)
         created += new
+    new_opportunities = _ensure_opportunities(services, clients_by_slug)
     return {"created_accounts": created, "clients": len(client_ids), "sales_pros": len(pro_ids),
+            "created_opportunities": new_opportunities, "opportunities": len(OPPORTUNITIES),
             "demo_client": _credentials(services, client_ids[0]),
             "demo_sales_pro": _credentials(services, pro_ids[0])}
