@@ -52,38 +52,11 @@ def aws_env() -> Any:
 
 @pytest.fixture(scope="session", autouse=True)
 def moto_transactions_undo_items_not_tables() -> Any:
-    """moto's TransactWriteItems deep-copies the whole table once per *action* so it can roll
-    back, which makes every transaction cost actions x table size: the suite slowed down as
-    tests added items. Same semantics, cheaper: snapshot only the items the transaction
-    names, and put those back if it fails."""
-    import copy
-    from unittest import mock
+    """Same semantics, without moto copying the whole table per transaction action (the suite
+    slowed down as tests added items): see devstack/moto_transactions.py."""
+    from devstack.moto_transactions import item_level_rollback
 
-    from moto.dynamodb import models
-
-    original = models.DynamoDBBackend.transact_write_items
-
-    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Any:
-        snapshots = []
-        for action in transact_items:
-            (_, op), = action.items()
-            table = self.get_table(op["TableName"])
-            key = op.get("Key") or {attr: op["Item"][attr] for attr in
-                                    (table.hash_key_attr, table.range_key_attr) if attr}
-            snapshots.append((op["TableName"], key, copy.deepcopy(self.get_item(op["TableName"], key))))
-        try:
-            with mock.patch.object(models, "copy", mock.Mock(deepcopy=lambda value: value)):
-                return original(self, transact_items)
-        except Exception:
-            for table_name, key, before in reversed(snapshots):
-                if before is None:
-                    if self.get_item(table_name, key) is not None:
-                        self.delete_item(table_name, key)
-                else:
-                    self.put_item(table_name, before.to_json()["Attributes"])
-            raise
-
-    with mock.patch.object(models.DynamoDBBackend, "transact_write_items", transact_write_items):
+    with item_level_rollback():
         yield
 
 

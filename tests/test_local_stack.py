@@ -85,6 +85,71 @@ def test_seed_data_is_searchable(stack):
     assert len(answer.json()["data"]) >= 4
 
 
+def pro_token(stack) -> str:
+    ids = re.findall(r"client_id:\s+(\S+)", stack["log"])
+    secrets = re.findall(r"client_secret:\s+(\S+)", stack["log"])
+    answer = requests.post(f"{stack['base']}/oauth/token", json={
+        "grant_type": "client_credentials", "client_id": ids[1], "client_secret": secrets[1]},
+        timeout=10)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["access_token"]
+
+
+def wait_for(check, seconds: float = 20):
+    deadline = time.time() + seconds
+    while True:
+        result = check()
+        if result or time.time() > deadline:
+            return result
+        time.sleep(0.3)
+
+
+def test_seed_opportunities_are_matched_by_the_queue_poller(stack):
+    headers = {"Authorization": f"Bearer {token(stack)}"}
+    mine = requests.get(f"{stack['base']}/v1/opportunities", headers=headers, timeout=10).json()
+    assert len(mine["data"]) >= 2 and all(o["status"] == "open" for o in mine["data"])
+
+    def matched():
+        for opp in mine["data"]:
+            page = requests.get(f"{stack['base']}/v1/opportunities/{opp['id']}/matches",
+                                headers=headers, timeout=10).json()
+            if not page["data"]:
+                return None
+        return page
+    page = wait_for(matched)
+    assert page, "the matching worker did not run"
+    assert page["data"][0]["sales_pro"]["name"] and 0 < page["data"][0]["score"] <= 100
+
+
+def test_readme_walkthrough_reaches_an_active_engagement_with_metrics(stack):
+    base = stack["base"]
+    client = {"Authorization": f"Bearer {token(stack)}"}
+    pro = {"Authorization": f"Bearer {pro_token(stack)}"}
+    pro_id = requests.get(f"{base}/v1/users/me", headers=pro, timeout=10).json()["id"]
+    opp = requests.post(f"{base}/v1/opportunities", headers=client, timeout=10, json={
+        "title": "Enterprise Account Executive", "industry": "saas",
+        "description": "Looking for experienced AE...", "compensation_model": "hybrid",
+        "base_salary_range": {"min": 80000, "max": 120000}, "commission_rate": 0.10,
+        "duration": "ongoing", "requirements": ["5+ years experience", "Enterprise sales"]})
+    assert opp.status_code == 201, opp.text
+    opp_id = opp.json()["id"]
+    matches = wait_for(lambda: requests.get(f"{base}/v1/opportunities/{opp_id}/matches",
+                                            headers=client, timeout=10).json()["data"])
+    assert pro_id in [m["sales_pro_id"] for m in matches]
+    eng = requests.post(f"{base}/v1/engagements", headers=client, timeout=10,
+                        json={"opportunity_id": opp_id, "sales_pro_id": pro_id}).json()
+    started = requests.post(f"{base}/v1/engagements/{eng['id']}/start", headers=pro, timeout=10)
+    assert started.json()["status"] == "active"
+    for body in ({"type": "call", "description": "Discovery"},
+                 {"type": "deal_closed", "value": 4_800_000}):
+        logged = requests.post(f"{base}/v1/engagements/{eng['id']}/activities", headers=pro,
+                               json=body, timeout=10)
+        assert logged.status_code == 201, logged.text
+    metrics = requests.get(f"{base}/v1/engagements/{eng['id']}/metrics", headers=client,
+                           timeout=10).json()
+    assert metrics["activities_total"] == 2 and metrics["commission_earned"] == 480_000
+
+
 def admin(stack, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["MOTO_PORT"] = str(stack["moto_port"])
@@ -144,3 +209,5 @@ def test_seed_is_idempotent(stack):
     first = admin(stack, "seed")
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["created_accounts"] == 0
+    assert json.loads(first.stdout)["created_opportunities"] == 0
+
