@@ -271,7 +271,7 @@ def dynamodb_calls(market: Market) -> Any:
     events = market.services.table.meta.client.meta.events
 
     def count(model: Any, params: dict[str, Any], **_: Any) -> None:
-        calls.append((model.name, params))
+        calls.append((model.name, json.loads(params["body"] or b"{}")))  # the request as sent
     events.register("before-call.dynamodb", count)
     yield calls
     events.unregister("before-call.dynamodb", count)

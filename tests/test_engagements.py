@@ -45,7 +45,7 @@ def test_terms_given_override_the_opportunity(market, opp):
     ({"sales_pro_id": None}, 400, "sales_pro_id"),
     ({"opportunity_id": 5}, 400, "opportunity_id"),
     ({"terms": {"commission_rate": 2}}, 400, "terms.commission_rate"),
-    ({"terms": {"base_salary_range": {"min": 9, "max": 1}}}, 400, "base_salary_range"),
+    ({"terms": {"base_salary_range": {"min": 9, "max": 1}}}, 400, "terms.base_salary_range"),
     ({"terms": {"equity": 1}}, 400, "terms.equity"),
     ({"status": "active"}, 400, "status"),
     ({"sales_pro_id": "usr_nobody"}, 404, "sales_pro_id"),

@@ -108,12 +108,14 @@ def test_a_run_reads_postings_not_every_pro(market, logistics, dynamodb_calls):
     dynamodb_calls.clear()
     result = market.services.matching.run(opp["id"])
     assert result.candidates >= 4 and result.scored >= 4
-    names = [name for name, _ in dynamodb_calls]
-    assert "Scan" not in names
-    keys = [json.dumps(params.get("KeyConditionExpression"), default=str)
-            for name, params in dynamodb_calls if name == "Query"]
-    assert not any("SEARCH#all" in str(params) for _, params in dynamodb_calls)
-    assert len(keys) <= 20
+    assert "Scan" not in [name for name, _ in dynamodb_calls]
+    partitions = [value["S"] for name, params in dynamodb_calls if name == "Query"
+                  for value in params["ExpressionAttributeValues"].values()
+                  if value.get("S", "").startswith(("SEARCH#", "OPP#"))]
+    searched = [p for p in partitions if p.startswith("SEARCH#")]
+    assert "SEARCH#industry:logistics" in searched
+    assert f"SEARCH#skill:{skill}" in searched and "SEARCH#all" not in searched
+    assert len(searched) <= 8  # the industry and the phrases of one skill requirement
 
 
 def test_matches_page_and_only_the_owner_sees_them(market, logistics):
@@ -240,3 +242,15 @@ def test_worker_reports_only_failed_messages_and_drops_unreadable_ones(market, m
                       "arn:aws:sqs:us-east-1:123456789012:leadnod-dev-matching")
     result = app.handler_map["matching_worker"](event, lambda_context("matching"))
     assert result == {"batchItemFailures": [{"itemIdentifier": "m2"}, {"itemIdentifier": "m3"}]}
+
+
+def test_operators_can_rematch_synchronously(market, logistics):
+    from argparse import Namespace
+
+    from chalicelib.admin import commands
+
+    _, opp, _, _ = logistics
+    result = commands.rematch(market.services, Namespace(opportunity_id=[opp["id"], "opp_gone"]))
+    first, gone = result["runs"]
+    assert first["opportunity_id"] == opp["id"] and first["stored"] >= 4
+    assert gone["generation"] is None

@@ -45,6 +45,10 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument("--user-id", required=True)
 
     sub.add_parser("seed", help="load the sandbox seed data (idempotent)")
+
+    rematch = sub.add_parser("rematch", help="recompute an opportunity's matches now")
+    rematch.add_argument("--opportunity-id", required=True, action="append",
+                         help="repeat for several")
     return root
 
 

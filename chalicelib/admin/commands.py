@@ -52,3 +52,10 @@ def seed(services: Any, args: Namespace) -> dict[str, Any]:
     from .seed import load_seed
 
     return load_seed(services)
+
+
+def rematch(services: Any, args: Namespace) -> dict[str, Any]:
+    """Run matching synchronously (e.g. when a matching request could not be queued)."""
+    from dataclasses import asdict
+
+    return {"runs": [asdict(services.matching.run(opp_id)) for opp_id in args.opportunity_id]}

@@ -37,10 +37,8 @@ class SalaryRange(RequestBody):
 
     @model_validator(mode="after")
     def _ordered(self) -> "SalaryRange":
-        if self.min > self.max:
-            raise PydanticCustomError(
-                "range_order", "The 'base_salary_range.min' must be less than or equal to "
-                "'base_salary_range.max'", {"param": "base_salary_range"})
+        if self.min > self.max:  # reported on the range, wherever it is nested
+            raise ValueError("The range's 'min' must be less than or equal to its 'max'")
         return self
 
 
