@@ -254,3 +254,28 @@ def test_operators_can_rematch_synchronously(market, logistics):
     first, gone = result["runs"]
     assert first["opportunity_id"] == opp["id"] and first["stored"] >= 4
     assert gone["generation"] is None
+
+
+def test_the_bound_from_postings_is_never_below_the_full_score():
+    """The run's early stop is only exact if the postings-based bound is an upper bound."""
+    import random
+
+    from chalicelib.services.match_scoring import criteria_for, prescore, score
+    from chalicelib.services.search import normalize
+
+    rng = random.Random(3)
+    opp = {"industry": "saas", "compensation_model": "hybrid",
+           "requirements": ["5+ years experience", "Enterprise sales", "Salesforce CRM"]}
+    criteria = criteria_for(opp, ["usr_7"])
+    for n in range(300):
+        skills = rng.sample(["enterprise sales", "salesforce", "crm", "demos", "sales"], 2)
+        user = {"id": f"usr_{n}", "industry": rng.choice(["saas", "fintech"]), "profile": {
+            "skills": skills, "years_experience": rng.randint(0, 15),
+            "availability": rng.choice(["available", "limited", "unavailable"]),
+            "compensation_models": rng.sample(["commission", "base", "hybrid"], rng.randint(0, 2))}}
+        record = {"engs_completed_lifetime": rng.randint(0, 9), "deals_closed": rng.randint(0, 40)}
+        posting = {"xp": user["profile"]["years_experience"], "av": user["profile"]["availability"]}
+        matched = {normalize(s) for s in skills} & set(criteria.skill_phrases)
+        total, breakdown = score(criteria, user, record)
+        assert prescore(criteria, user["id"], posting, user["industry"] == "saas", matched) >= total
+        assert 0 <= total <= 100 and total == pytest.approx(sum(breakdown.values()), abs=0.05)

@@ -115,8 +115,9 @@ def _points(shares: dict[str, float]) -> dict[str, float]:
 
 def prescore(criteria: Criteria, user_id: str, posting: dict[str, Any], in_industry: bool,
              skills: set[str]) -> float:
-    """An upper-bound-ish estimate from search postings alone (no profile read), used to pick
-    which candidates get the full score: compensation and track record count as full."""
+    """An upper bound of `score` from search postings alone (no profile read): the postings
+    carry industry, skills, experience and availability exactly; compensation and track record
+    count as full marks. Candidates are scored exactly in the order of this bound."""
     shares = {"industry": float(in_industry), "skills": _skills_share(criteria, skills),
               "experience": _experience_share(criteria, int(posting.get("xp", 0))),
               "availability": AVAILABILITY_SHARE.get(posting.get("av", ""), 0.0),
