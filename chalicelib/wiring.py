@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from .auth.tokens import KeySet, TokenIssuer, TokenVerifier
 from .clock import Clock
@@ -17,9 +18,12 @@ from .config import Settings, get_settings
 from .services.accounts import AccountAdmin, ApiKeys
 from .services.events import EventRecorder
 from .services.oauth import OAuthService
+from .services.ratelimit import ClientAuthGuard, RateLimiter
 from .services.search import SearchService
+from .services.sliding_window import SlidingWindow
 from .services.users import UserService
 from .storage.cursors import CursorCodec
+from .storage.ratelimits import RateCounters
 from .storage.table import Store
 from .storage.users import UserRepository
 
@@ -89,7 +93,24 @@ class Container:
 
     @cached_property
     def oauth(self) -> OAuthService:
-        return OAuthService(self.users_repo, self.token_issuer, self.clock)
+        return OAuthService(self.users_repo, self.token_issuer, self.clock, self.auth_guard)
+
+    @cached_property
+    def rate_window(self) -> SlidingWindow:
+        # Its own client with short timeouts and one retry: when the counters are slow or
+        # down, requests fail open within about a second instead of waiting on retries.
+        config = Config(connect_timeout=1, read_timeout=1,
+                        retries={"mode": "standard", "max_attempts": 2})
+        table = self.session.resource("dynamodb", config=config).Table(self.settings.table_name)
+        return SlidingWindow(RateCounters(table), self.clock)
+
+    @cached_property
+    def rate_limiter(self) -> RateLimiter:
+        return RateLimiter(self.rate_window)
+
+    @cached_property
+    def auth_guard(self) -> ClientAuthGuard:
+        return ClientAuthGuard(self.rate_window)
 
 
 _lock = threading.Lock()
