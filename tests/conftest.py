@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import signal
 import socket
+import subprocess
+import sys
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,3 +166,50 @@ def sales_pro(make_account: Any) -> Account:
     return make_account("sales_pro", industry="saas",
                         profile={"headline": "Enterprise AE", "skills": ["Negotiation"],
                                  "years_experience": 6, "availability": "available"})
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: Any) -> Any:
+    """`python -m devstack` (what `make run` starts) in a subprocess, once for the session:
+    it takes tens of seconds to start and stop, so every black-box test shares it."""
+    port, moto_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(PORT=str(port), MOTO_PORT=str(moto_port), PYTHONUNBUFFERED="1")
+    log = tmp_path_factory.mktemp("stack") / "stack.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "devstack"], cwd=ROOT, env=env,
+                                   stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.time() + 60
+    while "Ctrl-C stops everything" not in log.read_text():
+        if process.poll() is not None or time.time() > deadline:
+            process.kill()
+            pytest.fail(f"local stack did not start:\n{log.read_text()}")
+        time.sleep(0.2)
+    text = log.read_text()
+    yield {"base": f"http://127.0.0.1:{port}", "moto_port": moto_port, "log": text,
+           "client_id": re.search(r"client_id:\s+(\S+)", text).group(1),
+           "client_secret": re.search(r"client_secret:\s+(\S+)", text).group(1),
+           "process": process}
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("local stack did not stop on Ctrl-C")
+
+
+@pytest.fixture(scope="session")
+def local_admin(local_stack: dict[str, Any]) -> Any:
+    """Runs `python -m chalicelib.admin <args>` against the local stack; returns the process."""
+    def run(*args: str) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env["MOTO_PORT"] = str(local_stack["moto_port"])
+        return subprocess.run([sys.executable, "-m", "chalicelib.admin", *args], cwd=ROOT,
+                              env=env, capture_output=True, text=True, timeout=60)
+    return run

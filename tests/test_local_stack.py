@@ -1,12 +1,9 @@
 """Black-box: `python -m devstack` (what `make run` starts) serves the docs' curl examples, and
-the admin CLI talks to it. Slow-ish (one stack for the module), so everything shares it."""
+the admin CLI talks to it. Slow-ish (one stack for the session), so everything shares it."""
 from __future__ import annotations
 
 import json
 import os
-import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,38 +15,9 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    port, moto_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(PORT=str(port), MOTO_PORT=str(moto_port), PYTHONUNBUFFERED="1")
-    log = tmp_path_factory.mktemp("stack") / "stack.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "devstack"], cwd=ROOT, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while "Ctrl-C stops everything" not in log.read_text():
-        if process.poll() is not None or time.time() > deadline:
-            process.kill()
-            pytest.fail(f"local stack did not start:\n{log.read_text()}")
-        time.sleep(0.2)
-    text = log.read_text()
-    yield {"base": f"http://127.0.0.1:{port}", "moto_port": moto_port, "log": text,
-           "client_id": re.search(r"client_id:\s+(\S+)", text).group(1),
-           "client_secret": re.search(r"client_secret:\s+(\S+)", text).group(1),
-           "process": process}
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        pytest.fail("local stack did not stop on Ctrl-C")
+def stack(local_stack):
+    return local_stack  # one stack for the whole session (tests/conftest.py)
 
 
 def token(stack) -> str:
