@@ -109,8 +109,8 @@ def chalice_command(project_dir: Path = PROJECT_DIR) -> list[str]:
     if not (venv / "bin" / "python").exists():
         python = os.environ.get("DEPLOY_PYTHON", "python%d.%d" % LAMBDA_PYTHON)
         subprocess.run([python, "-m", "venv", str(venv)], check=True)
-    pins = [line.strip() for line in (project_dir / "requirements-dev.txt").read_text().splitlines()
-            if line.startswith(("chalice==", "boto3=="))]
+    dev_requirements = (project_dir / "requirements-dev.txt").read_text().splitlines()
+    pins = [line.strip() for line in dev_requirements if line.startswith(("chalice==", "boto3=="))]
     subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-r",
                     str(project_dir / "requirements.txt"), *pins], check=True)
     return [str(venv / "bin" / "chalice")]
