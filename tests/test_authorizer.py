@@ -106,3 +106,29 @@ def test_sandbox_token_is_refused_by_prod_settings(services, client_account):
                          audience="https://api.leadnod.com/v1", clock=services.clock)
     with pytest.raises(InvalidToken):
         prod.verify(client_account.token)
+
+
+def test_key_rotation_keeps_old_kids_valid_until_removed(services, client_account):
+    """New key first in TOKEN_SIGNING_KEY_IDS signs; the old one still verifies; JWKS has both."""
+    from chalicelib.auth.tokens import InvalidToken, KeySet, TokenIssuer, TokenVerifier
+
+    kms = services.kms
+    new_key = kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    old_key = services.settings.token_signing_key_ids[0]
+    s = services.settings
+    rotated = KeySet(kms, (new_key, old_key))
+    issuer = TokenIssuer(kms, rotated, issuer=s.token_issuer, audience=s.token_audience,
+                         ttl_seconds=3600, clock=services.clock)
+    verifier = TokenVerifier(rotated, issuer=s.token_issuer, audience=s.token_audience,
+                             clock=services.clock)
+    new_token = issuer.issue(user_id=client_account.user_id, client_id=client_account.client_id,
+                             scopes=["read"])
+    assert jwt.get_unverified_header(new_token)["kid"] == new_key
+    assert verifier.verify(client_account.token).user_id == client_account.user_id  # old kid
+    assert verifier.verify(new_token).user_id == client_account.user_id
+    assert {k["kid"] for k in rotated.jwks()["keys"]} == {new_key, jwt.get_unverified_header(
+        client_account.token)["kid"]}
+    retired = TokenVerifier(KeySet(kms, (new_key,)), issuer=s.token_issuer,
+                            audience=s.token_audience, clock=services.clock)
+    with pytest.raises(InvalidToken):
+        retired.verify(client_account.token)
