@@ -11,4 +11,4 @@ middleware.register(app)
 app.register_blueprint(routing.auth_bp)
 app.register_blueprint(oauth.bp)
 app.register_blueprint(users.bp)
-routing.add_method_not_allowed_routes(app)
+routing.finalize_routes(app)  # last: needs every route

@@ -1,1 +1,1 @@
-"""Benchmarks that print figures: `make bench` runs them all, `python -m bench.<name>` one."""
+"""Benchmarks: each module's `main()` prints figures; none of them asserts timings."""

@@ -10,32 +10,13 @@ counted with a botocore `before-call` hook on each client. moto's latency is not
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
+import sys
 import time
-from collections import Counter
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
-                  AWS_DEFAULT_REGION="us-east-1", LEADNOD_STAGE="dev",
-                  POWERTOOLS_METRICS_DISABLED="true", POWERTOOLS_LOG_LEVEL="ERROR")
-os.environ.pop("AWS_ENDPOINT_URL", None)
-
-
-class CallCounter:
-    """Counts API calls per (label, operation) through botocore's event hooks."""
-
-    def __init__(self) -> None:
-        self.calls: Counter[tuple[str, str]] = Counter()
-
-    def watch(self, label: str, client: Any) -> None:
-        client.meta.events.register(
-            "before-call.dynamodb.*",
-            lambda model, **_: self.calls.update([(label, model.name)]))
-
-    def per_request(self, label: str, requests: int) -> dict[str, float]:
-        return {op: n / requests for (who, op), n in sorted(self.calls.items()) if who == label}
+from ._support import CallCounter, moto_stack
 
 
 @contextmanager
@@ -57,18 +38,11 @@ def percentile(values: list[float], q: float) -> float:
 
 def run(requests: int) -> None:
     from chalice.test import Client
-    from moto import mock_aws
 
-    with mock_aws():
-        from devstack.cfn import output_env
-        from devstack.provision import provision
-
-        os.environ.update(output_env(provision("dev")))
+    with moto_stack() as services:
         from app import app
-        from chalicelib import wiring
         from chalicelib.services.ratelimit import Limits
 
-        services = wiring.reset()
         created = services.accounts.create_account(
             user_type="client", name="Bench", email="bench@example.com", company="Bench Inc",
             industry="saas")
@@ -76,9 +50,8 @@ def run(requests: int) -> None:
         services.accounts.set_plan(created.user.id, "custom", per_minute=10**6, per_day=10**8)
         token = services.token_issuer.issue(user_id=created.user.id,
                                             client_id=created.client_id, scopes=["read"])
-        counter = CallCounter()
-        counter.watch("limiter", services.rate_window._counters.table.meta.client)
-        counter.watch("other", services.table.meta.client)
+        limiter_calls = CallCounter(services.rate_window._counters.table.meta.client)
+        other_calls = CallCounter(services.table.meta.client)
         client = Client(app, stage_name="dev")
         headers = {"Authorization": f"Bearer {token}"}
 
@@ -93,11 +66,12 @@ def run(requests: int) -> None:
             timed()
             with limiter_switched_off():
                 timed()
-        counter.calls.clear()
+        limiter_calls.reset()
+        other_calls.reset()
         for _ in range(requests):
             timed()
-        limiter_calls = counter.per_request("limiter", requests)
-        other_calls = counter.per_request("other", requests)
+        calls = {"limiter": per_request(limiter_calls, requests),
+                 "everything else (authorizer, route)": per_request(other_calls, requests)}
         with_limiter: list[float] = []
         without: list[float] = []
         for _ in range(requests):  # interleaved, so drift hits both alike
@@ -115,31 +89,32 @@ def run(requests: int) -> None:
             services.users_repo.get(created.user.id)
             get_item.append((time.perf_counter() - started) * 1000)
 
-    report(requests, limiter_calls, other_calls, with_limiter, without, alone, get_item)
+    report(requests, calls, {"with limiter": with_limiter, "without": without,
+                             "limiter alone": alone, "a GetItem": get_item})
 
 
-def report(requests: int, limiter_calls: dict[str, float], other_calls: dict[str, float],
-           with_limiter: list[float], without: list[float], alone: list[float],
-           get_item: list[float]) -> None:
+def per_request(counter: CallCounter, requests: int) -> str:
+    return ", ".join(f"{op} {n / requests:.2f}" for op, n in sorted(counter.calls.items())) \
+        or "none"
+
+
+def report(requests: int, calls: dict[str, str], timings: dict[str, list[float]]) -> None:
     print(f"GET /v1/users/me, {requests} requests per variant, in-process moto")
-    print("DynamoDB calls per request by the limiter: " +
-          (", ".join(f"{op} {n:.2f}" for op, n in limiter_calls.items()) or "none"))
-    print("DynamoDB calls per request by everything else (authorizer, route): " +
-          ", ".join(f"{op} {n:.2f}" for op, n in other_calls.items()))
+    for who, counted in calls.items():
+        print(f"DynamoDB calls per request by {who}: {counted}")
     print(f"{'':16}{'median ms':>10}{'p95 ms':>10}   (moto parses update expressions "
           "slowly: compare with a GetItem here)")
-    for name, values in (("with limiter", with_limiter), ("without", without),
-                         ("limiter alone", alone), ("a GetItem", get_item)):
+    for name, values in timings.items():
         print(f"{name:16}{statistics.median(values):>10.2f}{percentile(values, 0.95):>10.2f}")
-    added = statistics.median(with_limiter) - statistics.median(without)
+    added = statistics.median(timings["with limiter"]) - statistics.median(timings["without"])
     print(f"added by the limiter (median): {added:.2f} ms")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.ratelimit")
     parser.add_argument("--requests", type=int, default=300)
-    run(parser.parse_args(argv).requests)
+    run(parser.parse_args(argv or []).requests)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

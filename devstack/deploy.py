@@ -20,7 +20,6 @@ from devstack.provision import put_gateway_response
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CONFIG_PATH = PROJECT_DIR / ".chalice" / "config.json"
 DEPLOY_STAGES = ("sandbox", "prod")  # dev is the local stack only
-LAMBDA_PYTHON = (3, 12)  # Chalice picks the Lambda runtime from the interpreter running it
 
 
 def stack_name(stage: str) -> str:
@@ -98,22 +97,9 @@ def chalice_deploy(stage: str, project_dir: Path = PROJECT_DIR) -> None:
 
 
 def chalice_command(project_dir: Path = PROJECT_DIR) -> list[str]:
-    """Chalice run by a Python 3.12 interpreter, so that the Lambda runtime is python3.12.
-
-    When this interpreter is not 3.12, a deploy-only venv is kept in .chalice/venv, built by
-    $DEPLOY_PYTHON (default python3.12) with the runtime requirements and the pinned Chalice.
-    """
-    if sys.version_info[:2] == LAMBDA_PYTHON:
-        return [str(Path(sys.executable).parent / "chalice")]
-    venv = project_dir / ".chalice" / "venv"
-    if not (venv / "bin" / "python").exists():
-        python = os.environ.get("DEPLOY_PYTHON", "python%d.%d" % LAMBDA_PYTHON)
-        subprocess.run([python, "-m", "venv", str(venv)], check=True)
-    pins = [line.strip() for line in (project_dir / "requirements-dev.txt").read_text().splitlines()
-            if line.startswith(("chalice==", "boto3=="))]
-    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-r",
-                    str(project_dir / "requirements.txt"), *pins], check=True)
-    return [str(venv / "bin" / "chalice")]
+    """The project venv's Chalice. Chalice has no runtime setting: the Lambda runtime is the
+    version of the Python running it (python3.11 with `make`'s venv)."""
+    return [str(Path(sys.executable).parent / "chalice")]
 
 
 def deployed_resources(stage: str, project_dir: Path = PROJECT_DIR) -> list[dict]:
@@ -196,6 +182,8 @@ def main(argv: list[str] | None = None) -> None:
     if stage not in DEPLOY_STAGES:
         parser.error(f"--stage must be one of {', '.join(DEPLOY_STAGES)} "
                      "(dev is the local stack: make run)")
+    if os.environ.get("AWS_ENDPOINT_URL"):
+        parser.error("AWS_ENDPOINT_URL is set: this shell points at the local stack, not AWS")
     session = boto3.Session()
     api_stage = api_gateway_stage(stage)
     known_api = rest_api_id(deployed_resources(stage))
@@ -207,6 +195,8 @@ def main(argv: list[str] | None = None) -> None:
     chalice_deploy(stage)
     resources = deployed_resources(stage)
     api_id = rest_api_id(resources)
+    if not api_id:
+        sys.exit(f"chalice deploy recorded no rest_api in .chalice/deployed/{stage}.json")
     print(f"[4/5] post-deploy settings on API {api_id}", flush=True)
     post_deploy(session, stage, rest_api_id=api_id, api_stage=api_stage,
                 usage_plan_ids=usage_plan_ids(outputs),

@@ -46,9 +46,11 @@ def aws_env() -> Any:
     """One moto backend for the session, provisioned from the same template AWS gets."""
     from moto import mock_aws
 
+    from devstack import moto_fixes
     from devstack.cfn import output_env
     from devstack.provision import provision
 
+    moto_fixes.apply()
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         env = output_env(provision("dev"))
         os.environ.update(env)

@@ -79,9 +79,9 @@ def test_infra_stack_is_created_then_left_alone_then_updated_with_the_rest_api(s
 def test_an_unchanged_stack_is_not_an_error():
     # moto updates silently; CloudFormation refuses an update that changes nothing.
     cfn = boto3.client("cloudformation", region_name="us-east-1")
+    output = {"OutputKey": "TableName", "OutputValue": "leadnod-prod"}
     described = {"Stacks": [{"StackName": "leadnod-prod", "StackStatus": "UPDATE_COMPLETE",
-                             "CreationTime": "2024-01-01T00:00:00Z",
-                             "Outputs": [{"OutputKey": "TableName", "OutputValue": "leadnod-prod"}]}]}
+                             "CreationTime": "2024-01-01T00:00:00Z", "Outputs": [output]}]}
     with Stubber(cfn) as stub:
         stub.add_response("describe_stacks", described)
         stub.add_client_error("update_stack", "ValidationError",
@@ -155,3 +155,10 @@ def test_post_deploy_reapplies_what_chalice_deploy_resets(session):
     assert len(apigateway.get_deployments(restApiId=api_id)["items"]) == deployments + 2
     found = session.client("lambda").get_event_source_mapping(UUID=mapping)
     assert found["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
+def test_deploy_refuses_a_shell_pointed_at_the_local_stack(monkeypatch, capsys):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:5000")
+    with pytest.raises(SystemExit):
+        deploy.main(["--stage", "sandbox"])
+    assert "local stack" in capsys.readouterr().err

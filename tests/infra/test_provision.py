@@ -107,7 +107,8 @@ def test_app_secret_is_64_letters_and_digits(sandbox):
     secrets = session.client("secretsmanager")
     value = secrets.get_secret_value(SecretId=outputs["AppSecretArn"])["SecretString"]
     assert len(value) == 64 and value.isalnum()
-    assert secrets.describe_secret(SecretId=outputs["AppSecretArn"])["Name"] == "leadnod/sandbox/app"
+    described = secrets.describe_secret(SecretId=outputs["AppSecretArn"])
+    assert described["Name"] == "leadnod/sandbox/app"
 
 
 @pytest.mark.parametrize("plan, rate, burst, quota", [
@@ -164,7 +165,9 @@ Resources:
     Properties:
       StateMachineName: !Sub leadnod-${Stage}-flow
       RoleArn: !GetAtt StatesRole.Arn
-      DefinitionString: '{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "${TableName}", "End": true}}}'
+      DefinitionString: >-
+        {"StartAt": "P",
+        "States": {"P": {"Type": "Pass", "Result": "${TableName}", "End": true}}}
       DefinitionSubstitutions:
         TableName: !Ref Table
 Outputs:
