@@ -146,3 +146,18 @@ def test_counter_store_unavailable_fails_open(api, services, client_account, mon
     assert all(a.status == 200 for a in answers)
     assert answers[-1].headers["x-ratelimit-remaining"] == "60"
     assert any("rate limiter unavailable" in r.getMessage() for r in caplog.records)
+
+
+def test_plan_limits_from_the_authorizer_context(caplog):
+    from chalicelib.services.ratelimit import Limits, limits_for
+
+    assert limits_for("professional") == Limits(60, 10_000)
+    assert limits_for("enterprise") == Limits(300, 100_000)
+    # API Gateway hands authorizer context values to the function as strings.
+    assert limits_for("custom", "120", "5000") == Limits(120, 5000)
+    assert limits_for("custom", 120, 5000) == Limits(120, 5000)
+    with caplog.at_level(logging.WARNING, logger="chalicelib.services.ratelimit"):
+        assert limits_for("custom") == Limits(60, 10_000)
+    assert "custom plan without rate limits" in caplog.text
+    assert limits_for("custom", "0", "10") == Limits(60, 10_000)
+    assert limits_for("unknown") == Limits(60, 10_000)

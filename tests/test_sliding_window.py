@@ -59,7 +59,7 @@ def test_refused_requests_are_not_counted(limiter, services, clock):
     user = unique("usr_")
     hits(limiter, user, 70)
     item = services.table.get_item(Key=counter_key(account_subject(user), MINUTE_START.date()))
-    assert item["Item"]["m600"] == 60 and item["Item"]["day"] == 60
+    assert item["Item"]["m1000"] == 60 and item["Item"]["d"] == 60
     clock.advance(61)  # exactly one request has slid out of the window
     assert [d.allowed for d in hits(limiter, user, 3)] == [True, False, False]
 
@@ -90,7 +90,7 @@ def test_a_client_sending_too_fast_gets_the_limit_per_minute(limiter, clock):
 def test_daily_quota_then_reset_at_midnight(limiter, services, clock):
     user = unique("usr_")
     services.table.put_item(Item={**counter_key(account_subject(user), MINUTE_START.date()),
-                                  "day": PROFESSIONAL.per_day - 1})
+                                  "d": PROFESSIONAL.per_day - 1})
     last = limiter.hit(user, PROFESSIONAL)
     assert last.allowed and last.headers()["X-RateLimit-Remaining"] == "0"
     refused = limiter.hit(user, PROFESSIONAL)
@@ -143,7 +143,7 @@ def test_a_process_that_missed_the_previous_minute_still_refuses(services, clock
     second = other.hit(user, PROFESSIONAL)
     assert not second.allowed
     item = services.table.get_item(Key=counter_key(account_subject(user), MINUTE_START.date()))
-    assert item["Item"]["m601"] == 1  # only the first, unknowing refusal was counted
+    assert item["Item"]["m1001"] == 1  # only the first, unknowing refusal was counted
 
 
 def test_one_conditional_update_per_request(services, limiter, clock):
@@ -174,8 +174,8 @@ def test_counter_items_expire_and_stay_small(services, limiter, clock):
     item = services.table.get_item(Key=counter_key(account_subject(user), MINUTE_START.date()))["Item"]
     # Only the last two requests' minutes are left: each write removes the stale minutes
     # the previous one returned.
-    assert sorted(k for k in item if k.startswith("m")) == ["m710", "m715"]
-    assert item["ttl"] == int(datetime(2026, 3, 4, tzinfo=timezone.utc).timestamp())
+    assert sorted(k for k in item if k.startswith("m")) == ["m1150", "m1155"]
+    assert item["ttl"] == int(datetime(2026, 3, 5, tzinfo=timezone.utc).timestamp())
 
 
 def test_retry_after_is_when_one_more_request_fits():

@@ -61,6 +61,14 @@ def test_only_failures_count(api, client_account):
     assert fail(api, client_account.client_id, 2) == [401, 429]
 
 
+def test_a_success_is_not_carried_into_the_next_minute(api, client_account, clock):
+    clock.advance(50)
+    assert fail(api, client_account.client_id, 9) == [401] * 9
+    assert token(api, client_account.client_id, client_account.client_secret).status == 200
+    clock.advance(15)  # 10:01:05: 9 failures, of which ceil(9 * 55/60) = 9 still count
+    assert fail(api, client_account.client_id, 2) == [401, 429]
+
+
 def test_guard_is_per_client_id_and_slides(api, make_account, clock):
     attacked, bystander = make_account("client"), make_account("client")
     fail(api, attacked.client_id, 11)

@@ -31,9 +31,12 @@ def limits_for(plan: str, per_minute: Any = None, per_day: Any = None) -> Limits
     context values as strings); one without them gets the professional limits."""
     if plan == "custom":
         try:
-            return Limits(int(str(per_minute)), int(str(per_day)))
+            limits = Limits(int(str(per_minute)), int(str(per_day)))
         except ValueError:
-            log.warning("custom plan without rate limits; applying the professional limits")
+            limits = Limits(0, 0)
+        if limits.per_minute > 0 and limits.per_day > 0:
+            return limits
+        log.warning("custom plan without rate limits; applying the professional limits")
     return PLAN_LIMITS.get(plan, PLAN_LIMITS["professional"])
 
 

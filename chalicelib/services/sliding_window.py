@@ -139,8 +139,13 @@ class SlidingWindow:
 
     def take_back(self, subject: str, hit: Hit) -> None:
         """Uncount a counted hit (e.g. an attempt that turned out not to count)."""
-        if hit.counted:
-            self._counters.uncount(subject, hit.window.day, hit.window.minute_of_day)
+        if not hit.counted:
+            return
+        self._counters.uncount(subject, hit.window.day, hit.window.minute_of_day)
+        seen = self._seen.get(subject)
+        if seen is not None and seen.index == hit.window.index:  # keep it a lower bound
+            self._seen[subject] = _Seen(seen.index, seen.previous, max(0, seen.current - 1),
+                                        seen.older)
 
     def _known_previous(self, subject: str, window: Window) -> tuple[int, bool]:
         """(count, exact): what this process knows about the previous minute's count."""

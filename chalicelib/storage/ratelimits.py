@@ -1,10 +1,10 @@
-"""Request counters for rate limiting (keys: docs/data-model.md, "Rate-limit counters").
+"""Request counters for rate limiting (keys: docs/data-model.md, "Rate limits and idempotency").
 
 One item per subject (an account, or a client id's failed authentications) per UTC day:
 
-    PK = RATE#<user_id> | AUTHFAIL#<client_id>      SK = DAY#<yyyy-mm-dd>
-    day = requests counted today          m<minute of day> = requests counted in that minute
-    ttl = the end of the next day
+    PK = RATE#<user_id> | AUTHFAIL#<client_id>      SK = DAY#<yyyymmdd>
+    d = requests counted today            m<HHMM> = requests counted in that minute
+    ttl = two days after the day's end
 
 Both the day count and the current *and* previous minute's counts live on that one item, so
 one conditional `UpdateItem` counts a request and returns everything the sliding window needs.
@@ -35,11 +35,11 @@ def auth_failure_subject(client_id: str) -> str:
 
 
 def counter_key(subject: str, day: date) -> dict[str, str]:
-    return {"PK": subject, "SK": f"DAY#{day.isoformat()}"}
+    return {"PK": subject, "SK": f"DAY#{day:%Y%m%d}"}
 
 
 def minute_attribute(minute_of_day: int) -> str:
-    return f"m{minute_of_day}"
+    return f"m{minute_of_day // 60:02d}{minute_of_day % 60:02d}"
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class RateCounters:
         counters of the minute before the previous one and of the `remove` minutes."""
         current, previous = minute_attribute(minute), minute_attribute(minute - 1)
         older = sorted({m for m in (minute - 2, *remove[:MAX_REMOVED]) if 0 <= m < minute - 1})
-        expression = f"ADD #day :one, {current} :one SET #ttl = :ttl"
+        expression = f"ADD d :one, {current} :one SET #ttl = :ttl"
         if older:
             expression += " REMOVE " + ", ".join(minute_attribute(m) for m in older)
         # A missing minute counter is 0, which is below a positive bound only; with a bound of
@@ -77,13 +77,13 @@ class RateCounters:
         values: dict[str, Any] = {":one": 1, ":ttl": expires_at, ":current_below": current_below}
         condition = minute_ok
         if day_below is not None:
-            condition += " AND (attribute_not_exists(#day) OR #day < :day_below)"
+            condition += " AND (attribute_not_exists(d) OR d < :day_below)"
             values[":day_below"] = day_below
         try:
             item = self.table.update_item(
                 Key=counter_key(subject, day), UpdateExpression=expression,
                 ConditionExpression=condition, ExpressionAttributeValues=values,
-                ExpressionAttributeNames={"#day": "day", "#ttl": "ttl"},
+                ExpressionAttributeNames={"#ttl": "ttl"},
                 ReturnValues="ALL_NEW", ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )["Attributes"]
             counted = True
@@ -95,7 +95,7 @@ class RateCounters:
             counted = False
         return Counts(counted=counted, current=int(item.get(current, 0)),
                       previous=int(item.get(previous, 0)) if minute > 0 else None,
-                      day=int(item.get("day", 0)),
+                      day=int(item.get("d", 0)),
                       older=tuple(m for m in _minutes(item) if m < minute - 1))
 
     def last_minute_of(self, subject: str, day: date) -> int:
@@ -110,9 +110,8 @@ class RateCounters:
         try:
             self.table.update_item(
                 Key=counter_key(subject, day),
-                UpdateExpression=f"ADD #day :minus, {current} :minus",
+                UpdateExpression=f"ADD d :minus, {current} :minus",
                 ConditionExpression=f"{current} > :zero",  # never below zero
-                ExpressionAttributeNames={"#day": "day"},
                 ExpressionAttributeValues={":minus": -1, ":zero": 0})
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
@@ -120,11 +119,12 @@ class RateCounters:
 
 
 def _minutes(item: dict[str, Any]) -> list[int]:
-    return sorted(int(name[1:]) for name in item if name[:1] == "m" and name[1:].isdigit())
+    return sorted(int(name[1:3]) * 60 + int(name[3:]) for name in item
+                  if len(name) == 5 and name[0] == "m" and name[1:].isdigit())
 
 
 def day_expiry(day: date) -> int:
-    """Counter items may go at the end of the next day: the next day's first minute still
-    reads this day's last one."""
-    end = datetime.combine(day + timedelta(days=2), time.min, tzinfo=timezone.utc)
+    """Counter items may go two days after their day (the next day's first minute still reads
+    this day's last one; the margin keeps a day's item around for support questions)."""
+    end = datetime.combine(day + timedelta(days=3), time.min, tzinfo=timezone.utc)
     return int(end.timestamp())
