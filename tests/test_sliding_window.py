@@ -171,7 +171,8 @@ def test_counter_items_expire_and_stay_small(services, limiter, clock):
     for _ in range(24):  # a request every 5 minutes for two hours
         limiter.hit(user, PROFESSIONAL)
         clock.advance(300)
-    item = services.table.get_item(Key=counter_key(account_subject(user), MINUTE_START.date()))["Item"]
+    key = counter_key(account_subject(user), MINUTE_START.date())
+    item = services.table.get_item(Key=key)["Item"]
     # Only the last two requests' minutes are left: each write removes the stale minutes
     # the previous one returned.
     assert sorted(k for k in item if k.startswith("m")) == ["m1150", "m1155"]

@@ -1,7 +1,7 @@
 """API Gateway usage plans, the outer guard, as far as moto goes: plans, API keys, plan keys,
-moving a key between plans, and the key the authorizer hands to API Gateway. moto does not
-enforce throttles or quotas (nor implement GetUsage): enforcement is tested at the
-application layer (test_rate_limits.py, test_sliding_window.py)."""
+moving a key between plans, and what the authorizer hands to API Gateway and the limiter.
+moto does not enforce throttles or quotas (nor implement GetUsage): enforcement is tested at
+the application layer (test_rate_limits.py, test_sliding_window.py)."""
 from __future__ import annotations
 
 import uuid
@@ -47,18 +47,10 @@ def test_custom_usage_plan_is_a_loose_outer_guard(services):
     assert found["quota"]["limit"] > PLAN_LIMITS["enterprise"].per_day
 
 
-def test_new_account_gets_an_enabled_api_key_in_its_plan(services):
-    created = new_account(services)
-    item = services.users_repo.get(created.user.id)
-    key = services.client("apigateway").get_api_key(apiKey=item["api_key_id"], includeValue=True)
-    assert key["enabled"] and key["name"] == created.user.id
-    assert key["value"] == item["api_key_value"]
-    assert plans_holding(services, item["api_key_id"]) == ["professional"]
-
-
 def test_set_plan_moves_the_key_between_usage_plans(services):
     created = new_account(services)
     key_id = services.users_repo.get(created.user.id)["api_key_id"]
+    assert plans_holding(services, key_id) == ["professional"]
     services.accounts.set_plan(created.user.id, "enterprise")
     assert plans_holding(services, key_id) == ["enterprise"]
     services.accounts.set_plan(created.user.id, "custom", per_minute=120, per_day=5000)
@@ -71,7 +63,8 @@ def test_set_plan_moves_the_key_between_usage_plans(services):
     assert item["plan"] == "professional" and item.get("rate_per_minute") is None
 
 
-def test_authorizer_meters_the_account_key_and_passes_custom_limits(services):
+def test_authorizer_passes_custom_limits_with_the_account_key(services):
+    """(test_authorizer.py covers the key for the standard plans.)"""
     created = new_account(services)
     services.accounts.set_plan(created.user.id, "custom", per_minute=120, per_day=5000)
     token = services.token_issuer.issue(user_id=created.user.id, client_id=created.client_id,
