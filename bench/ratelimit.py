@@ -50,7 +50,7 @@ def run(requests: int) -> None:
         services.accounts.set_plan(created.user.id, "custom", per_minute=10**6, per_day=10**8)
         token = services.token_issuer.issue(user_id=created.user.id,
                                             client_id=created.client_id, scopes=["read"])
-        limiter_calls = CallCounter(services.rate_window._counters.table.meta.client)
+        limiter_calls = CallCounter(services.rate_counters.table.meta.client)
         other_calls = CallCounter(services.table.meta.client)
         client = Client(app, stage_name="dev")
         headers = {"Authorization": f"Bearer {token}"}

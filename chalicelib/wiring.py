@@ -96,13 +96,17 @@ class Container:
         return OAuthService(self.users_repo, self.token_issuer, self.clock, self.auth_guard)
 
     @cached_property
-    def rate_window(self) -> SlidingWindow:
+    def rate_counters(self) -> RateCounters:
         # Its own client with short timeouts and one retry: when the counters are slow or
         # down, requests fail open within about a second instead of waiting on retries.
         config = Config(connect_timeout=1, read_timeout=1,
                         retries={"mode": "standard", "max_attempts": 2})
-        table = self.session.resource("dynamodb", config=config).Table(self.settings.table_name)
-        return SlidingWindow(RateCounters(table), self.clock)
+        return RateCounters(
+            self.session.resource("dynamodb", config=config).Table(self.settings.table_name))
+
+    @cached_property
+    def rate_window(self) -> SlidingWindow:
+        return SlidingWindow(self.rate_counters, self.clock)
 
     @cached_property
     def rate_limiter(self) -> RateLimiter:

@@ -146,7 +146,7 @@ def test_counter_store_unavailable_fails_open(api, services, make_account, monke
     def broken(**_kwargs):
         raise failure
 
-    monkeypatch.setattr(services.rate_window._counters.table, "update_item", broken)
+    monkeypatch.setattr(services.rate_counters.table, "update_item", broken)
     with caplog.at_level(logging.WARNING, logger="chalicelib.services.ratelimit"):
         answers = me(api, account, 4)  # twice the limit
     assert [a.status for a in answers] == [200] * 4

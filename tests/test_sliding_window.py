@@ -148,7 +148,7 @@ def test_a_process_that_missed_the_previous_minute_still_refuses(services, clock
 
 def test_one_conditional_update_per_request(services, limiter, clock):
     calls = []
-    client = services.rate_window._counters.table.meta.client
+    client = services.rate_counters.table.meta.client
     client.meta.events.register("before-call.dynamodb.*",
                                 lambda model, **_: calls.append(model.name))
     clock.advance(30)
@@ -158,7 +158,7 @@ def test_one_conditional_update_per_request(services, limiter, clock):
 
 def test_first_minute_of_the_day_reads_yesterday_once(services, limiter, clock):
     calls = []
-    client = services.rate_window._counters.table.meta.client
+    client = services.rate_counters.table.meta.client
     client.meta.events.register("before-call.dynamodb.*",
                                 lambda model, **_: calls.append(model.name))
     clock.advance(14 * 3600)  # 00:00:00

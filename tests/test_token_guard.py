@@ -87,7 +87,7 @@ def test_guard_fails_open(api, services, client_account, monkeypatch, caplog):
     def broken(**_kwargs):
         raise EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")
 
-    monkeypatch.setattr(services.rate_window._counters.table, "update_item", broken)
+    monkeypatch.setattr(services.rate_counters.table, "update_item", broken)
     with caplog.at_level(logging.WARNING, logger="chalicelib.services.ratelimit"):
         assert fail(api, client_account.client_id, 11) == [401] * 11
         assert token(api, client_account.client_id, client_account.client_secret).status == 200
