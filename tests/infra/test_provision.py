@@ -112,7 +112,7 @@ def test_app_secret_is_64_letters_and_digits(sandbox):
 
 
 @pytest.mark.parametrize("plan, rate, burst, quota", [
-    ("Professional", 1, 60, 10_000), ("Enterprise", 5, 300, 100_000),
+    ("Professional", 2, 120, 20_000), ("Enterprise", 10, 600, 200_000),
     ("Custom", 50, 1000, 5_000_000)])
 def test_usage_plans_have_the_template_throttle_and_daily_quota(sandbox, plan, rate, burst, quota):
     session, outputs = sandbox
