@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from ..clock import Clock, isoformat, sortable
+from ..clock import Clock, sortable
 from ..errors import Conflict, InvalidParameter, MissingParameter, not_found
 from ..ids import has_prefix, new_id
 from ..models.common import ListParams, Page
@@ -142,13 +142,11 @@ class MessageService:
         return {"id": new_id("msg"), "conversation_id": conversation_id, "sender_id": sender_id,
                 "recipient_id": target.recipient_id, "body": body, "created_at": sortable(now)}
 
-    def _received_event(self, message: dict[str, Any],
-                        engagement_id: str | None) -> list[dict[str, Any]]:
-        data = {"message_id": message["id"], "conversation_id": message["conversation_id"],
-                "sender_id": message["sender_id"], "recipient_id": message["recipient_id"],
-                "engagement_id": engagement_id, "body": message["body"],
-                "created_at": isoformat(_parse_sortable(message["created_at"]))}
-        return self._events.record("message.received", data, [message["recipient_id"]])
+    def _received_event(self, message: dict[str, Any]) -> list[dict[str, Any]]:
+        # The data fields are the contract in docs/events.md; the body is not sent along.
+        data = {name: message[name] for name in ("conversation_id", "sender_id", "recipient_id")}
+        return self._events.record("message.received", {"message_id": message["id"], **data},
+                                   [message["recipient_id"]])
 
     def _start(self, sender_id: str, target: _Target, body: str) -> Message:
         conversation = {"id": new_id("cnv"),
@@ -160,17 +158,17 @@ class MessageService:
             conversation["engagement_id"] = target.engagement_id
         started = self._events.record("conversation.started", {
             "conversation_id": conversation["id"], "participant_ids": conversation["participants"],
-            "engagement_id": target.engagement_id, "started_by": sender_id,
+            "engagement_id": target.engagement_id,
         }, conversation["participants"])
         self._conversations.start(conversation, message, preview_of(body),
-                                  started + self._received_event(message, target.engagement_id))
+                                  started + self._received_event(message))
         return Message.model_validate(message)
 
     def _append(self, sender_id: str, target: _Target, body: str) -> Message:
         assert target.conversation_id is not None
         message = self._new_message(sender_id, target, target.conversation_id, body)
         self._conversations.append(message, preview_of(body),
-                                   self._received_event(message, target.engagement_id))
+                                   self._received_event(message))
         return Message.model_validate(message)
 
     # reading ---------------------------------------------------------------------------

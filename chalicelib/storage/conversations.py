@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.types import TypeDeserializer
 
 from .table import ConditionFailed, PageResult, Store, TransactionFailed
 
 CONFLICT_CODES = ("TransactionConflict", "ConditionalCheckFailed")
+_DESERIALIZE = TypeDeserializer()
 
 
 class PairTaken(Exception):
@@ -168,7 +170,9 @@ class ConversationRepository:
                                         "AND recipient_id = :me", return_values="NONE")
             return at
         except ConditionFailed as failed:
-            return (failed.item or {}).get("read_at")
+            # Store hands back the low-level item ({"S": ...}) that DynamoDB returned.
+            raw = (failed.item or {}).get("read_at")
+            return _DESERIALIZE.deserialize(raw) if isinstance(raw, dict) else raw
 
     def clear_unread(self, user_id: str, conversation_id: str, seen: int, at: str) -> None:
         """Subtract the unread count the reader saw, rather than SET 0: a message that arrives
