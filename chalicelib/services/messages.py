@@ -11,8 +11,8 @@ from ..clock import Clock, sortable
 from ..errors import Conflict, InvalidParameter, MissingParameter, not_found
 from ..ids import has_prefix, new_id
 from ..models.common import ListParams, Page
-from ..models.messages import (PREVIEW_CHARS, ConversationSummary, Message, ParticipantSummary,
-                               SendMessage)
+from ..models.messages import (PREVIEW_CHARS, ConversationSummary, LastMessage, Message,
+                               ParticipantSummary, SendMessage)
 from ..storage.conversations import ConversationMoved, ConversationRepository, PairTaken
 from ..storage.users import UserRepository
 from .events import EventRecorder
@@ -120,7 +120,8 @@ class MessageService:
                        last_message_at=membership["last_message_at"] if membership else None)
 
     def _check_engagement(self, engagement_id: str, sender_id: str, recipient_id: str) -> None:
-        parties = self._engagement_parties(engagement_id) if has_prefix(engagement_id, "eng") else None
+        parties = (self._engagement_parties(engagement_id)
+                   if has_prefix(engagement_id, "eng") else None)
         if parties is None or sender_id not in parties:
             raise not_found("engagement", engagement_id, param="engagement_id")
         if recipient_id not in parties:
@@ -189,10 +190,11 @@ class MessageService:
             other = others.get(item["other_user_id"], {})
             data.append(ConversationSummary(
                 id=item["conversation_id"], engagement_id=item.get("engagement_id"),
-                other_participant=ParticipantSummary(id=item["other_user_id"],
-                                                     name=other.get("name"), type=other.get("type")),
-                last_message={"id": item["last_message_id"], "sender_id": item["last_sender_id"],
-                              "preview": item["last_preview"], "created_at": item["last_message_at"]},
+                other_participant=ParticipantSummary(
+                    id=item["other_user_id"], name=other.get("name"), type=other.get("type")),
+                last_message=LastMessage(
+                    id=item["last_message_id"], sender_id=item["last_sender_id"],
+                    preview=item["last_preview"], created_at=item["last_message_at"]),
                 unread_count=int(item.get("unread", 0)), created_at=item["created_at"]))
         return Page(data=data, has_more=page.has_more, next_cursor=page.next_cursor)
 

@@ -60,7 +60,8 @@ def _membership(user_id: str, other_id: str, conversation: dict[str, Any],
     item = {**membership_key(user_id, conversation["id"]), "entity": "conversation_member",
             "conversation_id": conversation["id"], "other_user_id": other_id,
             "created_at": conversation["created_at"], "unread": unread, **_last(message, preview),
-            "GSI1PK": f"USER#{user_id}#CNVS", "GSI1SK": f"{message['created_at']}#{conversation['id']}"}
+            "GSI1PK": f"USER#{user_id}#CNVS",
+            "GSI1SK": f"{message['created_at']}#{conversation['id']}"}
     if conversation.get("engagement_id"):
         item["engagement_id"] = conversation["engagement_id"]
     return item
@@ -121,25 +122,29 @@ class ConversationRepository:
         """A later message. The conversation update only applies if the sender is a participant
         and no newer message was recorded (so `last_*` always describes the newest message);
         otherwise raises ConversationMoved and the caller retries with a later time."""
-        cnv, at = message["conversation_id"], message["created_at"]
+        cnv, sender, recipient = (message["conversation_id"], message["sender_id"],
+                                  message["recipient_id"])
         last = _last(message, preview)
         sets = ", ".join(f"{name} = :{name}" for name in last)
         values = {f":{name}": value for name, value in last.items()}
-        membership_update = {"UpdateExpression": f"SET {sets}, GSI1SK = :gsi1sk",
-                             "ConditionExpression": "attribute_exists(PK)",
-                             "ExpressionAttributeValues": {**values, ":gsi1sk": f"{at}#{cnv}"}}
-        recipient_update = {**membership_update,
-                            "UpdateExpression": membership_update["UpdateExpression"] + " ADD unread :one",
-                            "ExpressionAttributeValues": {**membership_update["ExpressionAttributeValues"],
-                                                          ":one": 1}}
+        position = {**values, ":gsi1sk": f"{message['created_at']}#{cnv}"}
+        # Sender participates, and this message is newer than the one recorded as last.
+        newest = "contains(participants, :me) AND last_message_at < :last_message_at"
         actions = [
-            {"Put": {"Item": _message_item(message), "ConditionExpression": "attribute_not_exists(PK)"}},
+            {"Put": {"Item": _message_item(message),
+                     "ConditionExpression": "attribute_not_exists(PK)"}},
             {"Update": {"Key": conversation_key(cnv),
                         "UpdateExpression": f"SET {sets} ADD message_count :one",
-                        "ConditionExpression": "contains(participants, :me) AND last_message_at < :last_message_at",
-                        "ExpressionAttributeValues": {**values, ":one": 1, ":me": message["sender_id"]}}},
-            {"Update": {"Key": membership_key(message["sender_id"], cnv), **membership_update}},
-            {"Update": {"Key": membership_key(message["recipient_id"], cnv), **recipient_update}},
+                        "ConditionExpression": newest,
+                        "ExpressionAttributeValues": {**values, ":one": 1, ":me": sender}}},
+            {"Update": {"Key": membership_key(sender, cnv),
+                        "UpdateExpression": f"SET {sets}, GSI1SK = :gsi1sk",
+                        "ConditionExpression": "attribute_exists(PK)",
+                        "ExpressionAttributeValues": position}},
+            {"Update": {"Key": membership_key(recipient, cnv),
+                        "UpdateExpression": f"SET {sets}, GSI1SK = :gsi1sk ADD unread :one",
+                        "ConditionExpression": "attribute_exists(PK)",
+                        "ExpressionAttributeValues": {**position, ":one": 1}}},
             *events,
         ]
         try:
@@ -158,7 +163,8 @@ class ConversationRepository:
                       cursor: str | None) -> PageResult:
         """A conversation's messages, oldest first; consistent, so a sender sees its message."""
         return self.store.page(f"msgs:{user_id}:{conversation_id}",
-                               Key("PK").eq(f"CNV#{conversation_id}") & Key("SK").begins_with("MSG#"),
+                               Key("PK").eq(f"CNV#{conversation_id}")
+                               & Key("SK").begins_with("MSG#"),
                                limit=limit, cursor=cursor, ConsistentRead=True)
 
     def mark_read(self, message: dict[str, Any], reader_id: str, at: str) -> str | None:

@@ -17,6 +17,13 @@ def send(api: Any, account: Any, **body: Any) -> Any:
     return api.post("/v1/messages/send", token=account.token, json_body=body)
 
 
+def conversation_of(api: Any, sender: Any, recipient: Any, body: str) -> str:
+    """Send `body` from sender to recipient; the conversation's id."""
+    answer = send(api, sender, recipient_id=recipient.user_id, body=body)
+    assert answer.status == 201, answer.json()
+    return answer.json()["conversation_id"]
+
+
 def events_for(services: Any, user_id: str) -> list[dict[str, Any]]:
     """The per-recipient event items (the `GET /v1/events` feed), oldest first."""
     return list(services.store.query_all(Key("GSI1PK").eq(f"USER#{user_id}#EVENTS"), index="GSI1"))

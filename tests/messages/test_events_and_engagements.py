@@ -59,7 +59,8 @@ def test_engagement_id_must_match_the_conversation(api, alice, bob, engagement):
     about = send(api, alice, recipient_id=bob.user_id, engagement_id=engagement_id,
                  body="x").json()["conversation_id"]
     plain = send(api, alice, recipient_id=bob.user_id, body="y").json()["conversation_id"]
-    assert send(api, bob, conversation_id=about, engagement_id=engagement_id, body="z").status == 201
+    matching = send(api, bob, conversation_id=about, engagement_id=engagement_id, body="z")
+    assert matching.status == 201
     for conversation, given in ((about, engagement(alice.user_id, bob.user_id)),
                                 (plain, engagement_id)):
         answer = send(api, bob, conversation_id=conversation, engagement_id=given, body="z")

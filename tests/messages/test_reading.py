@@ -1,10 +1,11 @@
-"""GET /v1/messages/conversations[/{id}]: latest-first lists, pages, unread counts, read receipts."""
+"""GET /v1/messages/conversations[/{id}]: latest-first lists, pages, unread counts and
+read receipts."""
 from __future__ import annotations
 
 from chalicelib.ids import new_id
 from chalicelib.services.messages import preview_of
 
-from .conftest import send
+from .conftest import conversation_of, send
 
 
 def conversations(api, account, **query):
@@ -23,9 +24,9 @@ def read(api, account, conversation_id, **query):
 
 def test_conversations_are_listed_latest_activity_first(api, alice, bob, carol, make_account):
     dave = make_account("client", name="Dave Client")
-    with_bob = send(api, alice, recipient_id=bob.user_id, body="to bob").json()["conversation_id"]
-    with_carol = send(api, alice, recipient_id=carol.user_id, body="to carol").json()["conversation_id"]
-    with_dave = send(api, dave, recipient_id=alice.user_id, body="from dave").json()["conversation_id"]
+    with_bob = conversation_of(api, alice, bob, "to bob")
+    with_carol = conversation_of(api, alice, carol, "to carol")
+    with_dave = conversation_of(api, dave, alice, "from dave")
     listed = conversations(api, alice).json()
     assert [c["id"] for c in listed["data"]] == [with_dave, with_carol, with_bob]
     assert listed["has_more"] is False and listed["next_cursor"] is None
@@ -46,7 +47,7 @@ def test_conversations_are_listed_latest_activity_first(api, alice, bob, carol, 
 
 def test_conversation_list_pages_without_gaps_or_repeats(api, alice, bob, carol, make_account):
     others = [bob, carol, make_account("sales_pro"), make_account("sales_pro")]
-    expected = [send(api, other, recipient_id=alice.user_id, body="hi").json()["conversation_id"]
+    expected = [conversation_of(api, other, alice, "hi")
                 for other in others][::-1]
     first = conversations(api, alice, limit=3).json()
     assert first["has_more"] is True and len(first["data"]) == 3
@@ -68,7 +69,8 @@ def test_messages_come_in_chronological_order_across_pages(api, alice, bob):
     conversation = sent[0]["conversation_id"]
     pages, cursor = [], None
     while True:
-        page = read(api, alice, conversation, limit=3, **({"cursor": cursor} if cursor else {})).json()
+        more = {"cursor": cursor} if cursor else {}
+        page = read(api, alice, conversation, limit=3, **more).json()
         pages.append([m["body"] for m in page["data"]])
         cursor = page["next_cursor"]
         assert page["has_more"] is (cursor is not None)
@@ -86,7 +88,7 @@ def test_messages_come_in_chronological_order_across_pages(api, alice, bob):
 def test_unread_count_counts_received_messages_and_reading_clears_it(api, alice, bob):
     conversation = None
     for body in ("one", "two", "three"):
-        conversation = send(api, alice, recipient_id=bob.user_id, body=body).json()["conversation_id"]
+        conversation = conversation_of(api, alice, bob, body)
     send(api, bob, conversation_id=conversation, body="reply")
     assert conversations(api, bob).json()["data"][0]["unread_count"] == 3
     assert conversations(api, alice).json()["data"][0]["unread_count"] == 1
@@ -116,7 +118,7 @@ def test_reading_sets_read_at_once_on_the_readers_received_messages(api, alice, 
 
 def test_reading_a_page_marks_only_that_page_but_clears_the_count(api, alice, bob):
     for i in range(4):
-        conversation = send(api, alice, recipient_id=bob.user_id, body=f"m{i}").json()["conversation_id"]
+        conversation = conversation_of(api, alice, bob, f"m{i}")
     first = read(api, bob, conversation, limit=2).json()
     assert [bool(m["read_at"]) for m in first["data"]] == [True, True]
     # The count is what was unread when Bob opened the conversation, so it clears...
@@ -128,7 +130,7 @@ def test_reading_a_page_marks_only_that_page_but_clears_the_count(api, alice, bo
 
 
 def test_non_participants_get_404_and_cannot_mark_anything_read(api, alice, bob, carol):
-    conversation = send(api, alice, recipient_id=bob.user_id, body="private").json()["conversation_id"]
+    conversation = conversation_of(api, alice, bob, "private")
     for cnv in (conversation, new_id("cnv"), "nope"):
         answer = read(api, carol, cnv)
         assert answer.status == 404 and answer.error["code"] == "resource_missing", cnv

@@ -7,7 +7,7 @@ import pytest
 
 from chalicelib.ids import new_id
 
-from .conftest import send
+from .conftest import conversation_of, send
 
 ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
@@ -119,14 +119,14 @@ def test_unknown_and_disabled_recipients_are_404(api, services, alice, carol):
 
 def test_sending_into_a_conversation_whose_other_side_was_disabled_is_404(api, services,
                                                                           alice, bob):
-    conversation = send(api, alice, recipient_id=bob.user_id, body="hi").json()["conversation_id"]
+    conversation = conversation_of(api, alice, bob, "hi")
     services.users_repo.set_attributes(bob.user_id, status="disabled")
     answer = send(api, alice, conversation_id=conversation, body="still there?")
     assert answer.status == 404 and answer.error["param"] == "conversation_id"
 
 
 def test_exactly_one_of_recipient_or_conversation(api, alice, bob):
-    conversation = send(api, alice, recipient_id=bob.user_id, body="hi").json()["conversation_id"]
+    conversation = conversation_of(api, alice, bob, "hi")
     both = send(api, alice, recipient_id=bob.user_id, conversation_id=conversation, body="x")
     assert both.status == 400 and both.error["code"] == "invalid_parameter"
     assert both.error["param"] == "conversation_id"
@@ -136,7 +136,7 @@ def test_exactly_one_of_recipient_or_conversation(api, alice, bob):
 
 
 def test_a_conversation_you_are_not_in_is_404(api, alice, bob, carol):
-    conversation = send(api, alice, recipient_id=bob.user_id, body="private").json()["conversation_id"]
+    conversation = conversation_of(api, alice, bob, "private")
     for cnv in (conversation, new_id("cnv"), "not-an-id", "cnv_" + "x" * 60):
         answer = send(api, carol, conversation_id=cnv, body="let me in")
         assert answer.status == 404, cnv
@@ -149,7 +149,8 @@ def test_a_conversation_you_are_not_in_is_404(api, alice, bob, carol):
 
 def test_write_scope_is_needed_to_send(api, services, refusal_pair):
     alice, bob = refusal_pair
-    reader = services.token_issuer.issue(user_id=alice.user_id, client_id=alice.client_id, scopes=["read"])
+    reader = services.token_issuer.issue(user_id=alice.user_id, client_id=alice.client_id,
+                                         scopes=["read"])
     answer = api.post("/v1/messages/send", token=reader,
                       json_body={"recipient_id": bob.user_id, "body": "hi"})
     assert answer.status == 403 and answer.error["code"] == "insufficient_scope"
