@@ -2,7 +2,7 @@
 from chalice import Chalice
 
 from chalicelib import middleware
-from chalicelib.api import oauth, routing, users
+from chalicelib.api import messages, oauth, routing, users
 
 app = Chalice(app_name="leadnod")
 app.api.binary_types = []  # every response is JSON text
@@ -11,4 +11,5 @@ middleware.register(app)
 app.register_blueprint(routing.auth_bp)
 app.register_blueprint(oauth.bp)
 app.register_blueprint(users.bp)
+app.register_blueprint(messages.bp)
 routing.finalize_routes(app)  # last: needs every route

@@ -6,7 +6,7 @@ Tests call `reset()` after pointing the environment at fresh moto resources.
 from __future__ import annotations
 
 import threading
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 import boto3
@@ -17,13 +17,17 @@ from .clock import Clock
 from .config import Settings, get_settings
 from .services.accounts import AccountAdmin, ApiKeys
 from .services.events import EventRecorder
+from .services.messages import MessageService
 from .services.oauth import OAuthService
 from .services.ratelimit import ClientAuthGuard, RateLimiter
+from .services.preferences import PreferencesService
 from .services.search import SearchService
 from .services.sliding_window import SlidingWindow
 from .services.users import UserService
+from .storage.conversations import ConversationRepository, engagement_parties
 from .storage.cursors import CursorCodec
 from .storage.ratelimits import RateCounters
+from .storage.preferences import PreferencesRepository
 from .storage.table import Store
 from .storage.users import UserRepository
 
@@ -115,6 +119,17 @@ class Container:
     @cached_property
     def auth_guard(self) -> ClientAuthGuard:
         return ClientAuthGuard(self.rate_window)
+
+    @cached_property
+    def messages(self) -> MessageService:
+        # The engagement check reads the engagement item directly until the engagements
+        # repository is merged; then pass its (client_id, sales_pro_id) lookup here instead.
+        return MessageService(ConversationRepository(self.store), self.users_repo, self.events,
+                              self.clock, engagement_parties=partial(engagement_parties, self.store))
+
+    @cached_property
+    def message_preferences(self) -> PreferencesService:
+        return PreferencesService(PreferencesRepository(self.store), self.clock)
 
 
 _lock = threading.Lock()
