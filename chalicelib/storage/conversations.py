@@ -9,12 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
-from boto3.dynamodb.types import TypeDeserializer
 
 from .table import ConditionFailed, PageResult, Store, TransactionFailed
 
 CONFLICT_CODES = ("TransactionConflict", "ConditionalCheckFailed")
-_DESERIALIZE = TypeDeserializer()
 
 
 class PairTaken(Exception):
@@ -176,9 +174,7 @@ class ConversationRepository:
                                         "AND recipient_id = :me", return_values="NONE")
             return at
         except ConditionFailed as failed:
-            # Store hands back the low-level item ({"S": ...}) that DynamoDB returned.
-            raw = (failed.item or {}).get("read_at")
-            return _DESERIALIZE.deserialize(raw) if isinstance(raw, dict) else raw
+            return (failed.item or {}).get("read_at")
 
     def clear_unread(self, user_id: str, conversation_id: str, seen: int, at: str) -> None:
         """Subtract the unread count the reader saw, rather than SET 0: a message that arrives
