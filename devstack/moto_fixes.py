@@ -8,8 +8,8 @@ is unchanged (same snapshot, same rollback); only the repeated copying goes.
 
 `Table.query` on the base table collects its candidates from `all_items()`, which sorts every
 item of the table, then keeps the queried partition: each Query costs O(table), not O(partition)
-as in DynamoDB, which swamps any benchmark of Query-driven code. We hand it the partition only;
-it still sorts and pages those items itself, so results are unchanged.
+as in DynamoDB, which swamps any benchmark of Query-driven code. We hand it the partition only,
+already in key order; it still sorts and pages those items itself, so results are unchanged.
 """
 from __future__ import annotations
 
@@ -48,7 +48,10 @@ class _OnePartition:
 
     def all_items(self) -> list[Any]:
         partition = self._table.items.get(self._hash_key)  # .get: the dict is a defaultdict
-        return list(partition.values()) if partition else []
+        # Pre-sorted with a plain key: moto's own sort then only confirms the order, in n
+        # comparisons of its slow `DynamoType.__lt__` rather than n log n.
+        return sorted(partition.values(), key=lambda item: item.range_key.cast_value) \
+            if partition else []
 
 
 def _query_one_partition() -> None:
