@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models.users import UserSearchParams
-from .search_index import MAX_SKILLS, MAX_STATIC_SCORE, SKILL_MATCH_SCORE, normalize, rank_of, \
-    score_of, words
+from .search_index import (MAX_SKILLS, MAX_STATIC_SCORE, SKILL_MATCH_SCORE, normalize, rank_of,
+                           score_of, words)
 
 # Merging more skill lists than this costs a Query per list per page; past it, the next filter
 # (or `all`) drives and the skills are checked on each posting instead.

@@ -93,7 +93,8 @@ class UserRepository:
             _new(email_key(user["email"]), entity="email", user_id=user["id"]),
             _new(credential_key(credential["client_id"]), **credential, entity="credential",
                  GSI1PK=f"USER#{user['id']}", GSI1SK=f"CLIENT#{credential['client_id']}"),
-            *({"Put": {"Item": posting_item(token, posting)}} for token, posting in postings.items()),
+            *({"Put": {"Item": posting_item(token, posting)}}
+              for token, posting in postings.items()),
             *extra,
         ]
         try:
@@ -173,7 +174,8 @@ class UserRepository:
 
     # search postings --------------------------------------------------------------------
     def postings(self, token: str) -> list[dict[str, Any]]:
-        """Every posting of `token`, best rank first: user_id, rank, xp, av, ind, loc, comp, sk, w."""
+        """Every posting of `token`, best rank first; each holds user_id, rank, xp, av, ind,
+        loc, comp, sk and w (docs/data-model.md)."""
         return list(self.store.query_all(Key("PK").eq(f"SEARCH#{token}")))
 
     def ranked_postings(self, token: str, after: tuple[str, str] | None = None,
