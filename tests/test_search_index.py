@@ -188,3 +188,15 @@ def test_stale_posting_keys_are_deleted_from_the_recorded_index():
     recorded = {**user, "search_index": {"rank": "29", "tokens": ["all", "word:gone"]}}
     assert Reindex(before={}, after=after).deletes(recorded) == [
         {"PK": "SEARCH#all", "SK": "29#usr_1"}, {"PK": "SEARCH#word:gone", "SK": "29#usr_1"}]
+
+
+def test_an_offset_cursor_from_before_keyset_paging_is_refused(services):
+    from chalicelib.errors import InvalidParameter
+    from chalicelib.models.users import UserSearchParams
+
+    params = UserSearchParams(q="anything")
+    scope = f"search:usr_tester:{params.model_dump_json(exclude={'cursor', 'limit'})}"
+    old = services.cursors.encode(scope, 40)  # signed, in scope, but an offset
+    with pytest.raises(InvalidParameter) as refused:
+        services.search.search(UserSearchParams(q="anything", cursor=old), "usr_tester")
+    assert refused.value.code == "invalid_cursor"
