@@ -30,18 +30,36 @@ def moto_stack() -> Iterator[Any]:
 
 
 class CallCounter:
-    """Counts AWS API calls made through a boto3 client (hooked on its event system)."""
+    """Counts AWS API calls made through a boto3 client (hooked on its event system), and the
+    DynamoDB items they read (`ScannedCount` of a Query/Scan, items returned by a Get/BatchGet)."""
 
     def __init__(self, *clients: Any) -> None:
         self.calls: Counter[str] = Counter()
+        self.items: Counter[str] = Counter()
         for client in clients:
             client.meta.events.register("before-call.*.*", self._count)
+            client.meta.events.register("after-call.dynamodb.*", self._count_items)
 
     def _count(self, event_name: str, **_: Any) -> None:
         self.calls[event_name.split(".")[-1]] += 1
 
+    def _count_items(self, event_name: str, parsed: dict[str, Any], **_: Any) -> None:
+        operation = event_name.split(".")[-1]
+        if "ScannedCount" in parsed:
+            read = parsed["ScannedCount"]
+        elif "Responses" in parsed and isinstance(parsed["Responses"], dict):
+            read = sum(len(items) for items in parsed["Responses"].values())
+        else:
+            read = 1 if parsed.get("Item") else 0
+        self.items[operation] += read
+
+    @property
+    def items_read(self) -> int:
+        return sum(self.items.values())
+
     def reset(self) -> None:
         self.calls.clear()
+        self.items.clear()
 
     def __str__(self) -> str:
         return ", ".join(f"{name} x{count}" for name, count in sorted(self.calls.items())) or "none"
