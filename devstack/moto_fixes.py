@@ -11,6 +11,8 @@
    once the table holds a few thousand items. Under the lock nothing else writes, so a
    transaction journals the items it touches (and the table stream's length) and restores just
    those when it is cancelled. Behaviour is unchanged: same checks, same cancellation reasons.
+3. Step Functions' SendTaskFailure dropped its `cause` (moto passes only `error` on); AWS hands
+   both to the state's Catch, and the escrow Fund machine reads the decline from the cause.
 """
 from __future__ import annotations
 
@@ -115,11 +117,23 @@ def _transaction(method: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+def _send_task_failure_with_cause(self: Any) -> Any:
+    from moto.core.responses import EmptyResult
+
+    self.stepfunction_backend.send_task_failure(self._get_param("taskToken"),
+                                                error=self._get_param("error"),
+                                                cause=self._get_param("cause"))
+    return EmptyResult()
+
+
 def apply() -> None:
     global _applied
     with _lock:
         if _applied:
             return
+        from moto.stepfunctions.responses import StepFunctionResponse
+
+        StepFunctionResponse.send_task_failure = _send_task_failure_with_cause
         from moto.dynamodb import models
 
         backend = models.DynamoDBBackend

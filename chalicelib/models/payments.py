@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .common import ApiModel, ListParams, QueryParams, RequestBody, Timestamp
 from .money import DEFAULT_CURRENCY, Amount, Currency
@@ -63,7 +64,8 @@ class PaymentListParams(ListParams):
     @model_validator(mode="after")
     def _range(self) -> "PaymentListParams":
         if self.created_from and self.created_to and self.created_from > self.created_to:
-            raise ValueError("The 'from' date must not be after the 'to' date")
+            raise PydanticCustomError("date_range", "The 'from' date must not be after the "
+                                      "'to' date", {"param": "from"})
         return self
 
 

@@ -45,10 +45,47 @@ def payments_poller(payments_env: dict[str, str]) -> Iterator[Any]:
     poller.join(timeout=5)
 
 
-@pytest.fixture
-def pay(services: Any, payments_poller: Any) -> Any:
-    """The wired container with the payments consumer running."""
-    return services
+@pytest.fixture(scope="module")
+def pay(payments_poller: Any) -> Any:
+    """The wired container, once per module (building boto3 clients and resources costs ~1 s),
+    with the payments consumer running."""
+    from chalicelib import wiring
+
+    return wiring.reset()
+
+
+@pytest.fixture(scope="module")
+def http(pay: Any) -> Any:
+    from conftest import Api
+
+    return Api()
+
+
+class People:
+    """Accounts for a module: `client`, `pro` and `stranger` are made once; `new()` makes more."""
+
+    def __init__(self, services: Any) -> None:
+        self._services = services
+        self.client, self.pro = self.new("client"), self.new("sales_pro")
+        self.stranger = self.new("client")
+
+    def new(self, user_type: str, scopes: str = "read write") -> Any:
+        from conftest import Account, unique
+
+        email = f"{unique()}@example.com"
+        created = self._services.users.create_account(
+            user_type=user_type, name=f"Test {unique()}", email=email, industry="saas",
+            company="Acme Corp" if user_type == "client" else None)
+        token = self._services.token_issuer.issue(user_id=created.user.id,
+                                                  client_id=created.client_id,
+                                                  scopes=scopes.split())
+        return Account(created.user.id, created.client_id, created.client_secret, email,
+                       user_type, token)
+
+
+@pytest.fixture(scope="module")
+def people(pay: Any) -> People:
+    return People(pay)
 
 
 def wait_until(check: Callable[[], Any], timeout: float = 10.0, interval: float = 0.02) -> Any:
@@ -144,14 +181,16 @@ def set_engagement_status(services: Any, engagement_id: str, status: str) -> dic
         ReturnValues="ALL_NEW")["Attributes"]
 
 
-@pytest.fixture
-def make_deal(pay: Any, api: Any, make_account: Any) -> Callable[..., Deal]:
-    def make(status: str = "active", client: Any | None = None,
-             pro: Any | None = None) -> Deal:
-        client = client or make_account("client", company="Acme Corp", industry="saas")
-        pro = pro or make_account("sales_pro", industry="saas")
+@pytest.fixture(scope="module")
+def make_deal(pay: Any, http: Any, people: People) -> Callable[..., Deal]:
+    """A new engagement; between the module's client and pro unless `fresh` (own accounts,
+    so per-user totals start at zero) or explicit accounts are asked for."""
+    def make(status: str = "active", fresh: bool = False, client: Any = None,
+             pro: Any = None) -> Deal:
+        client = client or (people.new("client") if fresh else people.client)
+        pro = pro or (people.new("sales_pro") if fresh else people.pro)
         return Deal(put_engagement(pay, client.user_id, pro.user_id, status), client, pro,
-                    pay, api)
+                    pay, http)
     return make
 
 

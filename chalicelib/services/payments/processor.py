@@ -64,11 +64,15 @@ class SandboxProcessor:
                 "invalid_payment_method",
                 f"No such payment method: '{payment_method}'. The sandbox accepts "
                 f"{', '.join(SUCCEEDING)} and declines {', '.join(DECLINING)}.")
-        charge = Charge(_ref("ch", idempotency_key), amount, currency, payment_method)
+        charge = Charge(self.charge_id(idempotency_key), amount, currency, payment_method)
         with self._lock:
             if ("charge", charge.id) not in self.log:
                 self.log.append(("charge", charge.id))
         return charge
+
+    @staticmethod
+    def charge_id(idempotency_key: str) -> str:
+        return _ref("ch", idempotency_key)
 
     def refund_charge(self, charge_id: str, *, reason: str) -> str:
         refund_id = _ref("re", charge_id)
