@@ -151,8 +151,8 @@ class DisputeService:
                 resolution[f"{part}_transfer_id"] = derived_id("txf", f"{dsp}:{part}")
         try:
             decided = self._disputes.claim_resolution(dsp, resolution, now, conceding_party)
-        except ConditionFailed as exc:
-            decided = exc.item or self._disputes.get(dsp, consistent=True) or {}
+        except ConditionFailed:  # (its item is low-level JSON: read the dispute instead)
+            decided = self._disputes.get(dsp, consistent=True) or {}
             previous = decided.get("resolution") or {}
             if (int(previous.get("release", -1)), int(previous.get("refund", -1))) != (release, refund):
                 raise Conflict("This dispute has already been decided.",
