@@ -13,6 +13,9 @@
    those when it is cancelled. Behaviour is unchanged: same checks, same cancellation reasons.
 3. Step Functions' SendTaskFailure dropped its `cause` (moto passes only `error` on); AWS hands
    both to the state's Catch, and the escrow Fund machine reads the decline from the cause.
+4. Answering a task token walks every running execution, including one that another thread is
+   still starting (no worker or environment yet), and crashed with AttributeError; they are skipped
+   (they cannot be the one waiting for the token).
 """
 from __future__ import annotations
 
@@ -126,14 +129,25 @@ def _send_task_failure_with_cause(self: Any) -> Any:
     return EmptyResult()
 
 
+def _executions_with_workers(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def executions(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return [e for e in original(self, *args, **kwargs)
+                if getattr(getattr(e, "exec_worker", None), "env", None) is not None]
+    return executions
+
+
 def apply() -> None:
     global _applied
     with _lock:
         if _applied:
             return
+        from moto.stepfunctions.parser.models import StepFunctionsParserBackend
         from moto.stepfunctions.responses import StepFunctionResponse
 
         StepFunctionResponse.send_task_failure = _send_task_failure_with_cause
+        StepFunctionsParserBackend._get_executions = _executions_with_workers(
+            StepFunctionsParserBackend._get_executions)
         from moto.dynamodb import models
 
         backend = models.DynamoDBBackend

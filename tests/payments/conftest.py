@@ -45,16 +45,16 @@ def payments_poller(payments_env: dict[str, str]) -> Iterator[Any]:
     poller.join(timeout=5)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def pay(payments_poller: Any) -> Any:
-    """The wired container, once per module (building boto3 clients and resources costs ~1 s),
-    with the payments consumer running."""
+    """The wired container, once for these tests (building boto3 clients and resources costs
+    ~1 s), with the payments consumer running. Tests here never reset it."""
     from chalicelib import wiring
 
     return wiring.reset()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def http(pay: Any) -> Any:
     from conftest import Api
 
@@ -62,7 +62,7 @@ def http(pay: Any) -> Any:
 
 
 class People:
-    """Accounts for a module: `client`, `pro` and `stranger` are made once; `new()` makes more."""
+    """Shared accounts: `client`, `pro` and `stranger` are made once; `new()` makes more."""
 
     def __init__(self, services: Any) -> None:
         self._services = services
@@ -83,13 +83,15 @@ class People:
                        user_type, token)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def people(pay: Any) -> People:
     return People(pay)
 
 
-def wait_until(check: Callable[[], Any], timeout: float = 10.0, interval: float = 0.02) -> Any:
-    deadline = time.monotonic() + timeout
+def wait_until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
+    """Poll `check` until it returns something truthy; back off from 20 ms to 200 ms (every
+    poll is a moto call competing for the same interpreter as the work it waits for)."""
+    deadline, interval = time.monotonic() + timeout, 0.02
     while True:
         result = check()
         if result:
@@ -97,6 +99,7 @@ def wait_until(check: Callable[[], Any], timeout: float = 10.0, interval: float 
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s")
         time.sleep(interval)
+        interval = min(interval * 1.5, 0.2)
 
 
 def wait_payment(services: Any, payment_id: str, timeout: float = 10.0) -> dict[str, Any]:
@@ -181,7 +184,7 @@ def set_engagement_status(services: Any, engagement_id: str, status: str) -> dic
         ReturnValues="ALL_NEW")["Attributes"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def make_deal(pay: Any, http: Any, people: People) -> Callable[..., Deal]:
     """A new engagement; between the module's client and pro unless `fresh` (own accounts,
     so per-user totals start at zero) or explicit accounts are asked for."""

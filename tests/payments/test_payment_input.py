@@ -100,7 +100,7 @@ def test_balance_takes_an_engagement_or_a_currency(http, people, make_deal):
     assert (both.status, both.error["param"]) == (400, "currency")
     unknown = http.get("/v1/payments/balance?currency=abc", token=people.client.token)
     assert (unknown.status, unknown.error["param"]) == (400, "currency")
-    empty = http.get("/v1/payments/balance?currency=EUR", token=people.client.token)
+    empty = http.get("/v1/payments/balance?currency=EUR", token=people.new("client").token)
     assert empty.status == 200
     assert empty.json() == {"engagement_id": None, "currency": "eur", "funded": 0,
                             "released": 0, "refunded": 0, "in_dispute": 0, "available": 0}
