@@ -42,19 +42,22 @@ def money_post(blueprint: Blueprint, route: str, model: type[BaseModel], prefix:
 @bp.route("/v1/payments/escrow/fund", methods=["POST"], authorizer=AUTH)
 def fund_escrow() -> Response:
     return money_post(bp, "fund", FundEscrow, "pay",
-                      lambda services, caller, body, pid: services.escrow.fund(caller, body, pid))
+                      lambda services, caller, body, pid: services.escrow.fund(caller, body,
+                                                                               pid))
 
 
 @bp.route("/v1/payments/escrow/release", methods=["POST"], authorizer=AUTH)
 def release_escrow() -> Response:
     return money_post(bp, "release", ReleaseEscrow, "pay",
-                      lambda services, caller, body, pid: services.escrow.release(caller, body, pid))
+                      lambda services, caller, body, pid: services.escrow.release(caller, body,
+                                                                                  pid))
 
 
 @bp.route("/v1/payments/escrow/refund", methods=["POST"], authorizer=AUTH)
 def refund_escrow() -> Response:
     return money_post(bp, "refund", RefundEscrow, "pay",
-                      lambda services, caller, body, pid: services.escrow.refund(caller, body, pid))
+                      lambda services, caller, body, pid: services.escrow.refund(caller, body,
+                                                                                 pid))
 
 
 @bp.route("/v1/payments", methods=["GET"], authorizer=AUTH)

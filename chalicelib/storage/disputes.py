@@ -7,7 +7,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Attr, Key
 
 from .payments import engagement_key
-from .table import ConditionFailed, PageResult, Store, TransactionFailed
+from .table import PageResult, Store, TransactionFailed
 
 DISPUTE_INDEX = {"client": "GSI1", "sales_pro": "GSI2"}
 MAX_EVIDENCE = 50
@@ -37,13 +37,14 @@ def open_actions(dispute: dict[str, Any], statuses: tuple[str, ...]) -> list[dic
     """The dispute (once) and the engagement's open-dispute count, which auto-release checks.
     The engagement update is also the party and status check."""
     values: dict[str, Any] = {f":s{i}": s for i, s in enumerate(statuses)}
+    allowed = ", ".join(values)
     values.update({":one": 1, ":me": dispute["opened_by"]})
     return [
         {"Put": {"Item": dispute_item(dispute), "ConditionExpression": "attribute_not_exists(PK)"}},
         {"Update": {"Key": engagement_key(dispute["engagement_id"]),
                     "UpdateExpression": "ADD open_disputes :one",
-                    "ConditionExpression": f"#status IN ({', '.join(v for v in values if v.startswith(':s'))})"
-                                           " AND (client_id = :me OR sales_pro_id = :me)",
+                    "ConditionExpression": f"#status IN ({allowed}) AND "
+                                           "(client_id = :me OR sales_pro_id = :me)",
                     "ExpressionAttributeNames": {"#status": "status"},
                     "ExpressionAttributeValues": values}},
     ]
@@ -84,9 +85,10 @@ class DisputeRepository:
         counter = {"Update": {
             "Key": dispute_key(dispute_id),
             "UpdateExpression": "ADD evidence_count :one SET #status = :review, updated_at = :now",
-            "ConditionExpression": "(client_id = :me OR sales_pro_id = :me) AND #status <> "
-                                   ":resolved AND attribute_not_exists(resolution) AND "
-                                   "(attribute_not_exists(evidence_count) OR evidence_count < :max)",
+            "ConditionExpression": "(client_id = :me OR sales_pro_id = :me) AND "
+                                   "#status <> :resolved AND attribute_not_exists(resolution) "
+                                   "AND (attribute_not_exists(evidence_count) "
+                                   "OR evidence_count < :max)",
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": {":one": 1, ":review": "under_review", ":now": now,
                                           ":me": user_id, ":resolved": "resolved",
@@ -104,7 +106,8 @@ class DisputeRepository:
                          conceding_party: str | None = None) -> dict[str, Any]:
         """Record the decision once (operator, or the party who did not open it conceding).
         Raises ConditionFailed with the current item when another decision exists."""
-        condition = "attribute_exists(PK) AND #status <> :resolved AND attribute_not_exists(resolution)"
+        condition = ("attribute_exists(PK) AND #status <> :resolved "
+                     "AND attribute_not_exists(resolution)")
         values: dict[str, Any] = {":r": resolution, ":resolved": "resolved", ":now": now}
         if conceding_party:
             condition += " AND opened_by <> :me AND (client_id = :me OR sales_pro_id = :me)"
@@ -123,7 +126,3 @@ class DisputeRepository:
         extra: dict[str, Any] = {"FilterExpression": Attr("status").eq(status)} if status else {}
         return self.store.page(scope, Key(f"{index}PK").eq(pk), limit=limit, cursor=cursor,
                                index=index, forward=False, **extra)
-
-
-__all__ = ["ConditionFailed", "DisputeClosed", "DisputeRepository", "dispute_key",
-           "open_actions", "settle_actions"]

@@ -32,7 +32,8 @@ FLOWS: dict[str, dict[str, int]] = {
 
 @dataclass(frozen=True)
 class Account:
-    name: str  # ext:<client>:<cur>, escrow:<eng>, hold:<eng>, payable:<pro>:<cur>, refund:<client>:<cur>
+    # ext:<client>:<cur>, escrow:<eng>, hold:<eng>, payable:<pro>:<cur>, refund:<client>:<cur>
+    name: str
     pk: str
     sk: str
     kind: str

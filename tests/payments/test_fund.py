@@ -44,7 +44,8 @@ def test_a_declined_card_fails_the_payment_and_moves_nothing(deal):
     payment = deal.fund(5_000, payment_method="pm_card_declined")
     assert payment["status"] == "failed"
     assert payment["failure_code"] == "card_declined"
-    assert "declined" in payment["failure_message"] and "generic_decline" in payment["failure_message"]
+    assert "declined" in payment["failure_message"]
+    assert "generic_decline" in payment["failure_message"]
     assert deal.balance()["funded"] == 0
     assert not [e for e in events_of(deal.services, deal.client.user_id, "payment.received")
                 if e["data"]["payment_id"] == payment["id"]]

@@ -113,10 +113,11 @@ def test_history_pages_filters_and_is_shared_by_both_parties(make_deal, http):
         (p["created_at"] for p in everything), reverse=True)
     assert everything == page(deal.client.token, "limit=100")["data"]
 
-    first = page(deal.client.token, f"engagement_id={deal.id}&limit=2")
+    query = f"engagement_id={deal.id}&limit=2"
+    first = page(deal.client.token, query)
     assert first["has_more"] and len(first["data"]) == 2
-    second = page(deal.client.token, f"engagement_id={deal.id}&limit=2&cursor={first['next_cursor']}")
-    third = page(deal.client.token, f"engagement_id={deal.id}&limit=2&cursor={second['next_cursor']}")
+    second = page(deal.client.token, f"{query}&cursor={first['next_cursor']}")
+    third = page(deal.client.token, f"{query}&cursor={second['next_cursor']}")
     ids = [p["id"] for p in first["data"] + second["data"] + third["data"]]
     assert len(ids) == len(set(ids)) == 5 and not third["has_more"]
 

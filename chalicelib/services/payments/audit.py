@@ -154,8 +154,10 @@ class LedgerAudit:
         hold = "hold:" + escrow.split(":", 1)[1]
         expected = {
             "funded": by_kind.get((escrow, "fund"), 0),
-            "released": by_kind.get((escrow, "release"), 0) + by_kind.get((hold, "hold_release"), 0),
-            "refunded": by_kind.get((escrow, "refund"), 0) + by_kind.get((hold, "hold_refund"), 0),
+            "released": (by_kind.get((escrow, "release"), 0)
+                         + by_kind.get((hold, "hold_release"), 0)),
+            "refunded": (by_kind.get((escrow, "refund"), 0)
+                         + by_kind.get((hold, "hold_refund"), 0)),
             "in_dispute": credits.get(hold, 0) - debits.get(hold, 0),
         }
         for counter in COUNTERS:
@@ -178,7 +180,8 @@ class LedgerAudit:
                 if t is None or t["id"] != p.get("transfer_id"):
                     report.discrepancies.append(f"payment {p['id']}: succeeded without its "
                                                 f"transfer {p.get('transfer_id')}")
-                elif _n(t["amount"]) != _n(p["amount"]) or t["kind"] not in PAYMENT_KINDS[p["type"]]:
+                elif (_n(t["amount"]) != _n(p["amount"])
+                      or t["kind"] not in PAYMENT_KINDS[p["type"]]):
                     report.discrepancies.append(f"payment {p['id']}: {p['type']} {_n(p['amount'])}"
                                                 f" but transfer {t['id']} is {t['kind']} "
                                                 f"{_n(t['amount'])}")

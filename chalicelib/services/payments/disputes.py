@@ -15,7 +15,8 @@ from ...auth.caller import Caller
 from ...clock import Clock, sortable
 from ...errors import Conflict, Forbidden, InvalidParameter, Unprocessable, not_found
 from ...models.common import Page
-from ...models.payments import Dispute, DisputeEvidence, DisputeListParams, DisputeSummary, OpenDispute
+from ...models.payments import (Dispute, DisputeEvidence, DisputeListParams, DisputeSummary,
+                                OpenDispute)
 from ...storage import ledger
 from ...storage.disputes import DisputeClosed, DisputeRepository, dispute_key, open_actions
 from ...storage.payments import PaymentRepository
@@ -50,7 +51,8 @@ class DisputeService:
                    "sales_pro_id": engagement["sales_pro_id"], "opened_by": caller.user_id,
                    "amount": request.amount, "currency": currency, "reason": request.reason,
                    "status": "open", "evidence_count": 0, "hold_transfer_id": new_transfer_id(),
-                   "execution_arn": self._workflows.execution_arn("dispute", f"dispute-{dispute_id}"),
+                   "execution_arn": self._workflows.execution_arn("dispute",
+                                                                  f"dispute-{dispute_id}"),
                    "created_at": now, "updated_at": now, "version": 1}
         actions = [*open_actions(dispute, DISPUTABLE), *self._movements.hold(dispute)]
         try:
@@ -125,7 +127,8 @@ class DisputeService:
             raise Forbidden("Only the other party can accept a dispute; the party who opened "
                             "it waits for their answer or for LeadNod's decision.")
         amount = int(dispute["amount"])
-        release, refund = (0, amount) if dispute["opened_by"] == dispute["client_id"] else (amount, 0)
+        client_opened = dispute["opened_by"] == dispute["client_id"]
+        release, refund = (0, amount) if client_opened else (amount, 0)
         self._decide(dispute, release, refund, "accepted", caller.user_id, caller.user_id)
         view = self.get(caller, dispute_id)
         return (200 if view.status == "resolved" else 202), view
@@ -154,7 +157,8 @@ class DisputeService:
         except ConditionFailed:  # (its item is low-level JSON: read the dispute instead)
             decided = self._disputes.get(dsp, consistent=True) or {}
             previous = decided.get("resolution") or {}
-            if (int(previous.get("release", -1)), int(previous.get("refund", -1))) != (release, refund):
+            same = (int(previous.get("release", -1)), int(previous.get("refund", -1)))
+            if same != (release, refund):
                 raise Conflict("This dispute has already been decided.",
                                code="dispute_closed") from None
             if decided.get("status") == "resolved":

@@ -55,7 +55,8 @@ def request_object_id(prefix: str, user_id: str, route: str, idempotency_key: st
 def insufficient(amount: int, available: int, currency: str) -> ApiError:
     return InvalidParameter(
         f"The amount {format_amount(amount, currency)} exceeds the available escrow balance of "
-        f"{format_amount(available, currency)}.", param="amount", code="insufficient_escrow_balance")
+        f"{format_amount(available, currency)}.", param="amount",
+        code="insufficient_escrow_balance")
 
 
 def engagement_status_error(engagement: dict[str, Any], action: str,
