@@ -149,3 +149,12 @@ def test_moving_money_needs_the_write_scope(http, people):
                       json_body={"engagement_id": ENG, "amount": 100})
     assert (answer.status, answer.error["code"]) == (403, "insufficient_scope")
     assert http.get("/v1/payments", token=reader.token).status == 200
+
+
+def test_unsupported_methods_are_405_with_allow(http, people):
+    for method, path, allowed in (("GET", "/v1/payments/escrow/fund", "POST"),
+                                  ("POST", "/v1/payments", "GET"),
+                                  ("DELETE", "/v1/payments/disputes/dsp_x", "GET")):
+        answer = http.request(method, path, token=people.client.token)
+        assert (answer.status, answer.error["code"]) == (405, "method_not_allowed"), path
+        assert answer.headers["allow"] == allowed
