@@ -2,7 +2,8 @@
 from chalice import Chalice
 
 from chalicelib import middleware
-from chalicelib.api import messages, oauth, routing, users
+from chalicelib.api import disputes, messages, oauth, payments, routing, users
+from chalicelib.consumers import payments as payment_consumers
 
 app = Chalice(app_name="leadnod")
 app.api.binary_types = []  # every response is JSON text
@@ -12,4 +13,7 @@ app.register_blueprint(routing.auth_bp)
 app.register_blueprint(oauth.bp)
 app.register_blueprint(users.bp)
 app.register_blueprint(messages.bp)
+app.register_blueprint(payments.bp)
+app.register_blueprint(disputes.bp)
+app.register_blueprint(payment_consumers.bp)
 routing.finalize_routes(app)  # last: needs every route

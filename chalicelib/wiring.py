@@ -21,6 +21,15 @@ from .services.messages import MessageService
 from .services.oauth import OAuthService
 from .services.ratelimit import ClientAuthGuard, RateLimiter
 from .services.preferences import PreferencesService
+from .services.payments.disputes import DisputeService
+from .services.payments.escrow import EscrowService
+from .services.payments.idempotency import IdempotentRequests, persistence_layer
+from .services.payments.movements import Movements
+from .services.payments.processor import PaymentProcessor, SandboxProcessor
+from .services.payments.queries import PaymentQueries
+from .services.payments.settings import PaymentSettings
+from .services.payments.worker import PaymentsWorker
+from .services.payments.workflows import Workflows
 from .services.search import SearchService
 from .services.sliding_window import SlidingWindow
 from .services.users import UserService
@@ -28,6 +37,8 @@ from .storage.conversations import ConversationRepository, engagement_parties
 from .storage.cursors import CursorCodec
 from .storage.ratelimits import RateCounters
 from .storage.preferences import PreferencesRepository
+from .storage.disputes import DisputeRepository
+from .storage.payments import PaymentRepository
 from .storage.table import Store
 from .storage.users import UserRepository
 
@@ -130,6 +141,59 @@ class Container:
     @cached_property
     def message_preferences(self) -> PreferencesService:
         return PreferencesService(PreferencesRepository(self.store), self.clock)
+
+    # ---------------------------------------------------------------- escrow payments
+    @cached_property
+    def payment_settings(self) -> PaymentSettings:
+        return PaymentSettings.from_env()
+
+    @cached_property
+    def workflows(self) -> Workflows:
+        return Workflows(self.client("stepfunctions"), self.payment_settings.machine_arns)
+
+    @cached_property
+    def payment_processor(self) -> PaymentProcessor:
+        if not self.payment_settings.sandbox:  # test cards must never pass in production
+            raise RuntimeError("No live payment processor is configured for this stage.")
+        return SandboxProcessor()
+
+    @cached_property
+    def idempotency(self) -> IdempotentRequests:
+        # Powertools builds its boto3 client at construction: only now, never at import.
+        return IdempotentRequests(persistence_layer(self.settings.table_name,
+                                                    self.client("dynamodb")))
+
+    @cached_property
+    def payments_repo(self) -> PaymentRepository:
+        return PaymentRepository(self.store)
+
+    @cached_property
+    def disputes_repo(self) -> DisputeRepository:
+        return DisputeRepository(self.store)
+
+    @cached_property
+    def movements(self) -> Movements:
+        return Movements(self.events, self.clock)
+
+    @cached_property
+    def escrow(self) -> EscrowService:
+        return EscrowService(self.payments_repo, self.movements, self.workflows,
+                             self.payment_settings, self.clock)
+
+    @cached_property
+    def payment_queries(self) -> PaymentQueries:
+        return PaymentQueries(self.payments_repo, self.escrow)
+
+    @cached_property
+    def disputes(self) -> DisputeService:
+        return DisputeService(self.disputes_repo, self.payments_repo, self.escrow,
+                              self.movements, self.workflows, self.store,
+                              self.payment_settings, self.clock)
+
+    @cached_property
+    def payments_worker(self) -> PaymentsWorker:
+        return PaymentsWorker(self.payments_repo, self.movements, self.workflows,
+                              self.payment_processor, self.payment_settings, self.clock)
 
 
 _lock = threading.Lock()

@@ -36,7 +36,8 @@ class SqsPoller(threading.Thread):
     def __init__(self, sqs: Any, queue_name: str, handler: Callable[[Any, Any], Any],
                  batch_size: int, stop: threading.Event) -> None:
         super().__init__(name=f"poll-{queue_name}", daemon=True)
-        self._sqs, self._handler, self._stop = sqs, handler, stop
+        # not `_stop`: that name is Thread's own method, which join() calls
+        self._sqs, self._handler, self._stopping = sqs, handler, stop
         self._batch = max(1, min(batch_size, 10))
         self.queue_name = queue_name
         self.queue_url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
@@ -62,12 +63,12 @@ class SqsPoller(threading.Thread):
         return len(messages)
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             try:
                 self.poll_once()
             except Exception:
                 log.exception("polling %s failed", self.queue_name)
-                self._stop.wait(1)
+                self._stopping.wait(1)
 
 
 def sqs_pollers(app: Any, sqs: Any, stop: threading.Event) -> list[SqsPoller]:

@@ -112,3 +112,59 @@ def test_seed_is_idempotent(stack):
     first = admin(stack, "seed")
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["created_accounts"] == 0
+
+
+def test_escrow_fund_release_dispute_resolve_through_the_stack(stack):
+    """The README's escrow walk-through: state machines executing on the moto server, the
+    payments queue consumed by the stack's poller, the admin CLI resolving the dispute."""
+    seeded = admin(stack, "seed")  # prints fresh demo credentials (it rotates their secrets)
+    assert seeded.returncode == 0, seeded.stderr
+    accounts = [json.loads(seeded.stdout)[k] for k in ("demo_client", "demo_sales_pro")]
+    headers = []
+    for account in accounts:
+        answer = requests.post(f"{stack['base']}/oauth/token", json={
+            "grant_type": "client_credentials", "client_id": account["client_id"],
+            "client_secret": account["client_secret"]}, timeout=10)
+        assert answer.status_code == 200, answer.text
+        headers.append({"Authorization": f"Bearer {answer.json()['access_token']}"})
+    client, pro = headers
+    ids = [account["user_id"] for account in accounts]
+    made = admin(stack, "demo-engagement", "--client-id", ids[0], "--sales-pro-id", ids[1])
+    assert made.returncode == 0, made.stderr
+    engagement = json.loads(made.stdout)["engagement_id"]
+
+    def settled(payment_id: str) -> dict:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            payment = requests.get(f"{stack['base']}/v1/payments/{payment_id}", headers=client,
+                                   timeout=10).json()
+            if payment["status"] != "processing":
+                return payment
+            time.sleep(0.2)
+        pytest.fail(f"payment {payment_id} still processing")
+
+    fund = requests.post(f"{stack['base']}/v1/payments/escrow/fund", headers={
+        **client, "Idempotency-Key": f"fund-{engagement}"}, json={
+        "engagement_id": engagement, "amount": 10_000, "currency": "usd"}, timeout=10)
+    assert fund.status_code in (201, 202), fund.text
+    assert settled(fund.json()["id"])["status"] == "succeeded"
+    release = requests.post(f"{stack['base']}/v1/payments/escrow/release", headers=client,
+                            json={"engagement_id": engagement, "amount": 4_000}, timeout=10)
+    assert settled(release.json()["id"])["status"] == "succeeded"
+    balance = requests.get(f"{stack['base']}/v1/payments/balance",
+                           params={"engagement_id": engagement}, headers=pro, timeout=10).json()
+    assert (balance["funded"], balance["released"], balance["available"]) == (10_000, 4_000,
+                                                                              6_000)
+
+    dispute = requests.post(f"{stack['base']}/v1/payments/escrow/dispute", headers=pro, json={
+        "engagement_id": engagement, "amount": 1_000, "reason": "Invoice 2 unpaid"}, timeout=10)
+    assert dispute.status_code == 201, dispute.text
+    time.sleep(0.5)  # let the dispute execution store its task token (either order works)
+    resolved = admin(stack, "resolve-dispute", "--dispute-id", dispute.json()["id"],
+                     "--release", "600", "--refund", "400")
+    assert resolved.returncode == 0, resolved.stderr
+    assert json.loads(resolved.stdout)["status"] == "resolved"
+    balance = requests.get(f"{stack['base']}/v1/payments/balance",
+                           params={"engagement_id": engagement}, headers=client, timeout=10).json()
+    assert balance == {"engagement_id": engagement, "currency": "usd", "funded": 10_000,
+                       "released": 4_600, "refunded": 400, "in_dispute": 0, "available": 5_000}

@@ -17,6 +17,8 @@ EXPECTED_ENV = {
     *(f"{q}_{kind}_URL" for q in ("WEBHOOK", "MATCHING", "PAYMENTS", "EXPORTS")
       for kind in ("QUEUE", "DLQ")),
     *(f"USAGE_PLAN_{plan}_ID" for plan in ("PROFESSIONAL", "ENTERPRISE", "CUSTOM")),
+    *(f"{machine}_STATE_MACHINE_ARN"
+      for machine in ("FUND", "RELEASE", "REFUND", "AUTO_RELEASE", "DISPUTE")),
 }
 
 
