@@ -2,7 +2,8 @@
 from chalice import Chalice
 
 from chalicelib import middleware
-from chalicelib.api import oauth, routing, users
+from chalicelib.api import analytics, oauth, routing, users
+from chalicelib.consumers import analytics as analytics_consumers
 
 app = Chalice(app_name="leadnod")
 app.api.binary_types = []  # every response is JSON text
@@ -11,4 +12,6 @@ middleware.register(app)
 app.register_blueprint(routing.auth_bp)
 app.register_blueprint(oauth.bp)
 app.register_blueprint(users.bp)
+app.register_blueprint(analytics.bp)
+app.register_blueprint(analytics_consumers.bp)
 routing.finalize_routes(app)  # last: needs every route

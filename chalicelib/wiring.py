@@ -15,11 +15,18 @@ from .auth.tokens import KeySet, TokenIssuer, TokenVerifier
 from .clock import Clock
 from .config import Settings, get_settings
 from .services.accounts import AccountAdmin, ApiKeys
+from .services.analytics.aggregator import AnalyticsAggregator
+from .services.analytics.exports import ExportService
+from .services.analytics.reports import ReportService
+from .services.analytics.summary import SummaryService
 from .services.events import EventRecorder
 from .services.oauth import OAuthService
 from .services.search import SearchService
 from .services.users import UserService
+from .storage.aggregates import AggregateRepository
 from .storage.cursors import CursorCodec
+from .storage.party_data import PartyData
+from .storage.reports import ExportRepository, ReportRepository
 from .storage.table import Store
 from .storage.users import UserRepository
 
@@ -90,6 +97,38 @@ class Container:
     @cached_property
     def oauth(self) -> OAuthService:
         return OAuthService(self.users_repo, self.token_issuer, self.clock)
+
+    # ------------------------------------------------------------------ analytics
+    @cached_property
+    def s3(self) -> Any:
+        return self.client("s3")
+
+    @cached_property
+    def aggregates(self) -> AggregateRepository:
+        return AggregateRepository(self.store)
+
+    @cached_property
+    def party_data(self) -> PartyData:
+        return PartyData(self.store)
+
+    @cached_property
+    def analytics_aggregator(self) -> AnalyticsAggregator:
+        return AnalyticsAggregator(self.aggregates, self.party_data, self.clock)
+
+    @cached_property
+    def analytics_summary(self) -> SummaryService:
+        return SummaryService(self.aggregates, self.party_data, self.clock)
+
+    @cached_property
+    def analytics_reports(self) -> ReportService:
+        reports = ReportRepository(self.store, self.s3, self.settings.export_bucket)
+        return ReportService(self.aggregates, self.party_data, reports, self.clock)
+
+    @cached_property
+    def analytics_exports(self) -> ExportService:
+        return ExportService(ExportRepository(self.store), self.party_data, self.s3,
+                             self.settings.export_bucket, self.client("sqs"),
+                             self.settings.queue_urls.get("exports", ""), self.clock)
 
 
 _lock = threading.Lock()
