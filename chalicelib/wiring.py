@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from .auth.tokens import KeySet, TokenIssuer, TokenVerifier
 from .clock import Clock
@@ -101,7 +102,8 @@ class Container:
     # ------------------------------------------------------------------ analytics
     @cached_property
     def s3(self) -> Any:
-        return self.client("s3")
+        # SigV4 presigned URLs: S3 refuses SigV2 on new buckets and on KMS-encrypted objects.
+        return self.session.client("s3", config=Config(signature_version="s3v4"))
 
     @cached_property
     def aggregates(self) -> AggregateRepository:

@@ -9,9 +9,11 @@ from .builders import (activity_event, apply, at, days_ago, engagement_event, mo
                        put_engagement)
 
 
-@pytest.fixture
-def book(services, client, pro, other_pro):
+@pytest.fixture(scope="module")
+def book(module_services, new_party):
     """`client` works with two pros; `pro` has two engagements with `client`."""
+    services = module_services
+    client, pro, other_pro = new_party("client"), new_party("sales_pro"), new_party("sales_pro")
     first = put_engagement(services, client.user_id, pro.user_id, created=days_ago(60))
     second = put_engagement(services, client.user_id, pro.user_id, created=days_ago(60))
     third = put_engagement(services, client.user_id, other_pro.user_id, created=days_ago(60))
@@ -22,7 +24,8 @@ def book(services, client, pro, other_pro):
     apply(services, activity_event(first, "deal_closed", at(days_ago(3)), value=9_000))
     apply(services, money_event(third, "escrow.funded", 4_000))
     apply(services, engagement_event(third, "started", "active"))
-    return {"first": first, "second": second, "third": third}
+    return {"first": first, "second": second, "third": third, "client": client, "pro": pro,
+            "other_pro": other_pro}
 
 
 def report(api, party, **body):
@@ -31,7 +34,8 @@ def report(api, party, **body):
     return api.post("/v1/analytics/reports", token=party.token, json_body=body)
 
 
-def test_daily_report_has_a_row_for_every_day(api, client, book):
+def test_daily_report_has_a_row_for_every_day(api, book):
+    client = book["client"]
     answer = report(api, client, metrics=["activities", "calls", "revenue"], group_by="day")
     assert answer.status == 201, answer.body
     body = answer.json()
@@ -44,7 +48,8 @@ def test_daily_report_has_a_row_for_every_day(api, client, book):
     assert sum(r[0] for r in rows.values()) == 7
 
 
-def test_weekly_and_monthly_reports_sum_the_days(api, client, book):
+def test_weekly_and_monthly_reports_sum_the_days(api, book):
+    client = book["client"]
     weekly = report(api, client, metrics=["activities"], group_by="week").json()
     monthly = report(api, client, metrics=["activities"], group_by="month").json()
     assert weekly["columns"][0] == "week_start" and monthly["columns"][0] == "month"
@@ -52,7 +57,8 @@ def test_weekly_and_monthly_reports_sum_the_days(api, client, book):
     assert 5 <= len(weekly["rows"]) <= 6 and len(monthly["rows"]) in (1, 2)
 
 
-def test_grouped_by_engagement_and_by_sales_pro(api, client, pro, other_pro, book):
+def test_grouped_by_engagement_and_by_sales_pro(api, book):
+    client, pro, other_pro = book["client"], book["pro"], book["other_pro"]
     by_eng = report(api, client, metrics=["activities", "deals_closed"],
                     group_by="engagement").json()
     assert {row[0]: row[1:] for row in by_eng["rows"]} == {
@@ -64,7 +70,8 @@ def test_grouped_by_engagement_and_by_sales_pro(api, client, pro, other_pro, boo
         pro.user_id: [5, 0], other_pro.user_id: [2, 4_000]}
 
 
-def test_grouped_by_activity_type_and_filtered(api, client, book):
+def test_grouped_by_activity_type_and_filtered(api, book):
+    client = book["client"]
     body = report(api, client, metrics=["activities"], group_by="activity_type",
                   filters={"activity_types": ["call", "demo"]}).json()
     assert body["rows"] == [["call", 4], ["demo", 1]]
@@ -76,7 +83,8 @@ def test_grouped_by_activity_type_and_filtered(api, client, book):
     assert sum(r[1] for r in calls_only["rows"]) == 4
 
 
-def test_a_sales_pro_reports_on_their_own_engagements(api, pro, client, book):
+def test_a_sales_pro_reports_on_their_own_engagements(api, book):
+    pro = book["pro"]
     body = report(api, pro, metrics=["activities", "revenue"], group_by="engagement").json()
     assert {row[0] for row in body["rows"]} == {book["first"]["id"], book["second"]["id"]}
     filtered = report(api, pro, metrics=["activities"], group_by="engagement",
@@ -115,7 +123,7 @@ def test_a_full_year_is_allowed(api, client):
     assert answer.status == 201 and len(answer.json()["rows"]) == 366
 
 
-def test_saved_reports_are_listed_newest_first_and_private(api, client, other_client, book):
+def test_saved_reports_are_listed_newest_first_and_private(api, client, other_client):
     ids = [report(api, client, metrics=["calls"]).json()["id"] for _ in range(3)]
     first = api.get("/v1/analytics/reports?limit=2", token=client.token).json()
     assert [r["id"] for r in first["data"]] == ids[::-1][:2] and first["has_more"]
@@ -132,7 +140,8 @@ def test_saved_reports_are_listed_newest_first_and_private(api, client, other_cl
     assert stolen.status == 400 and stolen.error["code"] == "invalid_cursor"
 
 
-def test_large_row_sets_are_kept_in_s3(api, client, book, monkeypatch):
+def test_large_row_sets_are_kept_in_s3(api, book, monkeypatch):
+    client = book["client"]
     monkeypatch.setattr(report_storage, "INLINE_ROWS_LIMIT", 100)
     created = report(api, client, metrics=["activities", "calls"]).json()
     fetched = api.get(f"/v1/analytics/reports/{created['id']}", token=client.token).json()

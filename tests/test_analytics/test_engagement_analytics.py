@@ -8,8 +8,10 @@ import pytest
 from .builders import activity_event, apply, at, days_ago, put_engagement, put_payment
 
 
-@pytest.fixture
-def engagement(services, client, pro):
+@pytest.fixture(scope="module")
+def engagement(module_services, new_party):
+    services = module_services
+    client, pro = new_party("client"), new_party("sales_pro")
     eng = put_engagement(services, client.user_id, pro.user_id, created=days_ago(20),
                          commission_rate=0.1)
     plan = [(15, "call"), (15, "call"), (15, "call"), (15, "call"), (12, "meeting"),
@@ -19,11 +21,11 @@ def engagement(services, client, pro):
     apply(services, activity_event(eng, "deal_closed", at(days_ago(2)), value=50_000))
     put_payment(services, eng, 20_000, at(days_ago(18)))
     put_payment(services, eng, 5_000, at(days_ago(1)), kind="escrow_release")
-    return eng
+    return {**eng, "parties": (client, pro)}
 
 
-def test_parties_see_series_funnel_and_payments(api, client, pro, engagement):
-    for party in (client, pro):
+def test_parties_see_series_funnel_and_payments(api, engagement):
+    for party in engagement["parties"]:
         answer = api.get(f"/v1/analytics/engagement/{engagement['id']}", token=party.token)
         assert answer.status == 200, answer.body
         body = answer.json()
@@ -45,12 +47,14 @@ def test_parties_see_series_funnel_and_payments(api, client, pro, engagement):
             ("escrow_fund", 20_000), ("escrow_release", 5_000)]
 
 
-def test_weeks_start_on_monday(api, client, engagement):
+def test_weeks_start_on_monday(api, engagement):
+    client = engagement["parties"][0]
     body = api.get(f"/v1/analytics/engagement/{engagement['id']}", token=client.token).json()
     assert all(date.fromisoformat(w["week_start"]).weekday() == 0 for w in body["weekly"])
 
 
-def test_a_range_narrows_the_series(api, client, engagement):
+def test_a_range_narrows_the_series(api, engagement):
+    client = engagement["parties"][0]
     body = api.get(f"/v1/analytics/engagement/{engagement['id']}?from={days_ago(5)}"
                    f"&to={days_ago(1)}", token=client.token).json()
     assert len(body["daily"]) == 5 and body["totals"]["activities"]["total"] == 2
@@ -74,7 +78,8 @@ def test_unknown_engagement_is_404(api, client):
     (lambda: "from=soon", "from"),
     (lambda: "limit=5", "limit"),
 ])
-def test_bad_ranges_are_400(api, client, engagement, query, param):
+def test_bad_ranges_are_400(api, engagement, query, param):
+    client = engagement["parties"][0]
     answer = api.get(f"/v1/analytics/engagement/{engagement['id']}?{query()}",
                      token=client.token)
     assert answer.status == 400 and answer.error["param"] == param

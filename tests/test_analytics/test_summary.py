@@ -9,9 +9,11 @@ from .builders import (activity_event, apply, at, days_ago, engagement_event, mo
 STATUS_AFTER = {"created": "pending", "started": "active", "completed": "completed"}
 
 
-@pytest.fixture
-def history(services, client, pro, other_pro):
+@pytest.fixture(scope="module")
+def history(module_services, new_party):
     """Two engagements of `client`: one active with `pro`, one completed with `other_pro`."""
+    services = module_services
+    client, pro, other_pro = new_party("client"), new_party("sales_pro"), new_party("sales_pro")
     active = put_engagement(services, client.user_id, pro.user_id, commission_rate=0.2)
     done = put_engagement(services, client.user_id, other_pro.user_id)
     for eng, statuses in ((active, ("created", "started")),
@@ -26,10 +28,11 @@ def history(services, client, pro, other_pro):
     apply(services, ("opportunity.created", {
         "opportunity_id": "opp_h1", "client_id": client.user_id, "status": "open",
         "title": "AE", "industry": "saas"}, [client.user_id]))
-    return {"active": active, "done": done}
+    return {"active": active, "done": done, "client": client, "pro": pro}
 
 
-def test_client_summary_counts_everything_the_client_owns(api, client, history):
+def test_client_summary_counts_everything_the_client_owns(api, history):
+    client = history["client"]
     answer = api.get("/v1/analytics/summary", token=client.token)
     assert answer.status == 200, answer.body
     body = answer.json()
@@ -45,7 +48,8 @@ def test_client_summary_counts_everything_the_client_owns(api, client, history):
     assert body["active_sales_pros"] == 1 and body["engagements_created"] == 2
 
 
-def test_summary_range_counts_only_days_inside_it(api, client, history):
+def test_summary_range_counts_only_days_inside_it(api, history):
+    client = history["client"]
     recent = api.get(f"/v1/analytics/summary?from={days_ago(10)}", token=client.token)
     body = recent.json()
     assert body["from"] == days_ago(10).isoformat()
@@ -57,8 +61,8 @@ def test_summary_range_counts_only_days_inside_it(api, client, history):
     assert old["engagements_by_status"]["active"] == 1  # statuses are always "now"
 
 
-def test_sales_pro_summary_shows_earnings_and_interest_conversion(api, services, pro, client,
-                                                                   history):
+def test_sales_pro_summary_shows_earnings_and_interest_conversion(api, services, history):
+    client, pro = history["client"], history["pro"]
     for n in range(4):
         put_interest(services, f"opp_i{n}", client.user_id, pro.user_id, at(days_ago(50 + n)))
     body = api.get("/v1/analytics/summary", token=pro.token).json()
@@ -69,7 +73,7 @@ def test_sales_pro_summary_shows_earnings_and_interest_conversion(api, services,
     assert "escrow" not in body and "opportunities_by_status" not in body
 
 
-def test_escrow_figures_come_from_the_ledger_when_it_exists(api, services, client, history):
+def test_escrow_figures_come_from_the_ledger_when_it_exists(api, services, client):
     services.table.put_item(Item={"PK": f"USER#{client.user_id}", "SK": "ESCROW#usd",
                                   "funded": 10_000, "released": 3_000, "refunded": 1_000,
                                   "in_dispute": 500, "available": 5_500})
