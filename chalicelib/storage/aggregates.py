@@ -120,6 +120,17 @@ class AggregateRepository:
     def get(self, key: dict[str, str], consistent: bool = False) -> dict[str, Any]:
         return self.store.get(key, consistent=consistent) or {}
 
+    def account_totals(self, user_id: str) -> dict[str, Any]:
+        return self.get(running_key(account_pk(user_id)))
+
+    def account_days(self, user_id: str, first: str | None,
+                     last: str) -> dict[str, dict[str, Any]]:
+        return self.days(account_pk(user_id), first, last)
+
+    def engagement_days(self, eng_id: str, first: str | None,
+                        last: str) -> dict[str, dict[str, Any]]:
+        return self.days(engagement_pk(eng_id), first, last)
+
     def days(self, pk: str, first: str | None, last: str) -> dict[str, dict[str, Any]]:
         """Day items of one account or engagement, `first`..`last` inclusive (None = from the
         beginning), keyed by `yyyy-mm-dd`. One Query (≤ 366 small items fit one 1 MB page)."""

@@ -14,7 +14,6 @@ import logging
 import random
 import time
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any, Iterable
 
 from ...clock import Clock

@@ -16,7 +16,7 @@ from ...errors import InvalidParameter, not_found
 from ...ids import new_id
 from ...models.analytics import Report, ReportCreate, ReportListItem
 from ...models.common import ListParams, Page
-from ...storage.aggregates import AggregateRepository, account_pk, engagement_pk
+from ...storage.aggregates import AggregateRepository
 from ...storage.party_data import PartyData
 from ...storage.reports import ReportRepository
 from .metrics import ACTIVITY_TYPES, METRICS, Metric, count, metric_value
@@ -90,13 +90,13 @@ class ReportService:
 
     def _sources(self, caller: Caller, body: ReportCreate, days: DayRange) -> list[DaySource]:
         if not _engagement_scoped(body):
-            return [("", self._aggregates.days(account_pk(caller.user_id), days.first_key,
-                                               days.last_key))]
+            return [("", self._aggregates.account_days(caller.user_id, days.first_key,
+                                                       days.last_key))]
         sources = []
         for eng in self._engagements(caller, body, days):
             label = eng["sales_pro_id"] if body.group_by == "sales_pro" else eng["id"]
-            sources.append((label, self._aggregates.days(engagement_pk(eng["id"]),
-                                                         days.first_key, days.last_key)))
+            sources.append((label, self._aggregates.engagement_days(eng["id"], days.first_key,
+                                                                    days.last_key)))
         return sources
 
     def _engagements(self, caller: Caller, body: ReportCreate,

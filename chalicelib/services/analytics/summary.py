@@ -15,7 +15,7 @@ from ...errors import not_found
 from ...models.analytics import (ActivityCounts, ClientSummary, Commission, DailyPoint, Earnings,
                                  EngagementAnalytics, Escrow, FunnelStage, PaymentEntry,
                                  RangeParams, SalesProSummary, SummaryParams, WeeklyPoint)
-from ...storage.aggregates import AggregateRepository, account_pk, engagement_pk, running_key
+from ...storage.aggregates import AggregateRepository
 from ...storage.party_data import PartyData
 from .metrics import (ACTIVITY_TYPES, ENGAGEMENT_STATUSES, FUNNEL, OPPORTUNITY_STATUSES, count,
                       rate, sum_items)
@@ -33,12 +33,12 @@ class SummaryService:
         self._aggregates, self._party_data, self._clock = aggregates, party_data, clock
 
     def summary(self, caller: Caller, params: SummaryParams) -> ClientSummary | SalesProSummary:
-        pk, currency = account_pk(caller.user_id), params.currency
-        running = self._aggregates.get(running_key(pk))
+        currency = params.currency
+        running = self._aggregates.account_totals(caller.user_id)
         days = open_range(params.from_, params.to, self._clock.now().date())
         ranged = params.from_ is not None or params.to is not None
-        flows = sum_items(self._aggregates.days(pk, days.first_key, days.last_key).values()) \
-            if ranged else running
+        flows = sum_items(self._aggregates.account_days(
+            caller.user_id, days.first_key, days.last_key).values()) if ranged else running
         funded, released = count(flows, f"escrow_funded_{currency}"), \
             count(flows, f"escrow_released_{currency}")
         ledger = self._party_data.escrow_totals(caller.user_id, currency)
@@ -85,7 +85,7 @@ class SummaryService:
                                     last - timedelta(days=MAX_RANGE_DAYS - 1))
         days = bounded_range(first if params.from_ else min(first, last), last, today)
         currency = eng.get("currency", "usd")
-        items = self._aggregates.days(engagement_pk(eng_id), days.first_key, days.last_key)
+        items = self._aggregates.engagement_days(eng_id, days.first_key, days.last_key)
         daily = [self._point(items.get(day.isoformat(), {}), currency) | {"date": day.isoformat()}
                  for day in days.days()]
         weekly: dict[str, dict[str, Any]] = {}
