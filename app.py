@@ -1,8 +1,10 @@
-"""LeadNod API: the Chalice app. Routes live in chalicelib/api, rules in chalicelib/services."""
+"""LeadNod API: the Chalice app. Routes live in chalicelib/api, rules in chalicelib/services,
+event-source handlers (queues, the table stream) in chalicelib/consumers."""
 from chalice import Chalice
 
 from chalicelib import middleware
-from chalicelib.api import disputes, messages, oauth, payments, routing, users
+from chalicelib.api import analytics, disputes, messages, oauth, payments, routing, users
+from chalicelib.consumers import analytics as analytics_consumers
 from chalicelib.consumers import payments as payment_consumers
 
 app = Chalice(app_name="leadnod")
@@ -16,4 +18,6 @@ app.register_blueprint(messages.bp)
 app.register_blueprint(payments.bp)
 app.register_blueprint(disputes.bp)
 app.register_blueprint(payment_consumers.bp)
+app.register_blueprint(analytics.bp)
+app.register_blueprint(analytics_consumers.bp)
 routing.finalize_routes(app)  # last: needs every route

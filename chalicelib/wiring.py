@@ -16,6 +16,10 @@ from .auth.tokens import KeySet, TokenIssuer, TokenVerifier
 from .clock import Clock
 from .config import Settings, get_settings
 from .services.accounts import AccountAdmin, ApiKeys
+from .services.analytics.aggregator import AnalyticsAggregator
+from .services.analytics.exports import ExportService
+from .services.analytics.reports import ReportService
+from .services.analytics.summary import SummaryService
 from .services.events import EventRecorder
 from .services.messages import MessageService
 from .services.oauth import OAuthService
@@ -39,6 +43,9 @@ from .storage.ratelimits import RateCounters
 from .storage.preferences import PreferencesRepository
 from .storage.disputes import DisputeRepository
 from .storage.payments import PaymentRepository
+from .storage.aggregates import AggregateRepository
+from .storage.party_data import PartyData
+from .storage.reports import ExportRepository, ReportRepository
 from .storage.table import Store
 from .storage.users import UserRepository
 
@@ -194,6 +201,39 @@ class Container:
     def payments_worker(self) -> PaymentsWorker:
         return PaymentsWorker(self.payments_repo, self.movements, self.workflows,
                               self.payment_processor, self.payment_settings, self.clock)
+
+    # ------------------------------------------------------------------ analytics
+    @cached_property
+    def s3(self) -> Any:
+        # SigV4 presigned URLs: S3 refuses SigV2 on new buckets and on KMS-encrypted objects.
+        return self.session.client("s3", config=Config(signature_version="s3v4"))
+
+    @cached_property
+    def aggregates(self) -> AggregateRepository:
+        return AggregateRepository(self.store)
+
+    @cached_property
+    def party_data(self) -> PartyData:
+        return PartyData(self.store)
+
+    @cached_property
+    def analytics_aggregator(self) -> AnalyticsAggregator:
+        return AnalyticsAggregator(self.aggregates, self.party_data, self.clock)
+
+    @cached_property
+    def analytics_summary(self) -> SummaryService:
+        return SummaryService(self.aggregates, self.party_data, self.clock)
+
+    @cached_property
+    def analytics_reports(self) -> ReportService:
+        reports = ReportRepository(self.store, self.s3, self.settings.export_bucket)
+        return ReportService(self.aggregates, self.party_data, reports, self.clock)
+
+    @cached_property
+    def analytics_exports(self) -> ExportService:
+        return ExportService(ExportRepository(self.store), self.party_data, self.s3,
+                             self.settings.export_bucket, self.client("sqs"),
+                             self.settings.queue_urls.get("exports", ""), self.clock)
 
 
 _lock = threading.Lock()

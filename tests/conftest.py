@@ -129,6 +129,13 @@ def api(services: Any) -> Api:
     return Api()
 
 
+@pytest.fixture(scope="session")
+def shared_api(aws_env: Any) -> Api:
+    """One test client for the session, for module-scoped data (routes use whatever container
+    `wiring` holds at the time of the request)."""
+    return Api()
+
+
 @dataclass
 class Account:
     user_id: str

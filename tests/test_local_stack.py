@@ -53,6 +53,63 @@ def test_seed_data_is_searchable(stack):
     assert len(answer.json()["data"]) >= 4
 
 
+def test_analytics_stream_aggregates_and_export_download_from_moto(stack):
+    """An activity as the engagement feature records it (the activity item and its outbox
+    event), then: the stream poller keeps the aggregates, and an export's presigned URL
+    downloads from the moto server."""
+    import boto3
+
+    from chalicelib.ids import new_id
+
+    headers = {"Authorization": f"Bearer {token(stack)}"}
+    me = requests.get(f"{stack['base']}/v1/users/me", headers=headers, timeout=10).json()["id"]
+    table = boto3.resource(
+        "dynamodb", endpoint_url=f"http://127.0.0.1:{stack['moto_port']}", region_name="us-east-1",
+        aws_access_key_id="local", aws_secret_access_key="local").Table("leadnod-dev")
+    eng, pro, when = new_id("eng"), new_id("usr"), "2026-01-05T10:00:00.000000Z"
+    table.put_item(Item={"PK": f"ENG#{eng}", "SK": "ENG", "entity": "engagement", "id": eng,
+                         "client_id": me, "sales_pro_id": pro, "status": "active",
+                         "currency": "usd", "created_at": when, "GSI1PK": f"USER#{me}#ENGS",
+                         "GSI1SK": f"{when}#{eng}"})
+    table.put_item(Item={"PK": f"ENG#{eng}", "SK": f"ACT#{when}#act_1", "entity": "activity",
+                         "id": "act_1", "engagement_id": eng, "type": "demo",
+                         "description": "=cmd|' /C calc'!A0", "occurred_at": when})
+    event = {"id": new_id("evt"), "type": "activity.logged", "created": "2026-01-05T10:00:01Z",
+             "data": {"activity_id": "act_1", "engagement_id": eng, "client_id": me,
+                      "sales_pro_id": pro, "type": "demo", "value": None,
+                      "occurred_at": when, "logged_by": pro}}
+    table.put_item(Item={"PK": f"OUTBOX#{event['id']}", "SK": "OUTBOX", "entity": "outbox",
+                         "payload": event, "recipients": [me, pro]})
+
+    deadline, summary = time.time() + 15, {}
+    while time.time() < deadline:
+        summary = requests.get(f"{stack['base']}/v1/analytics/summary", headers=headers,
+                               timeout=10).json()
+        if summary["activities"]["by_type"]["demo"] >= 1:
+            break
+        time.sleep(0.2)
+    assert summary["activities"]["by_type"]["demo"] == 1, summary
+
+    started = requests.get(f"{stack['base']}/v1/analytics/export",
+                           params={"dataset": "activities"}, headers=headers, timeout=10)
+    assert started.status_code == 202, started.text
+    deadline, job = time.time() + 15, started.json()
+    while job["status"] == "processing" and time.time() < deadline:
+        time.sleep(0.2)
+        job = requests.get(f"{stack['base']}/v1/analytics/export/{job['id']}", headers=headers,
+                           timeout=10).json()
+    assert job["status"] == "completed" and job["row_count"] == 1, job
+    assert job["download_url"].startswith(f"http://127.0.0.1:{stack['moto_port']}/")
+    download = requests.get(job["download_url"], timeout=10)
+    assert download.status_code == 200 and len(download.content) == job["size"]
+    assert "'=cmd|" in download.content.decode("utf-8-sig")
+
+    report = requests.post(f"{stack['base']}/v1/analytics/reports", headers=headers, timeout=10,
+                           json={"metrics": ["demos"], "group_by": "month",
+                                 "from": "2026-01-01", "to": "2026-01-31"})
+    assert report.status_code == 201 and report.json()["rows"] == [["2026-01", 1]]
+
+
 def admin(stack, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["MOTO_PORT"] = str(stack["moto_port"])
