@@ -1,8 +1,13 @@
-"""LeadNod API: the Chalice app. Routes live in chalicelib/api, rules in chalicelib/services."""
+"""LeadNod API: the Chalice app. Routes live in chalicelib/api, rules in chalicelib/services,
+event-source handlers (queues, the table stream) in chalicelib/consumers."""
 from chalice import Chalice
 
 from chalicelib import middleware
-from chalicelib.api import engagements, matching, oauth, opportunities, routing, users
+from chalicelib.api import (analytics, disputes, engagements, messages, oauth, opportunities,
+                            payments, routing, users)
+from chalicelib.consumers import analytics as analytics_consumers
+from chalicelib.consumers import matching as matching_consumers
+from chalicelib.consumers import payments as payment_consumers
 
 app = Chalice(app_name="leadnod")
 app.api.binary_types = []  # every response is JSON text
@@ -13,5 +18,11 @@ app.register_blueprint(oauth.bp)
 app.register_blueprint(users.bp)
 app.register_blueprint(opportunities.bp)
 app.register_blueprint(engagements.bp)
-app.register_blueprint(matching.bp)
-routing.add_method_not_allowed_routes(app)
+app.register_blueprint(matching_consumers.bp)
+app.register_blueprint(messages.bp)
+app.register_blueprint(payments.bp)
+app.register_blueprint(disputes.bp)
+app.register_blueprint(payment_consumers.bp)
+app.register_blueprint(analytics.bp)
+app.register_blueprint(analytics_consumers.bp)
+routing.finalize_routes(app)  # last: needs every route

@@ -15,6 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalice import Chalice, Response
 
 from .errors import CHALICE_CODES, ApiError, InsufficientScope, InternalError, RequestTooLarge
+from .services.ratelimit import RateDecision, limits_for
 from .wiring import container
 
 logger = Logger(service="leadnod-api")
@@ -34,6 +35,24 @@ def _check_scope(request: Any) -> None:
     if needed not in str(authorizer.get("scope", "")).split():
         raise InsufficientScope(f"This request needs the '{needed}' scope; the access token "
                                 f"has '{authorizer.get('scope', '')}'.")
+
+
+def _rate_limit(request: Any) -> RateDecision | None:
+    """Count an authenticated `/v1` request against its account's limits; a refused one
+    raises before any work is done. Requests API Gateway answers itself (no or invalid
+    token) and the unauthenticated 405 answers never get here with an account."""
+    authorizer = (request.context or {}).get("authorizer") or {}
+    if "user_id" not in authorizer or not (request.path + "/").startswith("/v1/"):
+        return None
+    limits = limits_for(authorizer.get("plan", "professional"),
+                        authorizer.get("rate_per_minute"), authorizer.get("rate_per_day"))
+    decision = container().rate_limiter.hit(authorizer["user_id"], limits)
+    if decision.degraded:
+        metrics.add_metric(name="RateLimiterFailOpen", unit=MetricUnit.Count, value=1)
+    if not decision.allowed:
+        metrics.add_metric(name="RateLimited", unit=MetricUnit.Count, value=1)
+        raise decision.error()
+    return decision
 
 
 def _as_api_error(response: Response, request_id: str) -> Response:
@@ -69,7 +88,9 @@ def register(app: Chalice) -> None:
         request_id = _request_id(request)
         user_id = ((request.context or {}).get("authorizer") or {}).get("user_id")
         logger.append_keys(request_id=request_id, user_id=user_id)
+        rate: RateDecision | None = None
         try:
+            rate = _rate_limit(request)
             if len(request.raw_body or b"") > container().settings.max_body_bytes:
                 raise RequestTooLarge("The request body is larger than 1 MB.")
             _check_scope(request)
@@ -78,6 +99,8 @@ def register(app: Chalice) -> None:
             response = error.to_response()
         response = _as_api_error(response, request_id)
         response.headers["X-Request-Id"] = request_id
+        if rate is not None:  # every counted response, errors included
+            response.headers.update(rate.headers())
         elapsed_ms = (time.perf_counter() - started) * 1000
         path = (request.context or {}).get("resourcePath", request.path)
         logger.info("request", extra={"method": request.method, "path": path,

@@ -20,7 +20,9 @@ _TYPE_WORDS = {
 
 
 def _param(loc: tuple[Any, ...]) -> str | None:
-    parts = [str(p) for p in loc if p not in ("body", "query")]
+    # Models are validated directly (no "body"/"query" location prefix), so every part is a
+    # field name — including fields called `body` (a message's text).
+    parts = [str(p) for p in loc]
     return ".".join(parts) or None
 
 

@@ -6,33 +6,59 @@ Tests call `reset()` after pointing the environment at fresh moto resources.
 from __future__ import annotations
 
 import threading
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from .auth.tokens import KeySet, TokenIssuer, TokenVerifier
 from .clock import Clock
 from .config import Settings, get_settings
 from .services.accounts import AccountAdmin, ApiKeys
 from .services.activities import ActivityService
+from .services.analytics.aggregator import AnalyticsAggregator
+from .services.analytics.exports import ExportService
+from .services.analytics.reports import ReportService
+from .services.analytics.summary import SummaryService
 from .services.engagements import EngagementService
 from .services.events import EventRecorder
 from .services.interests import InterestService
 from .services.match_requests import MatchRequests
 from .services.matching import MatchingService
 from .services.matching_worker import MatchingWorker
+from .services.messages import MessageService
 from .services.oauth import OAuthService
 from .services.opportunities import OpportunityService
 from .services.opportunity_bulk import BulkOpportunities
+from .services.payments.disputes import DisputeService
+from .services.payments.escrow import EscrowService
+from .services.payments.idempotency import IdempotentRequests, persistence_layer
+from .services.payments.movements import Movements
+from .services.payments.processor import PaymentProcessor, SandboxProcessor
+from .services.payments.queries import PaymentQueries
+from .services.payments.settings import PaymentSettings
+from .services.payments.worker import PaymentsWorker
+from .services.payments.workflows import Workflows
+from .services.preferences import PreferencesService
+from .services.ratelimit import ClientAuthGuard, RateLimiter
 from .services.search import SearchService
+from .services.sliding_window import SlidingWindow
 from .services.users import UserService
 from .storage.activities import ActivityRepository
+from .storage.aggregates import AggregateRepository
+from .storage.conversations import ConversationRepository, engagement_parties
 from .storage.cursors import CursorCodec
+from .storage.disputes import DisputeRepository
 from .storage.engagements import EngagementRepository
 from .storage.matches import MatchRepository
 from .storage.opportunities import OpportunityRepository
 from .storage.opportunity_browse import OpenOpportunityBrowser
+from .storage.party_data import PartyData
+from .storage.payments import PaymentRepository
+from .storage.preferences import PreferencesRepository
+from .storage.ratelimits import RateCounters
+from .storage.reports import ExportRepository, ReportRepository
 from .storage.table import Store
 from .storage.users import UserRepository
 
@@ -103,7 +129,125 @@ class Container:
 
     @cached_property
     def oauth(self) -> OAuthService:
-        return OAuthService(self.users_repo, self.token_issuer, self.clock)
+        return OAuthService(self.users_repo, self.token_issuer, self.clock, self.auth_guard)
+
+    @cached_property
+    def rate_counters(self) -> RateCounters:
+        # Its own client with short timeouts and one retry: when the counters are slow or
+        # down, requests fail open within about a second instead of waiting on retries.
+        config = Config(connect_timeout=1, read_timeout=1,
+                        retries={"mode": "standard", "max_attempts": 2})
+        return RateCounters(
+            self.session.resource("dynamodb", config=config).Table(self.settings.table_name))
+
+    @cached_property
+    def rate_window(self) -> SlidingWindow:
+        return SlidingWindow(self.rate_counters, self.clock)
+
+    @cached_property
+    def rate_limiter(self) -> RateLimiter:
+        return RateLimiter(self.rate_window)
+
+    @cached_property
+    def auth_guard(self) -> ClientAuthGuard:
+        return ClientAuthGuard(self.rate_window)
+
+    @cached_property
+    def messages(self) -> MessageService:
+        # The engagement check reads the engagement item directly until the engagements
+        # repository is merged; then pass its (client_id, sales_pro_id) lookup here instead.
+        return MessageService(ConversationRepository(self.store), self.users_repo, self.events,
+                              self.clock, engagement_parties=partial(engagement_parties, self.store))
+
+    @cached_property
+    def message_preferences(self) -> PreferencesService:
+        return PreferencesService(PreferencesRepository(self.store), self.clock)
+
+    # ---------------------------------------------------------------- escrow payments
+    @cached_property
+    def payment_settings(self) -> PaymentSettings:
+        return PaymentSettings.from_env()
+
+    @cached_property
+    def workflows(self) -> Workflows:
+        return Workflows(self.client("stepfunctions"), self.payment_settings.machine_arns)
+
+    @cached_property
+    def payment_processor(self) -> PaymentProcessor:
+        if not self.payment_settings.sandbox:  # test cards must never pass in production
+            raise RuntimeError("No live payment processor is configured for this stage.")
+        return SandboxProcessor()
+
+    @cached_property
+    def idempotency(self) -> IdempotentRequests:
+        # Powertools builds its boto3 client at construction: only now, never at import.
+        return IdempotentRequests(persistence_layer(self.settings.table_name,
+                                                    self.client("dynamodb")))
+
+    @cached_property
+    def payments_repo(self) -> PaymentRepository:
+        return PaymentRepository(self.store)
+
+    @cached_property
+    def disputes_repo(self) -> DisputeRepository:
+        return DisputeRepository(self.store)
+
+    @cached_property
+    def movements(self) -> Movements:
+        return Movements(self.events, self.clock)
+
+    @cached_property
+    def escrow(self) -> EscrowService:
+        return EscrowService(self.payments_repo, self.movements, self.workflows,
+                             self.payment_settings, self.clock)
+
+    @cached_property
+    def payment_queries(self) -> PaymentQueries:
+        return PaymentQueries(self.payments_repo, self.escrow)
+
+    @cached_property
+    def disputes(self) -> DisputeService:
+        return DisputeService(self.disputes_repo, self.payments_repo, self.escrow,
+                              self.movements, self.workflows, self.store,
+                              self.payment_settings, self.clock)
+
+    @cached_property
+    def payments_worker(self) -> PaymentsWorker:
+        return PaymentsWorker(self.payments_repo, self.movements, self.workflows,
+                              self.payment_processor, self.payment_settings, self.clock)
+
+    # ------------------------------------------------------------------ analytics
+    @cached_property
+    def s3(self) -> Any:
+        # SigV4 presigned URLs: S3 refuses SigV2 on new buckets and on KMS-encrypted objects.
+        return self.session.client("s3", config=Config(signature_version="s3v4"))
+
+    @cached_property
+    def aggregates(self) -> AggregateRepository:
+        return AggregateRepository(self.store)
+
+    @cached_property
+    def party_data(self) -> PartyData:
+        return PartyData(self.store)
+
+    @cached_property
+    def analytics_aggregator(self) -> AnalyticsAggregator:
+        return AnalyticsAggregator(self.aggregates, self.party_data, self.clock)
+
+    @cached_property
+    def analytics_summary(self) -> SummaryService:
+        return SummaryService(self.aggregates, self.party_data, self.clock)
+
+    @cached_property
+    def analytics_reports(self) -> ReportService:
+        reports = ReportRepository(self.store, self.s3, self.settings.export_bucket)
+        return ReportService(self.aggregates, self.party_data, reports, self.clock)
+
+    @cached_property
+    def analytics_exports(self) -> ExportService:
+        return ExportService(ExportRepository(self.store), self.party_data, self.s3,
+                             self.settings.export_bucket, self.client("sqs"),
+                             self.settings.queue_urls.get("exports", ""), self.clock)
 
     # marketplace ----------------------------------------------------------------------------
     @cached_property
@@ -148,7 +292,7 @@ class Container:
     @cached_property
     def engagements(self) -> EngagementService:
         return EngagementService(self.engagements_repo, self.opportunities, self.users_repo,
-                                 self.events, self.clock)
+                                 self.events, self.clock, escrow=self.escrow)
 
     @cached_property
     def activities(self) -> ActivityService:

@@ -20,7 +20,6 @@ from devstack.provision import put_gateway_response
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CONFIG_PATH = PROJECT_DIR / ".chalice" / "config.json"
 DEPLOY_STAGES = ("sandbox", "prod")  # dev is the local stack only
-LAMBDA_PYTHON = (3, 12)  # Chalice picks the Lambda runtime from the interpreter running it
 
 
 def stack_name(stage: str) -> str:
@@ -98,22 +97,9 @@ def chalice_deploy(stage: str, project_dir: Path = PROJECT_DIR) -> None:
 
 
 def chalice_command(project_dir: Path = PROJECT_DIR) -> list[str]:
-    """Chalice run by a Python 3.12 interpreter, so that the Lambda runtime is python3.12.
-
-    When this interpreter is not 3.12, a deploy-only venv is kept in .chalice/venv, built by
-    $DEPLOY_PYTHON (default python3.12) with the runtime requirements and the pinned Chalice.
-    """
-    if sys.version_info[:2] == LAMBDA_PYTHON:
-        return [str(Path(sys.executable).parent / "chalice")]
-    venv = project_dir / ".chalice" / "venv"
-    if not (venv / "bin" / "python").exists():
-        python = os.environ.get("DEPLOY_PYTHON", "python%d.%d" % LAMBDA_PYTHON)
-        subprocess.run([python, "-m", "venv", str(venv)], check=True)
-    pins = [line.strip() for line in (project_dir / "requirements-dev.txt").read_text().splitlines()
-            if line.startswith(("chalice==", "boto3=="))]
-    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "-r",
-                    str(project_dir / "requirements.txt"), *pins], check=True)
-    return [str(venv / "bin" / "chalice")]
+    """The project venv's Chalice. Chalice has no runtime setting: the Lambda runtime is the
+    version of the Python running it (python3.11 with `make`'s venv)."""
+    return [str(Path(sys.executable).parent / "chalice")]
 
 
 def deployed_resources(stage: str, project_dir: Path = PROJECT_DIR) -> list[dict]:

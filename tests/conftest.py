@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import signal
 import socket
+import subprocess
+import sys
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,23 +46,15 @@ def aws_env() -> Any:
     """One moto backend for the session, provisioned from the same template AWS gets."""
     from moto import mock_aws
 
+    from devstack import moto_fixes
     from devstack.cfn import output_env
     from devstack.provision import provision
 
+    moto_fixes.apply()
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         env = output_env(provision("dev"))
         os.environ.update(env)
         yield env
-
-
-@pytest.fixture(scope="session", autouse=True)
-def moto_transactions_undo_items_not_tables() -> Any:
-    """Same semantics, without moto copying the whole table per transaction action (the suite
-    slowed down as tests added items): see devstack/moto_transactions.py."""
-    from devstack.moto_transactions import item_level_rollback
-
-    with item_level_rollback():
-        yield
 
 
 @pytest.fixture
@@ -129,6 +126,13 @@ class Api:
 
 @pytest.fixture
 def api(services: Any) -> Api:
+    return Api()
+
+
+@pytest.fixture(scope="session")
+def shared_api(aws_env: Any) -> Api:
+    """One test client for the session, for module-scoped data (routes use whatever container
+    `wiring` holds at the time of the request)."""
     return Api()
 
 
@@ -206,6 +210,9 @@ class Market:
         email, name = f"{unique()}@example.com", fields.pop("name", None) or f"Test {unique()}"
         created = self.services.users.create_account(user_type=user_type, name=name, email=email,
                                                      **fields)
+        # Shared for the whole session: lift the rate limits these tests are not about.
+        self.services.users_repo.set_attributes(created.user.id, plan="custom",
+                                                rate_per_minute=100_000, rate_per_day=10_000_000)
         token = self.services.token_issuer.issue(user_id=created.user.id,
                                                  client_id=created.client_id,
                                                  scopes=["read", "write"])
@@ -275,3 +282,48 @@ def dynamodb_calls(market: Market) -> Any:
     events.register("before-call.dynamodb", count)
     yield calls
     events.unregister("before-call.dynamodb", count)
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: Any) -> Any:
+    """`python -m devstack` (what `make run` starts) in a subprocess, once for the session:
+    it takes tens of seconds to start and stop, so every black-box test shares it."""
+    port, moto_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(PORT=str(port), MOTO_PORT=str(moto_port), PYTHONUNBUFFERED="1")
+    log = tmp_path_factory.mktemp("stack") / "stack.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "devstack"], cwd=ROOT, env=env,
+                                   stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.time() + 60
+    while "Ctrl-C stops everything" not in log.read_text():
+        if process.poll() is not None or time.time() > deadline:
+            process.kill()
+            pytest.fail(f"local stack did not start:\n{log.read_text()}")
+        time.sleep(0.2)
+    text = log.read_text()
+    yield {"base": f"http://127.0.0.1:{port}", "moto_port": moto_port, "log": text,
+           "client_id": re.search(r"client_id:\s+(\S+)", text).group(1),
+           "client_secret": re.search(r"client_secret:\s+(\S+)", text).group(1),
+           "process": process}
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("local stack did not stop on Ctrl-C")
+
+
+@pytest.fixture(scope="session")
+def local_admin(local_stack: dict[str, Any]) -> Any:
+    """Runs `python -m chalicelib.admin <args>` against the local stack; returns the process."""
+    def run(*args: str) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env["MOTO_PORT"] = str(local_stack["moto_port"])
+        return subprocess.run([sys.executable, "-m", "chalicelib.admin", *args], cwd=ROOT,
+                              env=env, capture_output=True, text=True, timeout=60)
+    return run

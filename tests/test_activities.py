@@ -150,11 +150,12 @@ def test_metrics_of_a_new_engagement_are_zero(market):
     assert metrics["activities_per_week"] == 0
 
 
-def test_reading_metrics_is_one_getitem(market, engagement, dynamodb_calls):
+def test_reading_metrics_is_one_batchgetitem_with_the_escrow(market, engagement,
+                                                            dynamodb_calls):
     caller = Caller(market.client.user_id, "client", "professional", frozenset({"read"}), "")
     dynamodb_calls.clear()
     market.services.activities.metrics(caller, engagement["id"])
-    assert [name for name, _ in dynamodb_calls] == ["GetItem"]
+    assert [name for name, _ in dynamodb_calls] == ["BatchGetItem"]
 
 
 def test_activities_per_week_and_time_to_first_activity_are_derived():
@@ -164,10 +165,10 @@ def test_activities_per_week_and_time_to_first_activity_are_derived():
             "activities": 9, "deals_closed": 1, "counts": {"call": 9},
             "started_at": "2026-01-01T00:00:00.000000Z",
             "first_activity_at": "2026-01-01T02:00:00.000000Z",
-            "ended_at": "2026-01-22T00:00:00.000000Z",
-            "escrow": {"funded": 500, "released": 200, "refunded": 0, "in_dispute": 0,
-                       "available": 300}}
-    metrics = build_metrics(item, datetime(2026, 3, 1, tzinfo=timezone.utc))
+            "ended_at": "2026-01-22T00:00:00.000000Z"}
+    escrow = {"PK": "ENG#eng_x", "SK": "ACCOUNT#escrow", "currency": "eur", "balance": 300,
+              "funded": 500, "released": 200, "refunded": 0, "in_dispute": 0}
+    metrics = build_metrics(item, escrow, datetime(2026, 3, 1, tzinfo=timezone.utc))
     assert metrics.time_to_first_activity_seconds == 7200
     assert metrics.activities_per_week == 3.0  # three weeks from start to end
     assert metrics.commission_earned == 125 and metrics.escrow.available == 300

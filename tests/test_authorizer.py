@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import jwt
 import pytest
@@ -106,3 +107,66 @@ def test_sandbox_token_is_refused_by_prod_settings(services, client_account):
                          audience="https://api.leadnod.com/v1", clock=services.clock)
     with pytest.raises(InvalidToken):
         prod.verify(client_account.token)
+
+
+def test_key_rotation_keeps_old_kids_valid_until_removed(services, client_account):
+    """New key first in TOKEN_SIGNING_KEY_IDS signs; the old one still verifies; JWKS has both."""
+    from chalicelib.auth.tokens import InvalidToken, KeySet, TokenIssuer, TokenVerifier
+
+    kms = services.kms
+    new_key = kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    old_key = services.settings.token_signing_key_ids[0]
+    s = services.settings
+    rotated = KeySet(kms, (new_key, old_key))
+    issuer = TokenIssuer(kms, rotated, issuer=s.token_issuer, audience=s.token_audience,
+                         ttl_seconds=3600, clock=services.clock)
+    verifier = TokenVerifier(rotated, issuer=s.token_issuer, audience=s.token_audience,
+                             clock=services.clock)
+    new_token = issuer.issue(user_id=client_account.user_id, client_id=client_account.client_id,
+                             scopes=["read"])
+    assert jwt.get_unverified_header(new_token)["kid"] == new_key
+    assert verifier.verify(client_account.token).user_id == client_account.user_id  # old kid
+    assert verifier.verify(new_token).user_id == client_account.user_id
+    assert {k["kid"] for k in rotated.jwks()["keys"]} == {new_key, jwt.get_unverified_header(
+        client_account.token)["kid"]}
+    retired = TokenVerifier(KeySet(kms, (new_key,)), issuer=s.token_issuer,
+                            audience=s.token_audience, clock=services.clock)
+    with pytest.raises(InvalidToken):
+        retired.verify(client_account.token)
+
+
+def test_authorizer_answers_usage_identifier_key_and_context(services, make_account):
+    """API Gateway meters usage plans by the key the authorizer returns (key source AUTHORIZER)."""
+    from chalice.app import AuthRequest
+
+    from chalicelib.auth.authorizer import authorize
+
+    account = services.accounts.create_account(user_type="client", name="Keyed",
+                                               email=f"keyed-{uuid.uuid4().hex[:8]}@example.com")
+    token = services.token_issuer.issue(user_id=account.user.id, client_id=account.client_id,
+                                        scopes=["read"])
+    arn = "arn:aws:execute-api:us-east-1:123456789012:abc/api/GET/v1/users/me"
+    answer = authorize(AuthRequest("TOKEN", f"Bearer {token}", arn), services.token_verifier,
+                       services.users_repo.get)
+    stored = services.users_repo.get(account.user.id)
+    assert answer["usageIdentifierKey"] == stored["api_key_value"]
+    assert answer["principalId"] == account.user.id
+    assert answer["context"]["scope"] == "read" and answer["context"]["user_type"] == "client"
+    assert answer["policyDocument"]["Statement"][0]["Effect"] == "Allow"
+    key = services.client("apigateway").get_api_key(apiKey=stored["api_key_id"], includeValue=True)
+    assert key["value"] == stored["api_key_value"] and key["name"] == account.user.id
+    plan_keys = services.client("apigateway").get_usage_plan_keys(
+        usagePlanId=services.settings.usage_plan_ids["professional"])["items"]
+    assert stored["api_key_id"] in {k["id"] for k in plan_keys}
+
+
+def test_disabled_account_is_denied(services, client_account):
+    from chalice.app import AuthRequest
+
+    from chalicelib.auth.authorizer import authorize
+
+    services.users_repo.set_attributes(client_account.user_id, status="disabled")
+    arn = "arn:aws:execute-api:us-east-1:123456789012:abc/api/GET/v1/users/me"
+    answer = authorize(AuthRequest("TOKEN", f"Bearer {client_account.token}", arn),
+                       services.token_verifier, services.users_repo.get)
+    assert answer["policyDocument"]["Statement"][0]["Effect"] == "Deny"

@@ -235,3 +235,30 @@ def test_two_racing_transitions_cannot_both_win(market, opp, monkeypatch):
         market.services.engagements.transition(pro, second, "start")
     assert refused.value.code == "invalid_state_transition"
     assert "is active" in refused.value.message
+
+
+def test_ending_an_engagement_settles_its_escrow(market, opp, monkeypatch):
+    """Completion starts the auto-release execution (once per engagement); termination asks
+    escrow to refund what is available. A failing follow-up does not undo the transition."""
+    from chalicelib import wiring
+
+    escrow = wiring.container().escrow
+    completed_eng = engage(market, opp).json()
+    market.api.post(f"/v1/engagements/{completed_eng['id']}/start", token=market.pro.token)
+    done = market.api.post(f"/v1/engagements/{completed_eng['id']}/complete",
+                           token=market.client.token)
+    assert done.status == 200
+    sfn = market.services.client("stepfunctions")
+    arn = escrow.on_engagement_completed(
+        market.services.engagements_repo.get(completed_eng["id"]))  # idempotent: same execution
+    assert arn.endswith(f":autorelease-{completed_eng['id']}")
+    assert sfn.describe_execution(executionArn=arn)["status"] in ("RUNNING", "SUCCEEDED")
+
+    terminated: list[str] = []
+    monkeypatch.setattr(escrow, "on_engagement_terminated",
+                        lambda eng: terminated.append(eng["id"]) or 1 / 0)
+    second = engage(market, opp, pro=market.pro2).json()
+    ended = market.api.post(f"/v1/engagements/{second['id']}/terminate",
+                            token=market.client.token, json_body={"reason": "Budget cut"})
+    assert ended.status == 200 and ended.json()["status"] == "terminated"
+    assert terminated == [second["id"]]

@@ -1,12 +1,10 @@
 """Black-box: `python -m devstack` (what `make run` starts) serves the docs' curl examples, and
-the admin CLI talks to it. Slow-ish (one stack for the module), so everything shares it."""
+the admin CLI talks to it. Slow-ish (one stack for the session), so everything shares it."""
 from __future__ import annotations
 
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,38 +16,9 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    port, moto_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(PORT=str(port), MOTO_PORT=str(moto_port), PYTHONUNBUFFERED="1")
-    log = tmp_path_factory.mktemp("stack") / "stack.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "devstack"], cwd=ROOT, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while "Ctrl-C stops everything" not in log.read_text():
-        if process.poll() is not None or time.time() > deadline:
-            process.kill()
-            pytest.fail(f"local stack did not start:\n{log.read_text()}")
-        time.sleep(0.2)
-    text = log.read_text()
-    yield {"base": f"http://127.0.0.1:{port}", "moto_port": moto_port, "log": text,
-           "client_id": re.search(r"client_id:\s+(\S+)", text).group(1),
-           "client_secret": re.search(r"client_secret:\s+(\S+)", text).group(1),
-           "process": process}
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        pytest.fail("local stack did not stop on Ctrl-C")
+def stack(local_stack):
+    return local_stack  # one stack for the whole session (tests/conftest.py)
 
 
 def token(stack) -> str:
@@ -85,6 +54,64 @@ def test_seed_data_is_searchable(stack):
     assert len(answer.json()["data"]) >= 4
 
 
+def test_analytics_stream_aggregates_and_export_download_from_moto(stack):
+    """An activity as the engagement feature records it (the activity item and its outbox
+    event), then: the stream poller keeps the aggregates, and an export's presigned URL
+    downloads from the moto server."""
+    import boto3
+
+    from chalicelib.ids import new_id
+
+    headers = {"Authorization": f"Bearer {token(stack)}"}
+    me = requests.get(f"{stack['base']}/v1/users/me", headers=headers, timeout=10).json()["id"]
+    table = boto3.resource(
+        "dynamodb", endpoint_url=f"http://127.0.0.1:{stack['moto_port']}", region_name="us-east-1",
+        aws_access_key_id="local", aws_secret_access_key="local").Table("leadnod-dev")
+    eng, pro, when = new_id("eng"), new_id("usr"), "2026-01-05T10:00:00.000000Z"
+    table.put_item(Item={"PK": f"ENG#{eng}", "SK": "ENG", "entity": "engagement", "id": eng,
+                         "client_id": me, "sales_pro_id": pro, "status": "active",
+                         "currency": "usd", "created_at": when, "GSI1PK": f"USER#{me}#ENGS",
+                         "GSI1SK": f"{when}#{eng}"})
+    table.put_item(Item={"PK": f"ENG#{eng}", "SK": f"ACT#{when}#act_1", "entity": "activity",
+                         "id": "act_1", "engagement_id": eng, "type": "demo",
+                         "description": "=cmd|' /C calc'!A0", "occurred_at": when})
+    event = {"id": new_id("evt"), "type": "activity.logged", "created": "2026-01-05T10:00:01Z",
+             "data": {"activity_id": "act_1", "engagement_id": eng, "client_id": me,
+                      "sales_pro_id": pro, "type": "demo", "value": None,
+                      "occurred_at": when, "logged_by": pro}}
+    table.put_item(Item={"PK": f"OUTBOX#{event['id']}", "SK": "OUTBOX", "entity": "outbox",
+                         "payload": event, "recipients": [me, pro]})
+
+    deadline, summary = time.time() + 15, {}
+    while time.time() < deadline:
+        summary = requests.get(f"{stack['base']}/v1/analytics/summary", headers=headers,
+                               timeout=10).json()
+        if summary["activities"]["by_type"]["demo"] >= 1:
+            break
+        time.sleep(0.2)
+    assert summary["activities"]["by_type"]["demo"] == 1, summary
+
+    started = requests.get(f"{stack['base']}/v1/analytics/export",
+                           params={"dataset": "activities"}, headers=headers, timeout=10)
+    assert started.status_code == 202, started.text
+    deadline, job = time.time() + 15, started.json()
+    while job["status"] == "processing" and time.time() < deadline:
+        time.sleep(0.2)
+        job = requests.get(f"{stack['base']}/v1/analytics/export/{job['id']}", headers=headers,
+                           timeout=10).json()
+    assert job["status"] == "completed" and job["row_count"] == 1, job
+    assert job["download_url"].startswith(f"http://127.0.0.1:{stack['moto_port']}/")
+    download = requests.get(job["download_url"], timeout=10)
+    assert download.status_code == 200 and len(download.content) == job["size"]
+    assert "'=cmd|" in download.content.decode("utf-8-sig")
+
+    report = requests.post(f"{stack['base']}/v1/analytics/reports", headers=headers, timeout=10,
+                           json={"metrics": ["demos"], "group_by": "month",
+                                 "from": "2026-01-01", "to": "2026-01-31"})
+    assert report.status_code == 201 and report.json()["rows"] == [["2026-01", 1]]
+
+
+# After the analytics test, which expects the demo client to have no activity yet.
 def pro_token(stack) -> str:
     ids = re.findall(r"client_id:\s+(\S+)", stack["log"])
     secrets = re.findall(r"client_secret:\s+(\S+)", stack["log"])
@@ -211,3 +238,59 @@ def test_seed_is_idempotent(stack):
     assert json.loads(first.stdout)["created_accounts"] == 0
     assert json.loads(first.stdout)["created_opportunities"] == 0
 
+
+
+def test_escrow_fund_release_dispute_resolve_through_the_stack(stack):
+    """The README's escrow walk-through: state machines executing on the moto server, the
+    payments queue consumed by the stack's poller, the admin CLI resolving the dispute."""
+    seeded = admin(stack, "seed")  # prints fresh demo credentials (it rotates their secrets)
+    assert seeded.returncode == 0, seeded.stderr
+    accounts = [json.loads(seeded.stdout)[k] for k in ("demo_client", "demo_sales_pro")]
+    headers = []
+    for account in accounts:
+        answer = requests.post(f"{stack['base']}/oauth/token", json={
+            "grant_type": "client_credentials", "client_id": account["client_id"],
+            "client_secret": account["client_secret"]}, timeout=10)
+        assert answer.status_code == 200, answer.text
+        headers.append({"Authorization": f"Bearer {answer.json()['access_token']}"})
+    client, pro = headers
+    ids = [account["user_id"] for account in accounts]
+    made = admin(stack, "demo-engagement", "--client-id", ids[0], "--sales-pro-id", ids[1])
+    assert made.returncode == 0, made.stderr
+    engagement = json.loads(made.stdout)["engagement_id"]
+
+    def settled(payment_id: str) -> dict:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            payment = requests.get(f"{stack['base']}/v1/payments/{payment_id}", headers=client,
+                                   timeout=10).json()
+            if payment["status"] != "processing":
+                return payment
+            time.sleep(0.2)
+        pytest.fail(f"payment {payment_id} still processing")
+
+    fund = requests.post(f"{stack['base']}/v1/payments/escrow/fund", headers={
+        **client, "Idempotency-Key": f"fund-{engagement}"}, json={
+        "engagement_id": engagement, "amount": 10_000, "currency": "usd"}, timeout=10)
+    assert fund.status_code in (201, 202), fund.text
+    assert settled(fund.json()["id"])["status"] == "succeeded"
+    release = requests.post(f"{stack['base']}/v1/payments/escrow/release", headers=client,
+                            json={"engagement_id": engagement, "amount": 4_000}, timeout=10)
+    assert settled(release.json()["id"])["status"] == "succeeded"
+    balance = requests.get(f"{stack['base']}/v1/payments/balance",
+                           params={"engagement_id": engagement}, headers=pro, timeout=10).json()
+    assert (balance["funded"], balance["released"], balance["available"]) == (10_000, 4_000,
+                                                                              6_000)
+
+    dispute = requests.post(f"{stack['base']}/v1/payments/escrow/dispute", headers=pro, json={
+        "engagement_id": engagement, "amount": 1_000, "reason": "Invoice 2 unpaid"}, timeout=10)
+    assert dispute.status_code == 201, dispute.text
+    time.sleep(0.5)  # let the dispute execution store its task token (either order works)
+    resolved = admin(stack, "resolve-dispute", "--dispute-id", dispute.json()["id"],
+                     "--release", "600", "--refund", "400")
+    assert resolved.returncode == 0, resolved.stderr
+    assert json.loads(resolved.stdout)["status"] == "resolved"
+    balance = requests.get(f"{stack['base']}/v1/payments/balance",
+                           params={"engagement_id": engagement}, headers=client, timeout=10).json()
+    assert balance == {"engagement_id": engagement, "currency": "usd", "funded": 10_000,
+                       "released": 4_600, "refunded": 400, "in_dispute": 0, "available": 5_000}

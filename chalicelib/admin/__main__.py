@@ -49,6 +49,28 @@ def parser() -> argparse.ArgumentParser:
     rematch = sub.add_parser("rematch", help="recompute an opportunity's matches now")
     rematch.add_argument("--opportunity-id", required=True, action="append",
                          help="repeat for several")
+    audit = sub.add_parser("audit-ledger", help="prove the ledger: every balance equals its "
+                           "transfers, debits = credits; exits 1 on any discrepancy")
+    audit.add_argument("--engagement-id",
+                       help="audit one engagement through keys and indexes only (no Scan)")
+    audit.add_argument("--retries", type=int, default=2,
+                       help="look again this many times, 1 s apart, before reporting "
+                            "(writes may be in flight; default 2)")
+
+    demo = sub.add_parser("demo-engagement", help="create an engagement between two users "
+                          "(a stand-in until the engagements API is merged; dev/sandbox only)")
+    demo.add_argument("--client-id", required=True, help="the client's user id (usr_...)")
+    demo.add_argument("--sales-pro-id", required=True, help="the sales pro's user id (usr_...)")
+    demo.add_argument("--status", default="active",
+                      choices=["pending", "active", "completed", "terminated"])
+
+    resolve = sub.add_parser("resolve-dispute", help="decide a dispute: N to the sales pro, "
+                             "M back to the client (N + M = the disputed amount)")
+    resolve.add_argument("--dispute-id", required=True)
+    resolve.add_argument("--release", type=int, required=True, help="N, minor units")
+    resolve.add_argument("--refund", type=int, required=True, help="M, minor units")
+    resolve.add_argument("--wait", type=float, default=10.0,
+                         help="seconds to wait for the settlement to be written (default 10)")
     return root
 
 
@@ -63,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     except commands.CommandError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except commands.CheckFailed as exc:  # a report that found problems: print it, exit 1
+        print(json.dumps(exc.report, indent=2, default=str))
+        return 1
     print(json.dumps(result, indent=2, default=str))
     return 0
 

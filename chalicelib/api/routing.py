@@ -24,6 +24,22 @@ def oauth_bearer(auth_request: AuthRequest) -> dict[str, Any]:
 AUTH = oauth_bearer
 
 
+def finalize_routes(app: Chalice) -> None:
+    """Run once, after every blueprint is registered."""
+    require_api_keys(app)
+    add_method_not_allowed_routes(app)
+
+
+def require_api_keys(app: Chalice) -> None:
+    """API Gateway applies usage plans only to methods that require an API key; with the key
+    source set to AUTHORIZER the key comes from our authorizer (`usageIdentifierKey`), so
+    clients never send one. chalice local ignores the flag."""
+    for methods in app.routes.values():
+        for entry in methods.values():
+            if entry.authorizer is not None:
+                entry.api_key_required = True
+
+
 def add_method_not_allowed_routes(app: Chalice) -> None:
     """API Gateway answers an unsupported method on a known path like an unknown route; give
     every path explicit 405 routes instead, so the answer is right and carries `Allow`."""

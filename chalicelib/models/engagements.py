@@ -111,7 +111,9 @@ class Activity(ApiModel):
 
 
 class EscrowFigures(ApiModel):
-    """Filled in by the payments issue (amounts in the engagement's currency, minor units)."""
+    """The engagement's escrow, as `GET /v1/payments/balance?engagement_id=` shows it (minor
+    units of `currency`); null in metrics until the escrow is first funded."""
+    currency: str = "usd"
     funded: int = 0
     released: int = 0
     refunded: int = 0

@@ -1,13 +1,10 @@
 """Work logged on an engagement, and the metrics maintained from it.
 
 Metrics are counters updated in the same transaction as each activity (storage/activities.py);
-reading them is one GetItem of the metrics item, which carries the parties for the access
-check. Derived figures (commission earned, time to first activity, activities per week) are
-computed on read from those counters.
-
-Escrow seam: the payments issue adds an `escrow` map (funded, released, refunded, in_dispute,
-available; minor units of the engagement's currency) to the same metrics item in its transfer
-transactions; `metrics()` already returns it when present, so the read stays one GetItem.
+reading them is one BatchGetItem: the metrics item (which carries the parties for the access
+check) and the engagement's escrow account, whose flow totals the payments ledger keeps.
+Derived figures (commission earned, time to first activity, activities per week) are computed
+on read from those counters.
 """
 from __future__ import annotations
 
@@ -22,6 +19,7 @@ from ..ids import new_id
 from ..models.common import ListParams, Page
 from ..models.engagements import Activity, ActivityCreate, EscrowFigures, Metrics
 from ..storage.activities import ActivityRepository, NotActive
+from ..storage.ledger import COUNTERS as ESCROW_FLOWS
 from .engagements import EngagementService
 from .events import EventRecorder
 
@@ -58,10 +56,11 @@ class ActivityService:
                     "created_at": sortable(now)}
         if body.type == "deal_closed":
             activity["value"] = body.value or 0
-        events = self._events.record("activity.logged", {
-            "activity_id": activity["id"], "engagement_id": eng_id, "type": body.type,
-            "logged_by": caller.user_id, "occurred_at": activity["occurred_at"]},
-            [eng["client_id"], eng["sales_pro_id"]])
+        events = self._events.record("activity.logged", {  # docs/events.md
+            "activity_id": activity["id"], "engagement_id": eng_id,
+            "client_id": eng["client_id"], "sales_pro_id": eng["sales_pro_id"],
+            "type": body.type, "value": activity.get("value"), "occurred_at": activity["occurred_at"],
+            "logged_by": caller.user_id}, [eng["client_id"], eng["sales_pro_id"]])
         try:
             self._repo.log(eng, activity, caller.user_id, events)
         except NotActive:  # ended between our read and the write
@@ -79,14 +78,14 @@ class ActivityService:
                               has_more=result.has_more, next_cursor=result.next_cursor)
 
     def metrics(self, caller: Caller, eng_id: str) -> Metrics:
-        """One GetItem of the metrics item (which names the parties)."""
-        item = self._repo.metrics(eng_id)
+        """One BatchGetItem: the metrics item (which names the parties) and the escrow."""
+        item, escrow = self._repo.metrics(eng_id)
         if item is None or caller.user_id not in (item["client_id"], item["sales_pro_id"]):
             raise not_found("engagement", eng_id)
-        return build_metrics(item, self._clock.now())
+        return build_metrics(item, escrow, self._clock.now())
 
 
-def build_metrics(item: dict[str, Any], now: datetime) -> Metrics:
+def build_metrics(item: dict[str, Any], escrow: dict[str, Any] | None, now: datetime) -> Metrics:
     revenue = int(item.get("revenue", 0))
     rate = item.get("commission_rate")
     commission = int((Decimal(revenue) * Decimal(str(rate or 0))).quantize(
@@ -99,7 +98,6 @@ def build_metrics(item: dict[str, Any], now: datetime) -> Metrics:
     if started:
         weeks = max(((ended or now) - started).total_seconds() / WEEK_SECONDS, 1.0)
         per_week = round(activities / weeks, 2)
-    escrow = item.get("escrow")
     return Metrics(
         engagement_id=item["engagement_id"], currency=item.get("currency", "usd"),
         activities_total=activities,
@@ -108,8 +106,10 @@ def build_metrics(item: dict[str, Any], now: datetime) -> Metrics:
         commission_rate=float(rate) if rate is not None else None, commission_earned=commission,
         first_activity_at=first, time_to_first_activity_seconds=to_first,
         activities_per_week=per_week,
-        escrow=EscrowFigures.model_validate({k: int(v) for k, v in escrow.items()})
-        if escrow else None)
+        escrow=EscrowFigures(
+            currency=escrow.get("currency", item.get("currency", "usd")),
+            available=int(escrow.get("balance", 0)),
+            **{name: int(escrow.get(name, 0)) for name in ESCROW_FLOWS}) if escrow else None)
 
 
 def _not_active(status: str) -> Conflict:

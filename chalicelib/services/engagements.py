@@ -10,8 +10,9 @@ belongs to the other party gets 403; a transition from the wrong state is 409.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ..auth.caller import Caller
 from ..clock import Clock, sortable
@@ -24,6 +25,17 @@ from ..storage.engagements import (AlreadyEngaged, EngagementRepository, NotASal
 from ..storage.users import UserRepository
 from .events import EventRecorder
 from .opportunities import OpportunityService
+
+
+log = logging.getLogger(__name__)
+
+
+class EscrowHooks(Protocol):
+    """What the end of an engagement starts in escrow (services/payments/escrow.py)."""
+
+    def on_engagement_completed(self, engagement: dict[str, Any]) -> Any: ...
+
+    def on_engagement_terminated(self, engagement: dict[str, Any]) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -55,9 +67,10 @@ def event_data(eng: dict[str, Any]) -> dict[str, Any]:
 
 class EngagementService:
     def __init__(self, repo: EngagementRepository, opportunities: OpportunityService,
-                 users: UserRepository, events: EventRecorder, clock: Clock) -> None:
+                 users: UserRepository, events: EventRecorder, clock: Clock,
+                 escrow: EscrowHooks | None = None) -> None:
         self._repo, self._opps, self._users = repo, opportunities, users
-        self._events, self._clock = events, clock
+        self._events, self._clock, self._escrow = events, clock, escrow
 
     def party(self, caller: Caller, eng_id: str) -> dict[str, Any]:
         """The engagement if the caller is one of its two parties; 404 otherwise."""
@@ -88,8 +101,8 @@ class EngagementService:
         eng = {"id": new_id("eng"), "opportunity_id": opp["id"], "opportunity_title": opp["title"],
                "client_id": caller.user_id, "sales_pro_id": pro["id"], "status": "pending",
                "terms": {k: v for k, v in terms.items() if v is not None},
-               "currency": opp.get("currency", "usd"), "created_at": now, "updated_at": now,
-               "version": 1}
+               "currency": opp.get("currency", "usd"), "open_disputes": 0, "created_at": now,
+               "updated_at": now, "version": 1}
         events = self._events.record("engagement.created", event_data(eng),
                                      [eng["client_id"], eng["sales_pro_id"]])
         try:
@@ -143,7 +156,23 @@ class EngagementService:
             self._check_state(self._repo.get(eng_id, consistent=True) or eng, rule)
             raise Conflict("The engagement changed while we were updating it; retry.",
                            code="concurrent_update") from None
+        self._settle_escrow(written)
         return Engagement.model_validate(written)
+
+    def _settle_escrow(self, eng: dict[str, Any]) -> None:
+        """Completion starts the auto-release timer, termination refunds the available escrow.
+        Both are idempotent (deterministic execution name / payment id). The transition has
+        committed: a failure here is logged for an operator to re-run, not turned into an error
+        for a change that happened."""
+        if self._escrow is None or eng["status"] not in ("completed", "terminated"):
+            return
+        try:
+            if eng["status"] == "completed":
+                self._escrow.on_engagement_completed(eng)
+            else:
+                self._escrow.on_engagement_terminated(eng)
+        except Exception:
+            log.exception("escrow follow-up of engagement %s (%s) failed", eng["id"], eng["status"])
 
     @staticmethod
     def _check_state(eng: dict[str, Any], rule: Transition) -> None:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .search import STOPWORDS, normalize
+from .search_index import STOPWORDS, normalize
 
 WEIGHTS = {"industry": 20, "skills": 30, "experience": 15, "availability": 10,
            "compensation": 10, "track_record": 10, "interest": 5}
@@ -113,17 +113,18 @@ def _points(shares: dict[str, float]) -> dict[str, float]:
     return {name: round(WEIGHTS[name] * shares[name], 1) for name in WEIGHTS}
 
 
-def prescore(criteria: Criteria, user_id: str, posting: dict[str, Any], in_industry: bool,
-             skills: set[str]) -> float:
-    """An upper bound of `score` from search postings alone (no profile read): the postings
-    carry industry, skills, experience and availability exactly; compensation and track record
-    count as full marks. Candidates are scored exactly in the order of this bound."""
-    shares = {"industry": float(in_industry), "skills": _skills_share(criteria, skills),
-              "experience": _experience_share(criteria, int(posting.get("xp", 0))),
-              "availability": AVAILABILITY_SHARE.get(posting.get("av", ""), 0.0),
-              "compensation": 1.0, "track_record": 1.0,
-              "interest": float(user_id in criteria.interested)}
-    return sum(_points(shares).values())
+FULL_TRACK_RECORD = {"engs_completed_lifetime": 5, "deals_closed": 20}
+
+
+def upper_bound(criteria: Criteria, posting: dict[str, Any]) -> float:
+    """The most a pro can score, from one of their search postings alone (no profile read).
+    A posting carries the pro's industry, skills, experience, availability and compensation
+    models (services/search_index.py), so only the track record is unknown: counted as full."""
+    pro = {"id": posting["user_id"], "industry": posting.get("ind"),
+           "profile": {"skills": posting.get("sk") or [], "years_experience": posting.get("xp"),
+                       "availability": posting.get("av"),
+                       "compensation_models": posting.get("comp") or []}}
+    return score(criteria, pro, FULL_TRACK_RECORD)[0]
 
 
 def score(criteria: Criteria, user: dict[str, Any],

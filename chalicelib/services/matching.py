@@ -3,14 +3,14 @@
 A run (the matching queue's worker) finds candidates through the sales-pro search postings,
 never by reading every pro: the pros of the opportunity's industry (`SEARCH#industry:<i>`),
 those with a skill named by a requirement (`SEARCH#skill:<phrase>`) and those who expressed
-interest. The postings carry experience and availability, which give every candidate an upper
-bound of its score; candidates are then scored exactly (profile + track record, BatchGetItem)
-best bound first, 100 at a time, until no remaining bound can beat the K-th best score.
+interest. A posting carries everything scored except the track record, which gives every
+candidate a tight upper bound of its score; candidates are then scored exactly (profile + track
+record, BatchGetItem) best bound first, 100 at a time, until no remaining bound can beat the
+K-th best score.
 The top K are stored (storage/matches.py) and `GET .../matches` is one Query.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,7 @@ from ..storage.matches import MatchRepository
 from ..storage.opportunities import OpportunityRepository, to_dynamo
 from ..storage.users import UserRepository
 from .events import EventRecorder
-from .match_scoring import Criteria, criteria_for, prescore, score
+from .match_scoring import Criteria, criteria_for, score, upper_bound
 
 TOP_K = 50
 SCORING_WINDOW = 100  # profiles + track records per round: 200 keys, two BatchGetItem calls
@@ -75,7 +75,7 @@ class MatchingService:
     def _matched_events(self, opp: dict[str, Any], top: list[dict[str, Any]],
                         **extra: Any) -> list[dict[str, Any]]:
         return self._events.record("opportunity.matched", {
-            "opportunity_id": opp["id"], "client_id": opp["client_id"], "match_count": len(top),
+            "opportunity_id": opp["id"], "client_id": opp["client_id"], "candidate_count": len(top),
             "top_sales_pro_ids": [m["sales_pro_id"] for m in top[:5]], **extra},
             [opp["client_id"]])
 
@@ -109,25 +109,21 @@ class MatchingService:
             return False
         evicted = others[TOP_K - 1:] if new and current is None else []
         remove = [{"PK": m["PK"], "SK": m["SK"]} for m in ([current] if current else []) + evicted]
-        events = self._matched_events(opp, [new], new_sales_pro_id=pro_id) \
-            if new and current is None else []
+        events: list[dict[str, Any]] = []
+        if new and current is None:  # a newcomer: announce the list as it now stands
+            ranked = sorted([*others, new], key=lambda m: (-float(m["score"]), m["sales_pro_id"]))
+            events = self._matched_events(opp, ranked[:TOP_K], new_sales_pro_id=pro_id)
         return self._matches.replace(opp_id, int(opp["match_gen"]), remove, new, events)
 
     def _bounds(self, criteria: Criteria) -> list[tuple[float, str]]:
         """Every candidate with the upper bound of its score, best first."""
         postings: dict[str, dict[str, Any]] = {}
-        in_industry: set[str] = set()
-        skills: dict[str, set[str]] = defaultdict(set)
-        if criteria.industry:
-            for posting in self._users.postings(f"industry:{criteria.industry}"):
-                postings[posting["SK"]] = posting
-                in_industry.add(posting["SK"])
-        for phrase in criteria.skill_phrases[:MAX_SKILL_PHRASES]:
-            for posting in self._users.postings(f"skill:{phrase}"):
-                postings[posting["SK"]] = posting
-                skills[posting["SK"]].add(phrase)
-        bounds = [(prescore(criteria, uid, posting, uid in in_industry, skills[uid]), uid)
-                  for uid, posting in postings.items()]
+        tokens = [f"industry:{criteria.industry}"] if criteria.industry else []
+        tokens += [f"skill:{phrase}" for phrase in criteria.skill_phrases[:MAX_SKILL_PHRASES]]
+        for token in tokens:
+            for posting in self._users.postings(token):
+                postings.setdefault(posting["user_id"], posting)
+        bounds = [(upper_bound(criteria, posting), uid) for uid, posting in postings.items()]
         # Interested pros outside the postings read (other industry, no matching skill)
         # are always scored.
         bounds += [(100.0, uid) for uid in criteria.interested if uid not in postings]

@@ -16,6 +16,7 @@ from ..errors import ApiError, not_found
 from ..models.oauth import TokenRequest, TokenResponse
 from ..storage.table import ConditionFailed
 from ..storage.users import UserRepository
+from .ratelimit import ClientAuthGuard
 
 SUPPORTED_SCOPES = ("read", "write")
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -52,8 +53,9 @@ def basic_credentials(header: str | None) -> tuple[str, str] | None:
 
 
 class OAuthService:
-    def __init__(self, users: UserRepository, issuer: TokenIssuer, clock: Clock) -> None:
-        self._users, self._issuer, self._clock = users, issuer, clock
+    def __init__(self, users: UserRepository, issuer: TokenIssuer, clock: Clock,
+                 guard: ClientAuthGuard) -> None:
+        self._users, self._issuer, self._clock, self._guard = users, issuer, clock, guard
 
     def token(self, request: TokenRequest, authorization: str | None) -> TokenResponse:
         if not request.grant_type:
@@ -71,10 +73,17 @@ class OAuthService:
             raise OAuthError("invalid_request",
                              "The 'client_id' and 'client_secret' parameters are required.")
         scopes = self._scopes(request.scope)
+        attempt = self._guard.attempt(client_id)  # before the slow secret check
+        if not attempt.allowed:
+            raise OAuthError("rate_limit_exceeded",
+                             "Too many failed client authentications for this client_id. "
+                             f"Retry after {attempt.retry_after} seconds.", 429,
+                             {"Retry-After": str(attempt.retry_after)})
         user_id = self.authenticate(client_id, secret)
-        if user_id is None:
+        if user_id is None:  # the attempt stays counted
             raise OAuthError("invalid_client", "Client authentication failed.", 401,
                              {"WWW-Authenticate": 'Basic realm="leadnod"'} if basic else None)
+        self._guard.succeeded(attempt)
         token = self._issuer.issue(user_id=user_id, client_id=client_id, scopes=scopes)
         return TokenResponse(access_token=token, expires_in=self._issuer.ttl_seconds,
                              scope=" ".join(scopes))

@@ -9,9 +9,9 @@ from ..clock import Clock, sortable
 from ..errors import Conflict, InvalidParameter, not_found
 from ..ids import new_id
 from ..models.users import SALES_PRO_FIELDS, ProfileUpdate, PublicUser, User, UserUpdate
-from ..storage.users import EmailTaken, UserRepository, VersionConflict
+from ..storage.users import EmailTaken, Reindex, UserRepository, VersionConflict, search_index
 from .events import EventRecorder
-from .search import tokens_for
+from .search_index import tokens_for
 
 PLAN_LIMITS = {"professional": (60, 10_000), "enterprise": (300, 100_000)}
 
@@ -86,13 +86,16 @@ class UserService:
                 return User.model_validate(current)
             changes["updated_at"] = sortable(self._clock.now())
             after = {**current, **changes}
-            old_tokens, new_tokens = tokens_for(current), tokens_for(after)
+            before, postings = tokens_for(current), tokens_for(after)
+            # Postings are rewritten only when what they hold (or their recorded keys) changed.
+            reindex = None
+            if postings != before or current.get("search_index") != search_index(postings):
+                reindex = Reindex(before=before, after=postings)
             event = self._events.record(
                 "user.updated", {"user_id": user_id, "changed": sorted(set(changes) - {"updated_at"})},
                 [user_id])
             try:
-                self._users.update(current, changes, new_tokens,
-                                   [t for t in old_tokens if t not in new_tokens], event)
+                self._users.update(current, changes, event, reindex)
             except VersionConflict:
                 continue
             except EmailTaken:

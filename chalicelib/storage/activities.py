@@ -2,7 +2,8 @@
 
 Activities are `ENG#<eng>` / `ACT#<occurred_at>#<act>`, so a Query returns them in the order
 they happened, back-dated ones included. `ENG#<eng>` / `METRICS` holds counters updated with
-`ADD` in the same transaction as each activity, so reading metrics is one GetItem.
+`ADD` in the same transaction as each activity, so reading metrics is one BatchGetItem of that
+item and the engagement's escrow account (`ACCOUNT#escrow`, storage/ledger.py).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 
 from .engagements import eng_key, metrics_key
+from .ledger import escrow_key
 from .matches import track_record_key
 from .opportunities import to_dynamo
 from .table import ConditionFailed, PageResult, Store, TransactionFailed
@@ -81,6 +83,9 @@ class ActivityRepository:
                                Key("SK").begins_with(ACTIVITY_PREFIX),
                                limit=limit, cursor=cursor)
 
-    def metrics(self, eng_id: str) -> dict[str, Any] | None:
-        """The metrics item: counters, parties, commission rate, start/end times."""
-        return self.store.get(metrics_key(eng_id))
+    def metrics(self, eng_id: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """(the metrics item: counters, parties, commission rate, start/end times; the
+        engagement's escrow account, None before any funding) in one BatchGetItem."""
+        keys = [metrics_key(eng_id), escrow_key(eng_id)]
+        found = self.store.batch_get([(k["PK"], k["SK"]) for k in keys])
+        return tuple(found.get((k["PK"], k["SK"])) for k in keys)  # type: ignore[return-value]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 
 from .cursors import CursorCodec
@@ -161,7 +162,12 @@ def _key_of(item: dict[str, Any], index: str | None) -> dict[str, Any]:
     return key
 
 
+_deserialize = TypeDeserializer().deserialize
+
+
 def _condition_error(exc: ClientError) -> Exception:
     if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-        return ConditionFailed(exc.response.get("Item"))
+        # The error carries the low-level item ({"S": ...}); the resource layer doesn't convert it.
+        raw = exc.response.get("Item")
+        return ConditionFailed({k: _deserialize(v) for k, v in raw.items()} if raw else None)
     return exc

@@ -1,7 +1,8 @@
 """User, email-claim, credential and search-posting items (keys: docs/data-model.md)."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
 
 from boto3.dynamodb.conditions import Key
 
@@ -28,8 +29,37 @@ def credential_key(client_id: str) -> dict[str, str]:
     return {"PK": f"CLIENT#{client_id}", "SK": "CREDENTIAL"}
 
 
-def posting_key(token: str, user_id: str) -> dict[str, str]:
-    return {"PK": f"SEARCH#{token}", "SK": user_id}
+def posting_key(token: str, rank: str, user_id: str) -> dict[str, str]:
+    """`rank` is fixed-width and inverted (services/search_index.py): ascending = best first."""
+    return {"PK": f"SEARCH#{token}", "SK": f"{rank}#{user_id}"}
+
+
+def posting_item(token: str, posting: dict[str, Any]) -> dict[str, Any]:
+    return {**posting_key(token, posting["rank"], posting["user_id"]), **posting}
+
+
+def search_index(postings: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """What the user item records of its postings, so an update deletes exactly the keys that
+    exist even after the ranking or tokenizing code changed."""
+    if not postings:
+        return None
+    return {"rank": next(iter(postings.values()))["rank"], "tokens": list(postings)}
+
+
+@dataclass(frozen=True)
+class Reindex:
+    """A user's postings before and after a change (token -> posting attributes). `before` is
+    only used for user items written before `search_index` was recorded."""
+    before: dict[str, dict[str, Any]]
+    after: dict[str, dict[str, Any]]
+
+    def deletes(self, current: dict[str, Any]) -> list[dict[str, str]]:
+        index = current.get("search_index") or search_index(self.before)
+        if not index:
+            return []
+        new_keys = {(token, posting["rank"]) for token, posting in self.after.items()}
+        return [posting_key(token, index["rank"], current["id"]) for token in index["tokens"]
+                if (token, index["rank"]) not in new_keys]
 
 
 def _new(key: dict[str, str], **attrs: Any) -> dict[str, Any]:
@@ -56,14 +86,15 @@ class UserRepository:
                postings: dict[str, dict[str, Any]], extra: list[dict[str, Any]]) -> None:
         """User, its email claim, first credential and search postings in one transaction;
         the email claim's condition makes emails unique."""
+        index = {"search_index": search_index(postings)} if postings else {}
         actions = [
-            _new(user_key(user["id"]), **user, entity="user",
+            _new(user_key(user["id"]), **user, **index, entity="user",
                  GSI1PK=f"USERS#{user['type']}", GSI1SK=f"{user['created_at']}#{user['id']}"),
             _new(email_key(user["email"]), entity="email", user_id=user["id"]),
             _new(credential_key(credential["client_id"]), **credential, entity="credential",
                  GSI1PK=f"USER#{user['id']}", GSI1SK=f"CLIENT#{credential['client_id']}"),
-            *({"Put": {"Item": {**posting_key(token, user["id"]), **attrs}}}
-              for token, attrs in postings.items()),
+            *({"Put": {"Item": posting_item(token, posting)}}
+              for token, posting in postings.items()),
             *extra,
         ]
         try:
@@ -74,11 +105,13 @@ class UserRepository:
             raise
 
     def update(self, current: dict[str, Any], changes: dict[str, Any],
-               postings_put: dict[str, dict[str, Any]], postings_delete: Iterable[str],
-               extra: list[dict[str, Any]]) -> None:
+               extra: list[dict[str, Any]], reindex: Reindex | None = None) -> None:
         """Apply `changes` (top-level attributes) if the item still has `current["version"]`;
-        moves the email claim and the search postings in the same transaction."""
+        moves the email claim and, with `reindex`, replaces the search postings in the same
+        transaction (a changed rank changes every posting's key: deletes + puts, <= 94)."""
         user_id = current["id"]
+        if reindex is not None:
+            changes = {**changes, "search_index": search_index(reindex.after)}
         names = {f"#a{i}": name for i, name in enumerate(changes)}
         values = {f":v{i}": value for i, value in enumerate(changes.values())}
         sets = ", ".join(f"#a{i} = :v{i}" for i in range(len(changes)))
@@ -99,9 +132,10 @@ class UserRepository:
             actions.append({"Delete": {"Key": email_key(current["email"]),
                                        "ConditionExpression": "user_id = :me",
                                        "ExpressionAttributeValues": {":me": user_id}}})
-        actions += [{"Delete": {"Key": posting_key(token, user_id)}} for token in postings_delete]
-        actions += [{"Put": {"Item": {**posting_key(token, user_id), **attrs}}}
-                    for token, attrs in postings_put.items()]
+        if reindex is not None:
+            actions += [{"Delete": {"Key": key}} for key in reindex.deletes(current)]
+            actions += [{"Put": {"Item": posting_item(token, posting)}}
+                        for token, posting in reindex.after.items()]
         actions += extra
         try:
             self.store.transact(actions)
@@ -140,4 +174,22 @@ class UserRepository:
 
     # search postings --------------------------------------------------------------------
     def postings(self, token: str) -> list[dict[str, Any]]:
+        """Every posting of `token`, best rank first; each holds user_id, rank, xp, av, ind,
+        loc, comp, sk and w (docs/data-model.md)."""
         return list(self.store.query_all(Key("PK").eq(f"SEARCH#{token}")))
+
+    def ranked_postings(self, token: str, after: tuple[str, str] | None = None,
+                        page_size: int = 50, max_page_size: int = 1000) -> Iterator[dict[str, Any]]:
+        """The postings of `token` strictly after `(rank, user_id)`, best first, lazily: one
+        Query per page, each page twice the previous, so a reader that stops early pays for
+        about what it used."""
+        condition = Key("PK").eq(f"SEARCH#{token}")
+        if after is not None:
+            condition &= Key("SK").gt(posting_key(token, *after)["SK"])
+        start: dict[str, Any] | None = None
+        while True:
+            items, start = self.store.query(condition, limit=page_size, start_key=start)
+            yield from items
+            if not start:
+                return
+            page_size = min(2 * page_size, max_page_size)

@@ -15,7 +15,8 @@ TEMPLATE = {
                    "Extra": {"Type": "String", "Default": ""}},
     "Conditions": {"IsDev": {"Fn::Equals": [{"Ref": "Stage"}, "dev"]},
                    "HasExtra": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Extra"}, ""]}]},
-                   "DevWithExtra": {"Fn::And": [{"Condition": "IsDev"}, {"Condition": "HasExtra"}]}},
+                   "DevWithExtra": {"Fn::And": [{"Condition": "IsDev"},
+                                                {"Condition": "HasExtra"}]}},
     "Resources": {},
 }
 

@@ -79,9 +79,9 @@ def test_infra_stack_is_created_then_left_alone_then_updated_with_the_rest_api(s
 def test_an_unchanged_stack_is_not_an_error():
     # moto updates silently; CloudFormation refuses an update that changes nothing.
     cfn = boto3.client("cloudformation", region_name="us-east-1")
+    output = {"OutputKey": "TableName", "OutputValue": "leadnod-prod"}
     described = {"Stacks": [{"StackName": "leadnod-prod", "StackStatus": "UPDATE_COMPLETE",
-                             "CreationTime": "2024-01-01T00:00:00Z",
-                             "Outputs": [{"OutputKey": "TableName", "OutputValue": "leadnod-prod"}]}]}
+                             "CreationTime": "2024-01-01T00:00:00Z", "Outputs": [output]}]}
     with Stubber(cfn) as stub:
         stub.add_response("describe_stacks", described)
         stub.add_client_error("update_stack", "ValidationError",

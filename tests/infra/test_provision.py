@@ -17,6 +17,8 @@ EXPECTED_ENV = {
     *(f"{q}_{kind}_URL" for q in ("WEBHOOK", "MATCHING", "PAYMENTS", "EXPORTS")
       for kind in ("QUEUE", "DLQ")),
     *(f"USAGE_PLAN_{plan}_ID" for plan in ("PROFESSIONAL", "ENTERPRISE", "CUSTOM")),
+    *(f"{machine}_STATE_MACHINE_ARN"
+      for machine in ("FUND", "RELEASE", "REFUND", "AUTO_RELEASE", "DISPUTE")),
 }
 
 
@@ -107,11 +109,12 @@ def test_app_secret_is_64_letters_and_digits(sandbox):
     secrets = session.client("secretsmanager")
     value = secrets.get_secret_value(SecretId=outputs["AppSecretArn"])["SecretString"]
     assert len(value) == 64 and value.isalnum()
-    assert secrets.describe_secret(SecretId=outputs["AppSecretArn"])["Name"] == "leadnod/sandbox/app"
+    described = secrets.describe_secret(SecretId=outputs["AppSecretArn"])
+    assert described["Name"] == "leadnod/sandbox/app"
 
 
 @pytest.mark.parametrize("plan, rate, burst, quota", [
-    ("Professional", 1, 60, 10_000), ("Enterprise", 5, 300, 100_000),
+    ("Professional", 2, 120, 20_000), ("Enterprise", 10, 600, 200_000),
     ("Custom", 50, 1000, 5_000_000)])
 def test_usage_plans_have_the_template_throttle_and_daily_quota(sandbox, plan, rate, burst, quota):
     session, outputs = sandbox
@@ -164,7 +167,9 @@ Resources:
     Properties:
       StateMachineName: !Sub leadnod-${Stage}-flow
       RoleArn: !GetAtt StatesRole.Arn
-      DefinitionString: '{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "${TableName}", "End": true}}}'
+      DefinitionString: >-
+        {"StartAt": "P",
+        "States": {"P": {"Type": "Pass", "Result": "${TableName}", "End": true}}}
       DefinitionSubstitutions:
         TableName: !Ref Table
 Outputs:

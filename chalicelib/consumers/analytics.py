@@ -1,0 +1,34 @@
+"""The analytics Lambda handlers: the table stream keeps the aggregates, the exports queue
+writes export files.
+
+Event sources are declared at import, so their names come from the environment that
+`chalice deploy` loads the app with (the stage's config.json, filled from the infra stack).
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from chalice import Blueprint
+
+from ..wiring import container
+
+bp = Blueprint(__name__)
+STAGE = os.environ.get("LEADNOD_STAGE", "dev")
+# The fallback only keeps the import working where no table exists (unit tests of other parts).
+TABLE_STREAM_ARN = os.environ.get("TABLE_STREAM_ARN") or (
+    f"arn:aws:dynamodb:us-east-1:000000000000:table/leadnod-{STAGE}/stream/unknown")
+EXPORTS_QUEUE = f"leadnod-{STAGE}-exports"
+
+
+@bp.on_dynamodb_record(stream_arn=TABLE_STREAM_ARN, batch_size=100, name="analytics_aggregates")
+def keep_aggregates(event: Any) -> None:
+    """New outbox items → counters. Raising fails the batch; Lambda retries it and the
+    per-event markers keep the retry from counting anything twice."""
+    container().analytics_aggregator.from_stream(event.to_dict().get("Records", []))
+
+
+# One export per invocation: an export is a long job and fails or succeeds on its own.
+@bp.on_sqs_message(queue=EXPORTS_QUEUE, batch_size=1, name="analytics_exports")
+def write_exports(event: Any) -> None:
+    container().analytics_exports.handle_messages(event.to_dict().get("Records", []))

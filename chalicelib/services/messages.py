@@ -1,0 +1,214 @@
+"""Messaging between two users: one conversation per pair (and per engagement), unread counts,
+read receipts. Who may write where is decided here; storage/conversations.py owns the keys."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
+
+from ..clock import Clock, sortable
+from ..errors import Conflict, InvalidParameter, MissingParameter, not_found
+from ..ids import has_prefix, new_id
+from ..models.common import ListParams, Page
+from ..models.messages import (PREVIEW_CHARS, ConversationSummary, LastMessage, Message,
+                               ParticipantSummary, SendMessage)
+from ..storage.conversations import ConversationMoved, ConversationRepository, PairTaken
+from ..storage.users import UserRepository
+from .events import EventRecorder
+
+EngagementParties = Callable[[str], "tuple[str, str] | None"]
+SEND_ATTEMPTS = 5
+_JOINERS = frozenset("\u200d\ufe0e\ufe0f")
+
+
+def _continues_cluster(char: str) -> bool:
+    """Does `char` belong to the grapheme before it (combining mark, ZWJ, variation selector,
+    skin tone, emoji tag)? Cutting before it would split a visible character."""
+    code = ord(char)
+    return (unicodedata.category(char) in ("Mn", "Mc", "Me") or char in _JOINERS
+            or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F)
+
+
+def preview_of(body: str, limit: int = PREVIEW_CHARS) -> str:
+    """The first `limit` characters, cut back to a character boundary a reader would see."""
+    if len(body) <= limit:
+        return body
+    cut = limit
+    while cut > 0 and (_continues_cluster(body[cut]) or body[cut - 1] == "\u200d"):
+        cut -= 1
+    # Flags are pairs of regional indicators: do not keep half of one.
+    run = 0
+    while run < cut and 0x1F1E6 <= ord(body[cut - 1 - run]) <= 0x1F1FF:
+        run += 1
+    if run % 2 and 0x1F1E6 <= ord(body[cut]) <= 0x1F1FF:
+        cut -= 1
+    return body[:cut] if cut > 0 else body[:limit]
+
+
+def _parse_sortable(value: str) -> datetime:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class _Target:
+    recipient_id: str
+    engagement_id: str | None
+    conversation_id: str | None = None
+    last_message_at: str | None = None
+
+
+class MessageService:
+    def __init__(self, conversations: ConversationRepository, users: UserRepository,
+                 events: EventRecorder, clock: Clock,
+                 engagement_parties: EngagementParties) -> None:
+        self._conversations, self._users = conversations, users
+        self._events, self._clock = events, clock
+        self._engagement_parties = engagement_parties
+
+    # sending ---------------------------------------------------------------------------
+    def send(self, sender_id: str, request: SendMessage) -> Message:
+        """Send into the pair's (or engagement's) conversation, creating it with the first
+        message. Concurrent first messages meet on the pair claim; the loser sends into the
+        winner's conversation."""
+        target = self._target(sender_id, request)
+        for _ in range(SEND_ATTEMPTS):
+            try:
+                if target.conversation_id is None:
+                    return self._start(sender_id, target, request.body)
+                return self._append(sender_id, target, request.body)
+            except (PairTaken, ConversationMoved):
+                target = self._refresh(sender_id, target)
+        raise Conflict("The conversation changed while the message was being sent; retry.",
+                       code="concurrent_update")
+
+    def _target(self, sender_id: str, request: SendMessage) -> _Target:
+        if request.recipient_id is not None and request.conversation_id is not None:
+            raise InvalidParameter("Send either 'recipient_id' or 'conversation_id', not both.",
+                                   param="conversation_id")
+        if request.conversation_id is not None:
+            return self._existing(sender_id, request.conversation_id, request.engagement_id)
+        if request.recipient_id is None:
+            raise MissingParameter("Either 'recipient_id' or 'conversation_id' is required.",
+                                   param="recipient_id")
+        recipient_id, engagement_id = request.recipient_id, request.engagement_id
+        if recipient_id == sender_id:
+            raise InvalidParameter("You cannot send a message to yourself.", param="recipient_id")
+        if engagement_id is not None:
+            self._check_engagement(engagement_id, sender_id, recipient_id)
+        self._require_active(recipient_id, "recipient_id")
+        return self._refresh(sender_id, _Target(recipient_id, engagement_id))
+
+    def _existing(self, sender_id: str, conversation_id: str,
+                  engagement_id: str | None) -> _Target:
+        membership = self._membership(sender_id, conversation_id, param="conversation_id")
+        if engagement_id is not None and engagement_id != membership.get("engagement_id"):
+            raise InvalidParameter(f"Conversation '{conversation_id}' does not belong to "
+                                   f"engagement '{engagement_id}'.", param="engagement_id")
+        self._require_active(membership["other_user_id"], "conversation_id")
+        return _Target(membership["other_user_id"], membership.get("engagement_id"),
+                       conversation_id, membership["last_message_at"])
+
+    def _refresh(self, sender_id: str, target: _Target) -> _Target:
+        """Re-read where the conversation stands (after losing a race, or before a send)."""
+        conversation_id = target.conversation_id or self._conversations.conversation_for_pair(
+            sender_id, target.recipient_id, target.engagement_id)
+        if conversation_id is None:
+            return target
+        membership = self._conversations.membership(sender_id, conversation_id)
+        return replace(target, conversation_id=conversation_id,
+                       last_message_at=membership["last_message_at"] if membership else None)
+
+    def _check_engagement(self, engagement_id: str, sender_id: str, recipient_id: str) -> None:
+        parties = (self._engagement_parties(engagement_id)
+                   if has_prefix(engagement_id, "eng") else None)
+        if parties is None or sender_id not in parties:
+            raise not_found("engagement", engagement_id, param="engagement_id")
+        if recipient_id not in parties:
+            raise InvalidParameter(f"The recipient is not a party to engagement "
+                                   f"'{engagement_id}'.", param="recipient_id")
+
+    def _require_active(self, user_id: str, param: str) -> None:
+        user = self._users.get(user_id)
+        if user is None or user.get("status", "active") != "active":
+            raise not_found("user", user_id, param=param)
+
+    def _new_message(self, sender_id: str, target: _Target, conversation_id: str,
+                     body: str) -> dict[str, Any]:
+        now = self._clock.now()
+        if target.last_message_at:
+            # Never before the previous message, even with clock skew between Lambdas: the
+            # conversation's order is the order messages were accepted.
+            now = max(now, _parse_sortable(target.last_message_at) + timedelta(microseconds=1))
+        return {"id": new_id("msg"), "conversation_id": conversation_id, "sender_id": sender_id,
+                "recipient_id": target.recipient_id, "body": body, "created_at": sortable(now)}
+
+    def _received_event(self, message: dict[str, Any]) -> list[dict[str, Any]]:
+        # The data fields are the contract in docs/events.md; the body is not sent along.
+        data = {name: message[name] for name in ("conversation_id", "sender_id", "recipient_id")}
+        return self._events.record("message.received", {"message_id": message["id"], **data},
+                                   [message["recipient_id"]])
+
+    def _start(self, sender_id: str, target: _Target, body: str) -> Message:
+        conversation = {"id": new_id("cnv"),
+                        "participants": sorted((sender_id, target.recipient_id)),
+                        "created_by": sender_id}
+        message = self._new_message(sender_id, target, conversation["id"], body)
+        conversation["created_at"] = message["created_at"]
+        if target.engagement_id:
+            conversation["engagement_id"] = target.engagement_id
+        started = self._events.record("conversation.started", {
+            "conversation_id": conversation["id"], "participant_ids": conversation["participants"],
+            "engagement_id": target.engagement_id,
+        }, conversation["participants"])
+        self._conversations.start(conversation, message, preview_of(body),
+                                  started + self._received_event(message))
+        return Message.model_validate(message)
+
+    def _append(self, sender_id: str, target: _Target, body: str) -> Message:
+        assert target.conversation_id is not None
+        message = self._new_message(sender_id, target, target.conversation_id, body)
+        self._conversations.append(message, preview_of(body),
+                                   self._received_event(message))
+        return Message.model_validate(message)
+
+    # reading ---------------------------------------------------------------------------
+    def _membership(self, user_id: str, conversation_id: str, param: str = "id") -> dict[str, Any]:
+        membership = (self._conversations.membership(user_id, conversation_id)
+                      if has_prefix(conversation_id, "cnv") else None)
+        if membership is None:
+            raise not_found("conversation", conversation_id, param=param)
+        return membership
+
+    def conversations(self, user_id: str, params: ListParams) -> Page[ConversationSummary]:
+        """The caller's conversations, latest activity first, with the other participant."""
+        page = self._conversations.memberships_page(user_id, limit=params.limit,
+                                                    cursor=params.cursor)
+        others = self._users.get_many({item["other_user_id"] for item in page.items})
+        data = []
+        for item in page.items:
+            other = others.get(item["other_user_id"], {})
+            data.append(ConversationSummary(
+                id=item["conversation_id"], engagement_id=item.get("engagement_id"),
+                other_participant=ParticipantSummary(
+                    id=item["other_user_id"], name=other.get("name"), type=other.get("type")),
+                last_message=LastMessage(
+                    id=item["last_message_id"], sender_id=item["last_sender_id"],
+                    preview=item["last_preview"], created_at=item["last_message_at"]),
+                unread_count=int(item.get("unread", 0)), created_at=item["created_at"]))
+        return Page(data=data, has_more=page.has_more, next_cursor=page.next_cursor)
+
+    def read(self, user_id: str, conversation_id: str, params: ListParams) -> Page[Message]:
+        """A page of messages, oldest first. Marks the caller's received messages on the page
+        read (once each) and clears the unread count they had when they opened it."""
+        membership = self._membership(user_id, conversation_id)
+        page = self._conversations.messages_page(user_id, conversation_id, limit=params.limit,
+                                                 cursor=params.cursor)
+        now = sortable(self._clock.now())
+        for item in page.items:
+            if item["recipient_id"] == user_id and not item.get("read_at"):
+                item["read_at"] = self._conversations.mark_read(item, user_id, now)
+        self._conversations.clear_unread(user_id, conversation_id,
+                                         int(membership.get("unread", 0)), now)
+        return Page(data=[Message.model_validate(item) for item in page.items],
+                    has_more=page.has_more, next_cursor=page.next_cursor)

@@ -1,0 +1,179 @@
+"""Disputes: freeze an amount of escrow, gather evidence, settle the decided split.
+
+Opening is synchronous (the dispute exists exactly when its amount is frozen), then a dispute
+execution stores its task token on the dispute and waits. A decision (operator, or the other
+party conceding) is claimed once on the dispute item and answered to that token; the execution
+then writes the settlement. Whichever of "store the token" and "claim the decision" comes
+second sees the other (both are conditional writes on the dispute), so when no execution is
+waiting the decider writes the same settlement itself.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ...auth.caller import Caller
+from ...clock import Clock, sortable
+from ...errors import Conflict, Forbidden, InvalidParameter, Unprocessable, not_found
+from ...models.common import Page
+from ...models.payments import (Dispute, DisputeEvidence, DisputeListParams, DisputeSummary,
+                                OpenDispute)
+from ...storage import ledger
+from ...storage.disputes import DisputeClosed, DisputeRepository, dispute_key, open_actions
+from ...storage.payments import PaymentRepository
+from ...storage.table import ConditionFailed, Store, TransactionFailed
+from .escrow import EscrowService, derived_id, engagement_status_error, insufficient
+from .movements import Movements, new_transfer_id
+from .settings import PaymentSettings
+from .workflows import Workflows
+
+DISPUTABLE = ("active", "completed")
+
+
+class DisputeService:
+    def __init__(self, disputes: DisputeRepository, payments: PaymentRepository,
+                 escrow: EscrowService, movements: Movements, workflows: Workflows,
+                 store: Store, settings: PaymentSettings, clock: Clock) -> None:
+        self._disputes, self._payments, self._escrow = disputes, payments, escrow
+        self._movements, self._workflows, self._store = movements, workflows, store
+        self._settings, self._clock = settings, clock
+
+    def open(self, caller: Caller, request: OpenDispute, dispute_id: str) -> tuple[int, Dispute]:
+        engagement = self._escrow.engagement_for(caller, request.engagement_id)
+        if engagement["status"] not in DISPUTABLE:
+            raise engagement_status_error(engagement, "disputed", DISPUTABLE)
+        account = self._payments.escrow_account(engagement["id"]) or {}
+        currency, available = account.get("currency", "usd"), int(account.get("balance", 0))
+        if request.amount > available:
+            raise insufficient(request.amount, available, currency)
+        now = sortable(self._clock.now())
+        dispute = {"id": dispute_id, "engagement_id": engagement["id"],
+                   "client_id": engagement["client_id"],
+                   "sales_pro_id": engagement["sales_pro_id"], "opened_by": caller.user_id,
+                   "amount": request.amount, "currency": currency, "reason": request.reason,
+                   "status": "open", "evidence_count": 0, "hold_transfer_id": new_transfer_id(),
+                   "execution_arn": self._workflows.execution_arn("dispute",
+                                                                  f"dispute-{dispute_id}"),
+                   "created_at": now, "updated_at": now, "version": 1}
+        actions = [*open_actions(dispute, DISPUTABLE), *self._movements.hold(dispute)]
+        try:
+            self._store.transact(actions)
+        except TransactionFailed as exc:
+            self._refused(exc, dispute, actions)
+        self._workflows.start("dispute", f"dispute-{dispute_id}", {
+            "dispute_id": dispute_id,
+            "keys": {"dispute": {k: {"S": v} for k, v in dispute_key(dispute_id).items()}}})
+        return 201, self.get(caller, dispute_id)
+
+    def _refused(self, exc: TransactionFailed, dispute: dict[str, Any], actions: list) -> None:
+        failed = exc.failed_indexes
+        if 0 in failed:  # the same request again (Idempotency-Key): resume it
+            existing = self._disputes.get(dispute["id"], consistent=True) or {}
+            if any(existing.get(k) != dispute[k] for k in ("engagement_id", "amount", "opened_by")):
+                raise Unprocessable("This Idempotency-Key was already used for another dispute.",
+                                    param="Idempotency-Key", code="idempotency_key_reused")
+            return
+        if 1 in failed:
+            engagement = self._payments.engagement(dispute["engagement_id"]) or {"status": "gone"}
+            raise engagement_status_error(engagement, "disputed", DISPUTABLE)
+        if ledger.index_of(actions, ledger.escrow_key(dispute["engagement_id"])) in failed:
+            account = self._payments.escrow_account(dispute["engagement_id"]) or {}
+            raise insufficient(dispute["amount"], int(account.get("balance", 0)),
+                               dispute["currency"])
+        raise Conflict("The escrow changed while the dispute was being opened; retry.",
+                       code="concurrent_update")
+
+    # ------------------------------------------------------------------ reading
+    def _party_dispute(self, caller: Caller, dispute_id: str) -> dict[str, Any]:
+        dispute = self._disputes.get(dispute_id, consistent=True)
+        if dispute is None or caller.user_id not in (dispute["client_id"], dispute["sales_pro_id"]):
+            raise not_found("dispute", dispute_id)
+        return dispute
+
+    def get(self, caller: Caller, dispute_id: str) -> Dispute:
+        dispute, evidence = self._disputes.get_with_evidence(dispute_id)
+        if dispute is None or caller.user_id not in (dispute["client_id"], dispute["sales_pro_id"]):
+            raise not_found("dispute", dispute_id)
+        return Dispute.model_validate({**dispute, "evidence": evidence})
+
+    def list(self, caller: Caller, params: DisputeListParams) -> Page[DisputeSummary]:
+        if params.engagement_id:
+            self._escrow.engagement_for(caller, params.engagement_id)
+        page = self._disputes.page(
+            scope=f"dsps:{caller.user_id}:eng={params.engagement_id}:status={params.status}",
+            owner=(caller.user_id, caller.user_type), engagement_id=params.engagement_id,
+            status=params.status, limit=params.limit, cursor=params.cursor)
+        return Page[DisputeSummary](data=[DisputeSummary.model_validate(i) for i in page.items],
+                                    has_more=page.has_more, next_cursor=page.next_cursor)
+
+    def add_evidence(self, caller: Caller, dispute_id: str, request: DisputeEvidence) -> Dispute:
+        self._party_dispute(caller, dispute_id)
+        try:
+            self._disputes.add_evidence(dispute_id, caller.user_id, request.text,
+                                        sortable(self._clock.now()))
+        except DisputeClosed as exc:
+            current = exc.current or {}
+            if current.get("status") == "resolved" or current.get("resolution"):
+                raise Conflict("This dispute has been decided; no more evidence is accepted.",
+                               code="dispute_closed") from None
+            raise Conflict("This dispute already has the maximum of 50 pieces of evidence.",
+                           code="evidence_limit_reached") from None
+        return self.get(caller, dispute_id)
+
+    # ------------------------------------------------------------------ deciding
+    def accept(self, caller: Caller, dispute_id: str) -> tuple[int, Dispute]:
+        """The party who did not open the dispute concedes it in full."""
+        dispute = self._party_dispute(caller, dispute_id)
+        if dispute["opened_by"] == caller.user_id:
+            raise Forbidden("Only the other party can accept a dispute; the party who opened "
+                            "it waits for their answer or for LeadNod's decision.")
+        amount = int(dispute["amount"])
+        client_opened = dispute["opened_by"] == dispute["client_id"]
+        release, refund = (0, amount) if client_opened else (amount, 0)
+        self._decide(dispute, release, refund, "accepted", caller.user_id, caller.user_id)
+        view = self.get(caller, dispute_id)
+        return (200 if view.status == "resolved" else 202), view
+
+    def resolve(self, dispute_id: str, release: int, refund: int) -> dict[str, Any]:
+        """Operator decision: `release` to the sales pro, `refund` to the client."""
+        dispute = self._disputes.get(dispute_id, consistent=True)
+        if dispute is None:
+            raise not_found("dispute", dispute_id)
+        if release < 0 or refund < 0 or release + refund != int(dispute["amount"]):
+            raise InvalidParameter(f"--release and --refund must be >= 0 and add up to the "
+                                   f"disputed amount, {int(dispute['amount'])}.", param="release")
+        return self._decide(dispute, release, refund, "operator", "operator")
+
+    def _decide(self, dispute: dict[str, Any], release: int, refund: int, method: str,
+                decided_by: str, conceding_party: str | None = None) -> dict[str, Any]:
+        now, dsp = sortable(self._clock.now()), dispute["id"]
+        resolution: dict[str, Any] = {"release": release, "refund": refund, "method": method,
+                                      "decided_by": decided_by, "decided_at": now}
+        for part, amount in (("release", release), ("refund", refund)):
+            if amount:  # ids fixed by the decision, so every settlement attempt writes the same
+                resolution[f"{part}_payment_id"] = derived_id("pay", f"{dsp}:{part}")
+                resolution[f"{part}_transfer_id"] = derived_id("txf", f"{dsp}:{part}")
+        try:
+            decided = self._disputes.claim_resolution(dsp, resolution, now, conceding_party)
+        except ConditionFailed:  # (its item is low-level JSON: read the dispute instead)
+            decided = self._disputes.get(dsp, consistent=True) or {}
+            previous = decided.get("resolution") or {}
+            same = (int(previous.get("release", -1)), int(previous.get("refund", -1)))
+            if same != (release, refund):
+                raise Conflict("This dispute has already been decided.",
+                               code="dispute_closed") from None
+            if decided.get("status") == "resolved":
+                return decided
+        self._settle(decided)
+        return decided
+
+    def _settle(self, dispute: dict[str, Any]) -> None:
+        actions = self._movements.settle(dispute)
+        token = dispute.get("task_token")
+        wire = ledger.to_wire(actions, self._settings.table_name)
+        if token and self._workflows.answer(token, {"items": wire}):
+            return  # the waiting execution writes the settlement
+        try:  # no execution is waiting for this decision: write it here
+            self._store.transact(actions)
+        except TransactionFailed as exc:
+            if 0 not in exc.failed_indexes:  # 0 = the dispute, already resolved: done
+                raise

@@ -1,0 +1,223 @@
+"""Escrow movements requested through the API or by the engagement lifecycle: fund, release,
+refund, auto-release after completion, refund on termination.
+
+A request creates the payment (`processing`, its transfer id chosen now) with its checks in one
+transaction, then starts the payment's state machine under a name derived from the payment id.
+A retried request (same Idempotency-Key, or a crash before the start) finds the payment and
+starts the same execution again, which Step Functions turns into a no-op.
+"""
+from __future__ import annotations
+
+import hashlib
+import string
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from ...auth.caller import Caller
+from ...clock import Clock, isoformat, sortable
+from ...errors import (ApiError, Conflict, Forbidden, InvalidParameter, MissingParameter,
+                       Unprocessable, not_found)
+from ...ids import new_id
+from ...models.money import format_amount
+from ...models.payments import FundEscrow, Payment, RefundEscrow, ReleaseEscrow
+from ...storage import ledger
+from ...storage.payments import (PaymentExists, PaymentRepository, claim_escrow_currency,
+                                 engagement_check, payment_key)
+from ...storage.table import TransactionFailed
+from .movements import Movements, new_transfer_id
+from .settings import PaymentSettings
+from .workflows import Workflows
+
+FUNDABLE, RELEASABLE, REFUNDABLE = ("pending", "active"), ("active", "completed"), \
+    ("pending", "active", "terminated")
+MACHINE = {"escrow_fund": "fund", "escrow_release": "release", "escrow_refund": "refund"}
+_BASE62 = string.digits + string.ascii_letters
+
+
+def derived_id(prefix: str, seed: str) -> str:
+    """A stable id for a stable request (an Idempotency-Key, an engagement's termination)."""
+    number = int.from_bytes(hashlib.sha256(seed.encode()).digest(), "big")
+    chars = []
+    for _ in range(22):
+        number, digit = divmod(number, 62)
+        chars.append(_BASE62[digit])
+    return f"{prefix}_{''.join(chars)}"
+
+
+def request_object_id(prefix: str, user_id: str, route: str, idempotency_key: str | None) -> str:
+    """The id of the object a request creates: derived from its Idempotency-Key when it has one,
+    so that a retry after a crash (record expired, execution never started) finds it again."""
+    if idempotency_key is None:
+        return new_id(prefix)
+    return derived_id(prefix, f"{user_id}:{route}:{idempotency_key}")
+
+
+def insufficient(amount: int, available: int, currency: str) -> ApiError:
+    return InvalidParameter(
+        f"The amount {format_amount(amount, currency)} exceeds the available escrow balance of "
+        f"{format_amount(available, currency)}.", param="amount",
+        code="insufficient_escrow_balance")
+
+
+def engagement_status_error(engagement: dict[str, Any], action: str,
+                            allowed: tuple[str, ...]) -> ApiError:
+    return Conflict(f"Escrow can be {action} only while the engagement is "
+                    f"{' or '.join(allowed)}; it is {engagement['status']}.",
+                    param="engagement_id", code="invalid_engagement_status")
+
+
+class EscrowService:
+    def __init__(self, payments: PaymentRepository, movements: Movements, workflows: Workflows,
+                 settings: PaymentSettings, clock: Clock) -> None:
+        self._payments, self._movements, self._workflows = payments, movements, workflows
+        self._settings, self._clock = settings, clock
+
+    # ------------------------------------------------------------------ requests
+    def engagement_for(self, caller: Caller, engagement_id: str) -> dict[str, Any]:
+        """The engagement if the caller is a party to it; anyone else gets a 404."""
+        engagement = self._payments.engagement(engagement_id)
+        if engagement is None or caller.user_id not in (engagement["client_id"],
+                                                         engagement["sales_pro_id"]):
+            raise not_found("engagement", engagement_id, param="engagement_id")
+        return engagement
+
+    def _client_engagement(self, caller: Caller, engagement_id: str, action: str) -> dict:
+        engagement = self.engagement_for(caller, engagement_id)
+        if engagement["client_id"] != caller.user_id:
+            raise Forbidden(f"Only the engagement's client can {action}.")
+        return engagement
+
+    def fund(self, caller: Caller, request: FundEscrow, payment_id: str) -> tuple[int, Payment]:
+        engagement = self._client_engagement(caller, request.engagement_id, "fund its escrow")
+        method = request.payment_method or self._settings.default_payment_method
+        if method is None:
+            raise MissingParameter("The 'payment_method' field is required.",
+                                   param="payment_method")
+        payment = self._new_payment(payment_id, "escrow_fund", engagement, request.amount,
+                                    request.currency, payment_method=method)
+        checks = [engagement_check(engagement["id"], statuses=FUNDABLE, client_id=caller.user_id),
+                  claim_escrow_currency(engagement["id"], request.currency)]
+        payment = self._create(payment, checks, "funded", FUNDABLE)
+        self._workflows.start("fund", self._name(payment), {
+            "payment_id": payment["id"], "keys": self._keys(payment),
+            "charge_timeout_seconds": self._settings.charge_timeout_seconds})
+        return self._answer(payment)
+
+    def release(self, caller: Caller, request: ReleaseEscrow,
+                payment_id: str) -> tuple[int, Payment]:
+        engagement = self._client_engagement(caller, request.engagement_id, "release escrow")
+        return self._payout(engagement, "escrow_release", request.amount, payment_id,
+                            RELEASABLE, "released", description=request.description)
+
+    def refund(self, caller: Caller, request: RefundEscrow,
+               payment_id: str) -> tuple[int, Payment]:
+        engagement = self._client_engagement(caller, request.engagement_id, "refund escrow")
+        return self._payout(engagement, "escrow_refund", request.amount, payment_id,
+                            REFUNDABLE, "refunded", description=request.reason)
+
+    def _payout(self, engagement: dict[str, Any], pay_type: str, amount: int, payment_id: str,
+                allowed: tuple[str, ...], verb: str, **extra: Any) -> tuple[int, Payment]:
+        # A friendly early answer only: the state machine's conditional write is the guard.
+        account = self._payments.escrow_account(engagement["id"]) or {}
+        currency, available = account.get("currency", "usd"), int(account.get("balance", 0))
+        if engagement["status"] in allowed and amount > available:
+            raise insufficient(amount, available, currency)
+        payment = self._new_payment(payment_id, pay_type, engagement, amount, currency, **extra)
+        checks = [engagement_check(engagement["id"], statuses=allowed,
+                                   client_id=engagement["client_id"])]
+        payment = self._create(payment, checks, verb, allowed)
+        self._start_payout(payment)
+        return self._answer(payment)
+
+    def _start_payout(self, payment: dict[str, Any]) -> None:
+        items = ledger.to_wire(self._movements.payout(payment), self._settings.table_name)
+        self._workflows.start(MACHINE[payment["type"]], self._name(payment), {
+            "payment_id": payment["id"], "amount": int(payment["amount"]),
+            "keys": self._keys(payment), "items": items, "attempt": {"n": 0}})
+
+    # ------------------------------------------------------------------ engagement lifecycle
+    def on_engagement_completed(self, engagement: dict[str, Any]) -> str:
+        """Start the auto-release timer: after the review period the remaining escrow goes to
+        the sales pro unless a dispute is open. Once per engagement (deterministic name)."""
+        completed = engagement.get("completed_at")
+        start = (datetime.fromisoformat(completed.replace("Z", "+00:00")) if completed
+                 else self._clock.now()).astimezone(timezone.utc)
+        release_at = start + timedelta(seconds=self._settings.review_period_seconds)
+        return self._workflows.start("auto_release", f"autorelease-{engagement['id']}", {
+            "engagement_id": engagement["id"], "release_at": isoformat(release_at),
+            "recheck_seconds": self._settings.dispute_recheck_seconds, "failures": {"n": 0}})
+
+    def on_engagement_terminated(self, engagement: dict[str, Any]) -> Payment | None:
+        """Refund the available escrow to the client (a held dispute amount waits for its
+        resolution). Once per engagement: the refund's id derives from the engagement."""
+        account = self._payments.escrow_account(engagement["id"]) or {}
+        available = int(account.get("balance", 0))
+        if available <= 0:
+            return None
+        payment = self._new_payment(
+            derived_id("pay", f"termination-refund:{engagement['id']}"), "escrow_refund",
+            engagement, available, account["currency"],
+            description="Available escrow refunded when the engagement was terminated.")
+        payment = self._create(payment, [engagement_check(engagement["id"],
+                                                          statuses=("terminated",))],
+                               "refunded", ("terminated",))
+        self._start_payout(payment)
+        return Payment.model_validate(payment)
+
+    # ------------------------------------------------------------------ helpers
+    def _new_payment(self, payment_id: str, pay_type: str, engagement: dict[str, Any],
+                     amount: int, currency: str, **extra: Any) -> dict[str, Any]:
+        now = sortable(self._clock.now())
+        payment = {"id": payment_id, "type": pay_type, "status": "processing", "amount": amount,
+                   "currency": currency, "engagement_id": engagement["id"],
+                   "client_id": engagement["client_id"],
+                   "sales_pro_id": engagement["sales_pro_id"], "transfer_id": new_transfer_id(),
+                   "created_at": now, "updated_at": now, "version": 1,
+                   **{k: v for k, v in extra.items() if v is not None}}
+        payment["execution_arn"] = self._workflows.execution_arn(MACHINE[pay_type],
+                                                                 self._name(payment))
+        return payment
+
+    def _create(self, payment: dict[str, Any], checks: list[dict[str, Any]], verb: str,
+                allowed: tuple[str, ...]) -> dict[str, Any]:
+        try:
+            self._payments.create(payment, checks)
+            return payment
+        except PaymentExists:
+            existing = self._payments.get(payment["id"], consistent=True)
+            same = ("type", "engagement_id", "amount", "currency", "client_id")
+            if existing is None or any(existing[k] != payment[k] for k in same):
+                raise Unprocessable("This Idempotency-Key was already used for another payment.",
+                                    param="Idempotency-Key",
+                                    code="idempotency_key_reused") from None
+            return existing
+        except TransactionFailed as exc:
+            failed = [i - 1 for i in exc.failed_indexes]  # check indexes, after the payment put
+            engagement = self._payments.engagement(payment["engagement_id"])
+            if 0 in failed and engagement is not None and engagement["status"] not in allowed:
+                raise engagement_status_error(engagement, verb, allowed) from None
+            if 0 in failed and engagement is None:
+                raise not_found("engagement", payment["engagement_id"],
+                                param="engagement_id") from None
+            if 1 in failed:
+                account = self._payments.escrow_account(payment["engagement_id"]) or {}
+                raise InvalidParameter(
+                    f"This engagement's escrow is held in {account.get('currency', '?')}; "
+                    f"fund it in that currency.", param="currency",
+                    code="currency_mismatch") from None
+            raise Conflict("The engagement changed while the payment was being created; retry.",
+                           code="concurrent_update") from None
+
+    def _answer(self, payment: dict[str, Any]) -> tuple[int, Payment]:
+        """202 while the execution runs; 201 when it has already finished."""
+        current = self._payments.get(payment["id"], consistent=True) or payment
+        return (202 if current["status"] == "processing" else 201), Payment.model_validate(current)
+
+    @staticmethod
+    def _name(payment: dict[str, Any]) -> str:
+        return f"{MACHINE[payment['type']]}-{payment['id']}"
+
+    def _keys(self, payment: dict[str, Any]) -> dict[str, Any]:
+        keys = {"payment": payment_key(payment["id"]),
+                "escrow": ledger.escrow_key(payment["engagement_id"])}
+        return {name: {k: {"S": v} for k, v in key.items()} for name, key in keys.items()}

@@ -1,0 +1,69 @@
+"""Reading money: one payment, a party's payment history, escrow balances."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from ...auth.caller import Caller
+from ...clock import sortable
+from ...errors import InvalidParameter, not_found
+from ...models.common import Page
+from ...models.money import DEFAULT_CURRENCY
+from ...models.payments import BalanceParams, EscrowBalance, Payment, PaymentListParams
+from ...storage.payments import PaymentRepository
+from .escrow import EscrowService
+
+COUNTERS = ("funded", "released", "refunded", "in_dispute")
+
+
+def _bound(value: datetime | None, default: str) -> str:
+    if value is None:
+        return default
+    return sortable(value if value.tzinfo else value.replace(tzinfo=timezone.utc))
+
+
+class PaymentQueries:
+    def __init__(self, payments: PaymentRepository, escrow: EscrowService) -> None:
+        self._payments, self._escrow = payments, escrow
+
+    def get(self, caller: Caller, payment_id: str) -> Payment:
+        item = self._payments.get(payment_id)
+        if item is None or caller.user_id not in (item["client_id"], item["sales_pro_id"]):
+            raise not_found("payment", payment_id)
+        return Payment.model_validate(item)
+
+    def history(self, caller: Caller, params: PaymentListParams) -> Page[Payment]:
+        """Newest first. Both parties see a payment; `engagement_id` narrows to one engagement
+        (parties only), `from`/`to` bound `created_at`."""
+        if params.engagement_id:
+            self._escrow.engagement_for(caller, params.engagement_id)
+        lower = _bound(params.created_from, "0000")
+        upper = _bound(params.created_to, "9999") + "~"
+        filters = {k: v for k, v in (("type", params.type), ("status", params.status)) if v}
+        scope = (f"pays:{caller.user_id}:eng={params.engagement_id}:{lower}:{upper}:"
+                 f"{sorted(filters.items())}")
+        page = self._payments.page(
+            scope=scope, owner=(caller.user_id, caller.user_type),
+            engagement_id=params.engagement_id, lower=lower, upper=upper, filters=filters,
+            limit=params.limit, cursor=params.cursor)
+        return Page[Payment](data=[Payment.model_validate(i) for i in page.items],
+                             has_more=page.has_more, next_cursor=page.next_cursor)
+
+    def balance(self, caller: Caller, params: BalanceParams) -> EscrowBalance:
+        """One engagement's escrow (parties only), or the caller's totals in one currency
+        across all their engagements."""
+        if params.engagement_id:
+            if params.currency:
+                raise InvalidParameter("Give 'engagement_id' or 'currency', not both: an "
+                                       "engagement's escrow has one currency.", param="currency")
+            self._escrow.engagement_for(caller, params.engagement_id)
+            account = self._payments.escrow_account(params.engagement_id) or {}
+            return EscrowBalance(
+                engagement_id=params.engagement_id,
+                currency=account.get("currency", DEFAULT_CURRENCY),
+                available=int(account.get("balance", 0)),
+                **{c: int(account.get(c, 0)) for c in COUNTERS})
+        currency = params.currency or DEFAULT_CURRENCY
+        totals = self._payments.totals(caller.user_id, currency) or {}
+        return EscrowBalance(engagement_id=None, currency=currency,
+                             available=int(totals.get("available", 0)),
+                             **{c: int(totals.get(c, 0)) for c in COUNTERS})

@@ -1,0 +1,190 @@
+"""Conversation, pair-claim, membership and message items (keys: docs/messages.md).
+
+A conversation lives in its own partition `CNV#<cnv>` (the `CNV` item and its `MSG#` items);
+each participant has a membership item under their own `USER#<usr>` partition, which is both
+the participant check (a miss is a 404) and their entry in the latest-first list (GSI1).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+
+from .table import ConditionFailed, PageResult, Store, TransactionFailed
+
+CONFLICT_CODES = ("TransactionConflict", "ConditionalCheckFailed")
+
+
+class PairTaken(Exception):
+    """Another first message created the pair's conversation meanwhile: send into that one."""
+
+
+class ConversationMoved(Exception):
+    """A newer message or a concurrent transaction got there first: retry with a fresh time."""
+
+
+def pair_key(user_a: str, user_b: str, engagement_id: str | None) -> dict[str, str]:
+    # Sorted, so A→B and B→A claim the same item; one claim per pair and per engagement.
+    low, high = sorted((user_a, user_b))
+    return {"PK": f"PAIR#{low}#{high}", "SK": f"ENG#{engagement_id}" if engagement_id else "CNV"}
+
+
+def conversation_key(conversation_id: str) -> dict[str, str]:
+    return {"PK": f"CNV#{conversation_id}", "SK": "CNV"}
+
+
+def membership_key(user_id: str, conversation_id: str) -> dict[str, str]:
+    return {"PK": f"USER#{user_id}", "SK": f"CNV#{conversation_id}"}
+
+
+def message_key(conversation_id: str, created_at: str, message_id: str) -> dict[str, str]:
+    return {"PK": f"CNV#{conversation_id}", "SK": f"MSG#{created_at}#{message_id}"}
+
+
+def engagement_parties(store: Store, engagement_id: str) -> tuple[str, str] | None:
+    """(client_id, sales_pro_id) of an engagement, or None. Reads the `ENG#<eng>`/`ENG` item that
+    storage/engagements.py owns; kept here until that repository offers the same function."""
+    item = store.get({"PK": f"ENG#{engagement_id}", "SK": "ENG"}, consistent=True)
+    return (item["client_id"], item["sales_pro_id"]) if item else None
+
+
+def _last(message: dict[str, Any], preview: str) -> dict[str, Any]:
+    return {"last_message_at": message["created_at"], "last_message_id": message["id"],
+            "last_sender_id": message["sender_id"], "last_preview": preview}
+
+
+def _membership(user_id: str, other_id: str, conversation: dict[str, Any],
+                message: dict[str, Any], preview: str, unread: int) -> dict[str, Any]:
+    item = {**membership_key(user_id, conversation["id"]), "entity": "conversation_member",
+            "conversation_id": conversation["id"], "other_user_id": other_id,
+            "created_at": conversation["created_at"], "unread": unread, **_last(message, preview),
+            "GSI1PK": f"USER#{user_id}#CNVS",
+            "GSI1SK": f"{message['created_at']}#{conversation['id']}"}
+    if conversation.get("engagement_id"):
+        item["engagement_id"] = conversation["engagement_id"]
+    return item
+
+
+def _message_item(message: dict[str, Any]) -> dict[str, Any]:
+    return {**message_key(message["conversation_id"], message["created_at"], message["id"]),
+            "entity": "message", **message}
+
+
+def _is_conflict(exc: TransactionFailed, index: int) -> bool:
+    return exc.reasons[index] in CONFLICT_CODES or "TransactionConflict" in exc.reasons
+
+
+class ConversationRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def conversation_for_pair(self, user_a: str, user_b: str,
+                              engagement_id: str | None) -> str | None:
+        item = self.store.get(pair_key(user_a, user_b, engagement_id), consistent=True)
+        return item["conversation_id"] if item else None
+
+    def membership(self, user_id: str, conversation_id: str) -> dict[str, Any] | None:
+        return self.store.get(membership_key(user_id, conversation_id), consistent=True)
+
+    def start(self, conversation: dict[str, Any], message: dict[str, Any], preview: str,
+              events: list[dict[str, Any]]) -> None:
+        """First message: pair claim, conversation, both memberships and the message in one
+        transaction. Raises PairTaken when the claim exists (a concurrent first message won)."""
+        sender, recipient = message["sender_id"], message["recipient_id"]
+        claim = {**pair_key(sender, recipient, conversation.get("engagement_id")),
+                 "entity": "conversation_pair", "conversation_id": conversation["id"]}
+        new = "attribute_not_exists(PK)"
+        actions = [
+            {"Put": {"Item": claim, "ConditionExpression": new}},
+            {"Put": {"Item": {**conversation_key(conversation["id"]), "entity": "conversation",
+                              **conversation, **_last(message, preview), "message_count": 1},
+                     "ConditionExpression": new}},
+            {"Put": {"Item": _membership(sender, recipient, conversation, message, preview, 0),
+                     "ConditionExpression": new}},
+            {"Put": {"Item": _membership(recipient, sender, conversation, message, preview, 1),
+                     "ConditionExpression": new}},
+            {"Put": {"Item": _message_item(message), "ConditionExpression": new}},
+            *events,
+        ]
+        try:
+            self.store.transact(actions)
+        except TransactionFailed as exc:
+            if exc.reasons[0] == "ConditionalCheckFailed":
+                raise PairTaken() from None
+            if "TransactionConflict" in exc.reasons:
+                raise ConversationMoved() from None
+            raise
+
+    def append(self, message: dict[str, Any], preview: str,
+               events: list[dict[str, Any]]) -> None:
+        """A later message. The conversation update only applies if the sender is a participant
+        and no newer message was recorded (so `last_*` always describes the newest message);
+        otherwise raises ConversationMoved and the caller retries with a later time."""
+        cnv, sender, recipient = (message["conversation_id"], message["sender_id"],
+                                  message["recipient_id"])
+        last = _last(message, preview)
+        sets = ", ".join(f"{name} = :{name}" for name in last)
+        values = {f":{name}": value for name, value in last.items()}
+        position = {**values, ":gsi1sk": f"{message['created_at']}#{cnv}"}
+        # Sender participates, and this message is newer than the one recorded as last.
+        newest = "contains(participants, :me) AND last_message_at < :last_message_at"
+        actions = [
+            {"Put": {"Item": _message_item(message),
+                     "ConditionExpression": "attribute_not_exists(PK)"}},
+            {"Update": {"Key": conversation_key(cnv),
+                        "UpdateExpression": f"SET {sets} ADD message_count :one",
+                        "ConditionExpression": newest,
+                        "ExpressionAttributeValues": {**values, ":one": 1, ":me": sender}}},
+            {"Update": {"Key": membership_key(sender, cnv),
+                        "UpdateExpression": f"SET {sets}, GSI1SK = :gsi1sk",
+                        "ConditionExpression": "attribute_exists(PK)",
+                        "ExpressionAttributeValues": position}},
+            {"Update": {"Key": membership_key(recipient, cnv),
+                        "UpdateExpression": f"SET {sets}, GSI1SK = :gsi1sk ADD unread :one",
+                        "ConditionExpression": "attribute_exists(PK)",
+                        "ExpressionAttributeValues": {**position, ":one": 1}}},
+            *events,
+        ]
+        try:
+            self.store.transact(actions)
+        except TransactionFailed as exc:
+            if _is_conflict(exc, 1):
+                raise ConversationMoved() from None
+            raise
+
+    def memberships_page(self, user_id: str, *, limit: int, cursor: str | None) -> PageResult:
+        """The caller's conversations, latest activity first (GSI1, descending)."""
+        return self.store.page(f"cnvs:{user_id}", Key("GSI1PK").eq(f"USER#{user_id}#CNVS"),
+                               limit=limit, cursor=cursor, index="GSI1", forward=False)
+
+    def messages_page(self, user_id: str, conversation_id: str, *, limit: int,
+                      cursor: str | None) -> PageResult:
+        """A conversation's messages, oldest first; consistent, so a sender sees its message."""
+        return self.store.page(f"msgs:{user_id}:{conversation_id}",
+                               Key("PK").eq(f"CNV#{conversation_id}")
+                               & Key("SK").begins_with("MSG#"),
+                               limit=limit, cursor=cursor, ConsistentRead=True)
+
+    def mark_read(self, message: dict[str, Any], reader_id: str, at: str) -> str | None:
+        """Set `read_at` once: the first reader's time wins, a concurrent reader gets it back."""
+        key = message_key(message["conversation_id"], message["created_at"], message["id"])
+        try:
+            self.store.update(key, "SET read_at = :at", values={":at": at, ":me": reader_id},
+                              condition="attribute_exists(PK) AND attribute_not_exists(read_at) "
+                                        "AND recipient_id = :me", return_values="NONE")
+            return at
+        except ConditionFailed as failed:
+            return (failed.item or {}).get("read_at")
+
+    def clear_unread(self, user_id: str, conversation_id: str, seen: int, at: str) -> None:
+        """Subtract the unread count the reader saw, rather than SET 0: a message that arrives
+        during the read keeps counting. If another read already subtracted it, do nothing."""
+        if seen <= 0:
+            return
+        try:
+            self.store.update(membership_key(user_id, conversation_id),
+                              "SET last_read_at = :at ADD unread :minus",
+                              values={":at": at, ":minus": -seen, ":seen": seen},
+                              condition="unread >= :seen", return_values="NONE")
+        except ConditionFailed:
+            pass

@@ -1,0 +1,136 @@
+"""Payment items, the engagement read payments need, and escrow balances (docs/data-model.md)."""
+from __future__ import annotations
+
+from typing import Any
+
+from boto3.dynamodb.conditions import Attr, Key
+
+from .ledger import escrow_key, totals_key
+from .table import PageResult, Store, TransactionFailed
+
+PAYMENT_INDEX = {"client": "GSI1", "sales_pro": "GSI2"}
+
+
+class PaymentExists(Exception):
+    """A payment with this id was already created (a retried request): resume it."""
+
+
+def engagement_key(engagement_id: str) -> dict[str, str]:
+    return {"PK": f"ENG#{engagement_id}", "SK": "ENG"}
+
+
+def payment_key(payment_id: str) -> dict[str, str]:
+    return {"PK": f"PAY#{payment_id}", "SK": "PAY"}
+
+
+def get_engagement(store: Store, engagement_id: str) -> dict[str, Any] | None:
+    """The one engagement read payments need (strongly consistent). When the engagements branch
+    lands, this becomes `EngagementRepository.get(engagement_id)`."""
+    return store.get(engagement_key(engagement_id), consistent=True)
+
+
+def engagement_check(engagement_id: str, *, statuses: tuple[str, ...],
+                     party: str | None = None, client_id: str | None = None) -> dict[str, Any]:
+    """ConditionCheck on the engagement: it exists, is in one of `statuses`, and (optionally)
+    `party` is the client (`client_id`) or either party (`party`)."""
+    values: dict[str, Any] = {f":s{i}": s for i, s in enumerate(statuses)}
+    condition = f"#status IN ({', '.join(values)})"
+    if client_id:
+        condition += " AND client_id = :client"
+        values[":client"] = client_id
+    if party:
+        condition += " AND (client_id = :party OR sales_pro_id = :party)"
+        values[":party"] = party
+    return {"ConditionCheck": {"Key": engagement_key(engagement_id),
+                               "ConditionExpression": condition,
+                               "ExpressionAttributeNames": {"#status": "status"},
+                               "ExpressionAttributeValues": values}}
+
+
+def payment_item(payment: dict[str, Any]) -> dict[str, Any]:
+    """A payment with its list keys: client (GSI1), sales pro (GSI2), engagement (GSI3)."""
+    sort = f"{payment['created_at']}#{payment['id']}"
+    return {**payment_key(payment["id"]), "entity": "payment", **payment,
+            "GSI1PK": f"USER#{payment['client_id']}#PAYS", "GSI1SK": sort,
+            "GSI2PK": f"USER#{payment['sales_pro_id']}#PAYS", "GSI2SK": sort,
+            "GSI3PK": f"ENG#{payment['engagement_id']}#PAYS", "GSI3SK": sort}
+
+
+def put_payment(payment: dict[str, Any]) -> dict[str, Any]:
+    return {"Put": {"Item": payment_item(payment),
+                    "ConditionExpression": "attribute_not_exists(PK)"}}
+
+
+def settle_payment(payment_id: str, now: str, **sets: Any) -> dict[str, Any]:
+    """processing -> succeeded, once: the condition makes a replayed settlement fail whole."""
+    names = {"#status": "status", "#updated_at": "updated_at",
+             **{f"#{k}": k for k in sets}}
+    values = {":processing": "processing", ":succeeded": "succeeded", ":now": now,
+              **{f":{k}": v for k, v in sets.items()}}
+    extra = "".join(f", #{k} = :{k}" for k in sets)
+    return {"Update": {"Key": payment_key(payment_id),
+                       "UpdateExpression": f"SET #status = :succeeded, #updated_at = :now{extra}",
+                       "ConditionExpression": "#status = :processing",
+                       "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}}
+
+
+def claim_escrow_currency(engagement_id: str, currency: str) -> dict[str, Any]:
+    """An engagement's escrow holds one currency, fixed by its first funding request."""
+    return {"Update": {"Key": escrow_key(engagement_id),
+                       "UpdateExpression": "SET #currency = if_not_exists(#currency, :cur), "
+                                           "#account = :account, #entity = :entity, #kind = :kind",
+                       "ConditionExpression": "attribute_not_exists(#currency) OR #currency = :cur",
+                       "ExpressionAttributeNames": {"#currency": "currency", "#account": "account",
+                                                    "#entity": "entity", "#kind": "kind"},
+                       "ExpressionAttributeValues": {":cur": currency,
+                                                     ":account": f"escrow:{engagement_id}",
+                                                     ":entity": "ledger_account",
+                                                     ":kind": "escrow"}}}
+
+
+class PaymentRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def engagement(self, engagement_id: str) -> dict[str, Any] | None:
+        return get_engagement(self.store, engagement_id)
+
+    def create(self, payment: dict[str, Any], checks: list[dict[str, Any]]) -> None:
+        """Put a `processing` payment with the request's checks (T10). Raises PaymentExists when
+        the id is taken, TransactionFailed (indexes shifted by one) when a check fails."""
+        try:
+            self.store.transact([put_payment(payment), *checks])
+        except TransactionFailed as exc:
+            if 0 in exc.failed_indexes:
+                raise PaymentExists(payment["id"]) from None
+            raise
+
+    def get(self, payment_id: str, consistent: bool = False) -> dict[str, Any] | None:
+        return self.store.get(payment_key(payment_id), consistent=consistent)
+
+    def escrow_account(self, engagement_id: str) -> dict[str, Any] | None:
+        return self.store.get(escrow_key(engagement_id), consistent=True)
+
+    def totals(self, user_id: str, currency: str) -> dict[str, Any] | None:
+        return self.store.get(totals_key(user_id, currency), consistent=True)
+
+    def page(self, *, scope: str, owner: tuple[str, str] | None, engagement_id: str | None,
+             lower: str, upper: str, filters: dict[str, str], limit: int,
+             cursor: str | None) -> PageResult:
+        """Newest first: a party's payments (`owner` = (user id, user type)) or an engagement's,
+        between two sortable times; `type`/`status` filter."""
+        if engagement_id:
+            index, pk = "GSI3", f"ENG#{engagement_id}#PAYS"
+        else:
+            user_id, user_type = owner  # type: ignore[misc]
+            index, pk = PAYMENT_INDEX[user_type], f"USER#{user_id}#PAYS"
+        condition = Key(f"{index}PK").eq(pk) & Key(f"{index}SK").between(lower, upper)
+        extra: dict[str, Any] = {}
+        if filters:
+            expression = None
+            for name, value in filters.items():
+                term = Attr(name).eq(value)
+                expression = term if expression is None else expression & term
+            extra["FilterExpression"] = expression
+        return self.store.page(scope, condition, limit=limit, cursor=cursor, index=index,
+                               forward=False, **extra)

@@ -1,0 +1,21 @@
+"""Table stream records (as Lambda delivers them) → the event payloads of new outbox items."""
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator
+
+from boto3.dynamodb.types import TypeDeserializer
+
+_deserializer = TypeDeserializer()
+
+
+def outbox_payloads(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The `payload` of every outbox item INSERTed in this batch. Other items, updates and
+    removals (the webhook fan-out deletes outbox items; TTL expires them) are not events."""
+    for record in records:
+        if record.get("eventName") != "INSERT":
+            continue
+        image = (record.get("dynamodb") or {}).get("NewImage") or {}
+        if image.get("entity") != {"S": "outbox"} or image.get("SK") != {"S": "OUTBOX"}:
+            continue
+        if "payload" in image:
+            yield _deserializer.deserialize(image["payload"])

@@ -1,0 +1,104 @@
+"""Analytics fixtures. Data fixtures are module-scoped (one wired container and one data set per
+module; every test reads it through the API), and accounts are single PROFILE items, so the
+suite stays fast. The table stream is wired to the app's handler as the local stack wires it."""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import pytest
+
+
+@dataclass
+class Party:
+    user_id: str
+    type: str
+    token: str
+
+
+@pytest.fixture(scope="module")
+def module_services(aws_env: Any) -> Any:
+    from chalicelib import wiring
+
+    return wiring.reset()
+
+
+@pytest.fixture
+def services(module_services: Any) -> Any:
+    """The module's container, made current again (another module may have replaced it)."""
+    from chalicelib import wiring
+
+    wiring._container = module_services
+    return module_services
+
+
+@pytest.fixture
+def api(services: Any, shared_api: Any) -> Any:
+    return shared_api
+
+
+@pytest.fixture(scope="module")
+def new_party(module_services: Any) -> Callable[[str], Party]:
+    """A fresh account with a token, written as one PROFILE item: analytics only needs the
+    authorizer to find it (a full sign-up costs a transaction and a slow secret hash)."""
+    from chalicelib.clock import sortable
+    from chalicelib.ids import new_id
+
+    def make(user_type: str) -> Party:
+        user_id, now = new_id("usr"), sortable(module_services.clock.now())
+        module_services.table.put_item(Item={
+            "PK": f"USER#{user_id}", "SK": "PROFILE", "entity": "user", "id": user_id,
+            "type": user_type, "name": f"Analytics {user_type}", "status": "active",
+            "email": f"{user_id.lower()}@example.com", "plan": "professional",
+            "verified": True, "created_at": now, "updated_at": now, "version": 1})
+        token = module_services.token_issuer.issue(user_id=user_id, client_id=new_id("cli"),
+                                                   scopes=["read", "write"])
+        return Party(user_id, user_type, token)
+    return make
+
+
+@pytest.fixture
+def client(new_party: Any) -> Party:
+    return new_party("client")
+
+
+@pytest.fixture
+def pro(new_party: Any) -> Party:
+    return new_party("sales_pro")
+
+
+@pytest.fixture
+def other_client(new_party: Any) -> Party:
+    return new_party("client")
+
+
+@pytest.fixture
+def other_pro(new_party: Any) -> Party:
+    return new_party("sales_pro")
+
+
+class StreamTap:
+    """Reads the table stream from "now" and hands batches to the app's stream handler, in the
+    Lambda event shape. `deliver()` returns how many records were handed over."""
+
+    def __init__(self, services: Any) -> None:
+        from app import app
+        from devstack.pollers import StreamPoller, streams_client
+
+        self.poller = StreamPoller(streams_client(services.session),
+                                   os.environ["TABLE_STREAM_ARN"],
+                                   app.handler_map["analytics_aggregates"], batch_size=100,
+                                   stop=threading.Event(), name="analytics")
+
+    def deliver(self) -> int:
+        total = 0
+        while (handled := self.poller.poll_once()):
+            total += handled
+        return total
+
+
+@pytest.fixture
+def stream(services: Any) -> StreamTap:
+    return StreamTap(services)
