@@ -172,3 +172,20 @@ def test_activities_per_week_and_time_to_first_activity_are_derived():
     assert metrics.time_to_first_activity_seconds == 7200
     assert metrics.activities_per_week == 3.0  # three weeks from start to end
     assert metrics.commission_earned == 125 and metrics.escrow.available == 300
+
+
+def test_activity_logged_carries_what_analytics_counts(market, engagement):
+    """docs/events.md: parties, type, value and occurred_at (the aggregator counts from it)."""
+    from boto3.dynamodb.conditions import Key
+
+    log(market, engagement, type="deal_closed", value=90_000)
+    items = market.services.store.query_all(
+        Key("PK").eq(f"USER#{market.client.user_id}") & Key("SK").begins_with("EVT#"))
+    latest = max(items, key=lambda i: i["GSI1SK"])["payload"]
+    assert latest["type"] == "activity.logged"
+    data = latest["data"]
+    assert (data["client_id"], data["sales_pro_id"]) == (market.client.user_id,
+                                                         market.pro.user_id)
+    assert (data["type"], data["value"], data["engagement_id"]) == ("deal_closed", 90_000,
+                                                                   engagement["id"])
+    assert data["occurred_at"] and data["logged_by"] == market.pro.user_id
