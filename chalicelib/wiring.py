@@ -6,6 +6,7 @@ Tests call `reset()` after pointing the environment at fresh moto resources.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from typing import Any
 
@@ -15,13 +16,25 @@ from .auth.tokens import KeySet, TokenIssuer, TokenVerifier
 from .clock import Clock
 from .config import Settings, get_settings
 from .services.accounts import AccountAdmin, ApiKeys
+from .services.event_feed import EventFeedService
 from .services.events import EventRecorder
 from .services.oauth import OAuthService
 from .services.search import SearchService
 from .services.users import UserService
+from .services.webhooks.delivery import Dispatcher
+from .services.webhooks.endpoints import WebhookService
+from .services.webhooks.fanout import OutboxFanOut
+from .services.webhooks.http import WebhookHttpClient
+from .services.webhooks.queue import DeliveryQueue
+from .services.webhooks.settings import WebhookSettings
+from .services.webhooks.urls import UrlGuard
+from .storage.event_feed import EventFeedRepository
+from .storage.outbox import OutboxRepository
 from .storage.cursors import CursorCodec
 from .storage.table import Store
 from .storage.users import UserRepository
+from .storage.webhook_deliveries import DeliveryRepository
+from .storage.webhooks import EndpointRepository
 
 
 class Container:
@@ -90,6 +103,54 @@ class Container:
     @cached_property
     def oauth(self) -> OAuthService:
         return OAuthService(self.users_repo, self.token_issuer, self.clock)
+
+    # webhooks and events ------------------------------------------------------------------
+    @cached_property
+    def webhook_settings(self) -> WebhookSettings:
+        return WebhookSettings.from_env(self.settings)
+
+    @cached_property
+    def webhook_queue(self) -> DeliveryQueue:
+        s = self.webhook_settings
+        return DeliveryQueue(self.client("sqs"), s.queue_url, s.dlq_url)
+
+    @cached_property
+    def webhook_url_guard(self) -> UrlGuard:
+        return UrlGuard(allow_loopback=self.webhook_settings.allow_loopback)
+
+    @cached_property
+    def webhook_endpoints(self) -> EndpointRepository:
+        return EndpointRepository(self.store)
+
+    @cached_property
+    def webhook_deliveries(self) -> DeliveryRepository:
+        return DeliveryRepository(self.store)
+
+    @cached_property
+    def webhooks(self) -> WebhookService:
+        environment = "production" if self.settings.stage == "prod" else "sandbox"
+        return WebhookService(self.webhook_endpoints, self.webhook_deliveries, self.webhook_queue,
+                              self.webhook_url_guard, self.webhook_settings, self.clock,
+                              environment)
+
+    @cached_property
+    def webhook_fanout(self) -> OutboxFanOut:
+        return OutboxFanOut(OutboxRepository(self.store), self.webhook_endpoints,
+                            self.webhook_deliveries, self.webhook_queue, self.webhook_settings,
+                            self.clock)
+
+    @cached_property
+    def webhook_dispatcher(self) -> Dispatcher:
+        s = self.webhook_settings
+        http = WebhookHttpClient(self.webhook_url_guard, timeout_seconds=s.timeout_seconds,
+                                 pool_size=s.concurrency)
+        executor = ThreadPoolExecutor(max_workers=s.concurrency, thread_name_prefix="webhook")
+        return Dispatcher(self.webhook_endpoints, self.webhook_deliveries, self.webhook_queue,
+                          http, s, self.clock, executor)
+
+    @cached_property
+    def event_feed(self) -> EventFeedService:
+        return EventFeedService(EventFeedRepository(self.store), self.clock)
 
 
 _lock = threading.Lock()

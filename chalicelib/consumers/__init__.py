@@ -1,0 +1,1 @@
+"""Event-source handlers (streams, schedules, queues): parse the event, call a service."""
