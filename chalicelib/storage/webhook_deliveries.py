@@ -15,11 +15,13 @@ import string
 from typing import Any, Iterable
 
 from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.types import TypeDeserializer
 
 from .table import ConditionFailed, PageResult, Store
 from .webhooks import endpoint_key
 
 _BASE62 = string.digits + string.ascii_letters
+_deserializer = TypeDeserializer()
 
 
 class StaleDelivery(Exception):
@@ -52,7 +54,9 @@ class DeliveryRepository:
             self.store.put(item, condition="attribute_not_exists(PK)")
             return None
         except ConditionFailed as exc:
-            return exc.item or self.get(delivery["webhook_id"], delivery["id"]) or item
+            if exc.item:  # ALL_OLD comes back in DynamoDB's typed JSON, even via a Table
+                return {k: _deserializer.deserialize(v) for k, v in exc.item.items()}
+            return self.get(delivery["webhook_id"], delivery["id"]) or item
 
     def mark_queued(self, deliveries: Iterable[dict[str, Any]]) -> None:
         for delivery in deliveries:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from ...config import Settings
 
 # Seconds to wait before each retry: attempt 1 is immediate, attempt k+1 waits SCHEDULE[k-1].
-# Production spans ~3 days like Stripe and Svix; the local stack and tests use seconds.
-PRODUCTION_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)
+# Production spans ~3 days like Stripe and Svix (5 s, 5 min, 30 min, 2 h, 5 h, then 10 h six
+# times: 12 attempts over ~2.8 days); the local stack and tests use seconds.
+PRODUCTION_SCHEDULE = (5, 300, 1800, 7200, 18000) + (36000,) * 6
 LOCAL_SCHEDULE = (1, 2, 4, 8, 16)
 DISABLE_AFTER_SECONDS = 5 * 86400
 
