@@ -145,8 +145,23 @@ class Container:
         http = WebhookHttpClient(self.webhook_url_guard, timeout_seconds=s.timeout_seconds,
                                  pool_size=s.concurrency)
         executor = ThreadPoolExecutor(max_workers=s.concurrency, thread_name_prefix="webhook")
-        return Dispatcher(self.webhook_endpoints, self.webhook_deliveries, self.webhook_queue,
-                          http, s, self.clock, executor)
+        return Dispatcher(self.webhook_endpoints, self.webhook_deliveries,
+                          self._thread_webhook_repositories(), self.webhook_queue, http, s,
+                          self.clock, executor)
+
+    def _thread_webhook_repositories(self) -> Any:
+        """Repositories for the delivery pool's threads, one set per thread: a boto3 resource
+        must not be shared across threads, and a session must not build two at once."""
+        local, building = threading.local(), threading.Lock()
+
+        def current() -> tuple[EndpointRepository, DeliveryRepository]:
+            if not hasattr(local, "repositories"):
+                with building:
+                    table = self.session.resource("dynamodb").Table(self.settings.table_name)
+                store = Store(table, self.cursors)
+                local.repositories = (EndpointRepository(store), DeliveryRepository(store))
+            return local.repositories
+        return current
 
     @cached_property
     def event_feed(self) -> EventFeedService:

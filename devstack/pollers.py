@@ -39,7 +39,8 @@ class SqsPoller(threading.Thread):
     def __init__(self, sqs: Any, queue_name: str, handler: Callable[[Any, Any], Any],
                  batch_size: int, stop: threading.Event) -> None:
         super().__init__(name=f"poll-{queue_name}", daemon=True)
-        self._sqs, self._handler, self._stop = sqs, handler, stop
+        # Not `_stop`: threading.Thread has a method of that name, which join() calls.
+        self._sqs, self._handler, self._halt = sqs, handler, stop
         self._batch = max(1, min(batch_size, 10))
         self.queue_name = queue_name
         self.queue_url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
@@ -65,12 +66,12 @@ class SqsPoller(threading.Thread):
         return len(messages)
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             try:
                 self.poll_once()
             except Exception:
                 log.exception("polling %s failed", self.queue_name)
-                self._stop.wait(1)
+                self._halt.wait(1)
 
 
 def sqs_pollers(app: Any, sqs: Any, stop: threading.Event) -> list[SqsPoller]:
@@ -112,17 +113,22 @@ def dynamodb_stream_event(records: list[dict[str, Any]], stream_arn: str) -> dic
 
 class StreamPoller(threading.Thread):
     """Reads every shard of a table stream and calls the handler with each batch. A batch whose
-    handler raises is read again on the next poll, as Lambda retries a stream batch."""
+    handler raises is read again on the next poll, as Lambda retries a stream batch.
+
+    When idle it re-acquires its iterators after the last sequence number read: iterators
+    expire (15 minutes in AWS), and moto replaces a table — stream shard included — when it
+    rolls back a cancelled transaction, which leaves open iterators reading a dead shard."""
 
     def __init__(self, streams: Any, stream_arn: str, handler: Callable[[Any, Any], Any],
                  batch_size: int, starting_position: str, stop: threading.Event,
                  name: str = "stream") -> None:
         super().__init__(name=f"poll-{name}", daemon=True)
-        self._streams, self._arn, self._handler, self._stop = streams, stream_arn, handler, stop
+        self._streams, self._arn, self._handler, self._halt = streams, stream_arn, handler, stop
         self._batch = max(1, min(batch_size, 1000))
         self._start = starting_position if starting_position in ("LATEST", "TRIM_HORIZON") \
             else "LATEST"
         self._iterators: dict[str, str] = {}
+        self._positions: dict[str, str] = {}  # shard id -> last sequence number handled
         self._closed: set[str] = set()
         self.function_name = name
         self.refresh_shards(self._start)
@@ -150,6 +156,7 @@ class StreamPoller(threading.Thread):
                     log.exception("stream handler %s failed; batch retried", self.function_name)
                     continue  # keep the old iterator: the same records come again
                 handled += len(records)
+                self._positions[shard_id] = records[-1]["dynamodb"]["SequenceNumber"]
             next_iterator = answer.get("NextShardIterator")
             if next_iterator:
                 self._iterators[shard_id] = next_iterator
@@ -158,18 +165,30 @@ class StreamPoller(threading.Thread):
                 self._closed.add(shard_id)
         return handled
 
+    def renew_iterators(self) -> None:
+        for shard_id, sequence in self._positions.items():
+            if shard_id in self._iterators:
+                self._iterators[shard_id] = self._streams.get_shard_iterator(
+                    StreamArn=self._arn, ShardId=shard_id, SequenceNumber=sequence,
+                    ShardIteratorType="AFTER_SEQUENCE_NUMBER")["ShardIterator"]
+
     def run(self) -> None:
-        polls = 0
-        while not self._stop.is_set():
+        polls = idle = 0
+        while not self._halt.is_set():
             try:
                 if self.poll_once() == 0:
-                    self._stop.wait(0.2)
+                    idle += 1
+                    if idle % 5 == 0:  # about once a second while nothing happens
+                        self.renew_iterators()
+                    self._halt.wait(0.2)
+                else:
+                    idle = 0
                 polls += 1
                 if polls % 50 == 0:
                     self.refresh_shards()
             except Exception:
                 log.exception("polling stream %s failed", self._arn)
-                self._stop.wait(1)
+                self._halt.wait(1)
 
 
 def stream_pollers(app: Any, streams: Any, stop: threading.Event) -> list[StreamPoller]:
@@ -206,14 +225,14 @@ class SchedulePoller(threading.Thread):
     def __init__(self, name: str, handler: Callable[[Any, Any], Any], period: float,
                  stop: threading.Event) -> None:
         super().__init__(name=f"schedule-{name}", daemon=True)
-        self._handler, self._period, self._stop = handler, period, stop
+        self._handler, self._period, self._halt = handler, period, stop
         self.function_name = name
 
     def run_once(self) -> None:
         self._handler(scheduled_event(self.function_name), lambda_context(self.function_name))
 
     def run(self) -> None:
-        while not self._stop.wait(self._period):
+        while not self._halt.wait(self._period):
             try:
                 self.run_once()
             except Exception:

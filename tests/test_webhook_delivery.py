@@ -8,9 +8,9 @@ import hmac
 import json
 import time
 
-from webhook_support import (newest_event, DOCS_SECRET, client_account, deliveries, hooks,  # noqa: F401
-                             other_receiver, receiver, register, rename, sales_pro,
-                             shared_accounts)
+from webhook_support import (DOCS_SECRET, client_account, deliveries, hooks,  # noqa: F401
+                             newest_event, other_receiver, receiver, register, rename,
+                             sales_pro, shared_accounts)
 
 
 def test_a_profile_change_is_delivered_signed_as_the_docs_promise(api, hooks, receiver,

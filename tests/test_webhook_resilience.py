@@ -11,8 +11,9 @@ import time
 from chalicelib.services.webhooks.queue import DeliveryMessage
 from devstack.pollers import (SchedulePoller, StreamPoller, lambda_context, sqs_event,
                               streams_client)
-from webhook_support import (newest_event, MovableClock, client_account, deliveries, fake_dns,  # noqa: F401
-                             hooks, receiver, register, rename, shared_accounts)
+from webhook_support import (MovableClock, client_account, deliveries, fake_dns,  # noqa: F401
+                             hooks, newest_event, receiver, register, rename,
+                             shared_accounts)
 
 DAY = 86400
 

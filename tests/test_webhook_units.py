@@ -40,7 +40,8 @@ def test_delivery_connects_to_the_address_it_checked(monkeypatch):
     fake_dns(monkeypatch, {"hooks.example.com": "93.184.216.34"})
     target = UrlGuard(allow_loopback=False).target("https://hooks.example.com:8443/in?a=1")
 
-    assert (target.address, target.host, target.port) == ("93.184.216.34", "hooks.example.com", 8443)
+    assert (target.address, target.host, target.port) == (
+        "93.184.216.34", "hooks.example.com", 8443)
     assert target.path == "/in?a=1" and target.host_header == "hooks.example.com:8443"
     local = UrlGuard(allow_loopback=True).target("http://127.0.0.1:9000")
     assert (local.address, local.path, local.host_header) == ("127.0.0.1", "/", "127.0.0.1:9000")
@@ -67,8 +68,8 @@ def test_both_signatures_verify_with_the_receivers_recipes():
 
 
 def test_retries_follow_the_schedule_with_jitter():
-    dispatcher = Dispatcher(None, None, None, None, WebhookSettings(), None, None,
-                            rng=random.Random(7))
+    dispatcher = Dispatcher(None, None, None, None, None, settings=WebhookSettings(),
+                            clock=None, executor=None, rng=random.Random(7))
     delays = [dispatcher.retry_delay(attempt) for attempt in range(1, 12)]
 
     for delay, base in zip(delays, PRODUCTION_SCHEDULE):

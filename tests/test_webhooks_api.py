@@ -75,10 +75,13 @@ def test_update_rotate_and_delete(api, client_account, public_dns):
     assert "secret" not in changed.json()
 
     rotated = api.patch(path, token=token, json_body={"rotate_secret": True}).json()
-    assert rotated["secret"].startswith("whsec_") and rotated["secret_last4"] == rotated["secret"][-4:]
+    assert rotated["secret"].startswith("whsec_")
+    assert rotated["secret_last4"] == rotated["secret"][-4:]
     chosen = api.patch(path, token=token, json_body={"secret": "a-new-secret-of-mine"}).json()
     assert "secret" not in chosen and chosen["secret_last4"] == "mine"
     assert api.patch(path, token=token, json_body={}).json()["secret_last4"] == "mine"
+    refused = api.patch(path, token=token, json_body={"url": "https://internal.example.com/x"})
+    assert refused.status == 400 and refused.error["param"] == "url"
 
     assert api.delete(path, token=token).status == 204
     assert api.get(path, token=token).error["code"] == "resource_missing"
@@ -165,7 +168,7 @@ def test_the_local_stage_also_accepts_loopback_receivers(api, client_account, pu
 def test_an_account_has_at_most_20_endpoints(api, services, make_account):
     account = make_account("client")
     # As if it had 19 already: the counter that the create/delete transactions keep.
-    services.store.put({"PK": f"USER#{account.user_id}", "SK": "WEBHOOK_COUNT", "n": 19})
+    services.store.put({"PK": f"WEBHOOKS#{account.user_id}", "SK": "COUNT", "n": 19})
     body = {"url": "http://127.0.0.1:9000/x", "events": ["*"]}
     twentieth = api.post("/v1/webhooks", token=account.token, json_body=body)
     assert twentieth.status == 201

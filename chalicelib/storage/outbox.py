@@ -56,5 +56,12 @@ class OutboxRepository:
             Key("GSI1PK").eq("OUTBOX") & Key("GSI1SK").lt(created_before), index="GSI1",
             Limit=page_size)
 
+    def exists(self, event_id: str) -> bool:
+        return self.store.get(_key(event_id), consistent=True) is not None
+
     def delete(self, event_id: str) -> None:
-        self.store.table.delete_item(Key={"PK": f"OUTBOX#{event_id}", "SK": "OUTBOX"})
+        self.store.table.delete_item(Key=_key(event_id))
+
+
+def _key(event_id: str) -> dict[str, str]:
+    return {"PK": f"OUTBOX#{event_id}", "SK": "OUTBOX"}

@@ -58,11 +58,6 @@ class DeliveryRepository:
                 return {k: _deserializer.deserialize(v) for k, v in exc.item.items()}
             return self.get(delivery["webhook_id"], delivery["id"]) or item
 
-    def mark_queued(self, deliveries: Iterable[dict[str, Any]]) -> None:
-        for delivery in deliveries:
-            self.store.update(delivery_key(delivery["webhook_id"], delivery["id"]),
-                              "SET queued = :yes", values={":yes": True}, return_values="NONE")
-
     def get(self, webhook_id: str, delivery_id: str) -> dict[str, Any] | None:
         return self.store.get(delivery_key(webhook_id, delivery_id), consistent=True)
 
@@ -140,9 +135,8 @@ class DeliveryRepository:
         """Start a new run at attempt 1 (a manual retry); messages of older runs become stale."""
         return self.store.update(
             delivery_key(delivery["webhook_id"], delivery["id"]),
-            "SET #status = :pending, next_attempt = :first, #mode = :mode, updated_at = :now, "
-            "queued = :yes ADD #run :one REMOVE next_retry_at",
+            "SET #status = :pending, next_attempt = :first, #mode = :mode, updated_at = :now "
+            "ADD #run :one REMOVE next_retry_at",
             names={"#status": "status", "#run": "run", "#mode": "mode"},
-            values={":pending": "pending", ":first": 1, ":mode": mode, ":now": now, ":one": 1,
-                    ":yes": True},
+            values={":pending": "pending", ":first": 1, ":mode": mode, ":now": now, ":one": 1},
             condition="attribute_exists(PK)")

@@ -1,8 +1,9 @@
-"""Webhook endpoint items (owner-scoped) and the per-account endpoint counter.
+"""Webhook endpoint items and the per-account endpoint counter, in a partition of their own
+per account (at most 21 items, so fan-out reads them all with one small consistent Query):
 
-    endpoint  PK USER#<user_id>  SK WHK#<webhook_id>
+    endpoint  PK WEBHOOKS#<user_id>  SK WHK#<webhook_id>
               GSI1PK USER#<user_id>#WEBHOOKS  GSI1SK <created_at>#<webhook_id>   (newest-first list)
-    counter   PK USER#<user_id>  SK WEBHOOK_COUNT   n = endpoints the account has
+    counter   PK WEBHOOKS#<user_id>  SK COUNT   n = endpoints the account has
 
 Creating and deleting an endpoint move the counter in the same transaction, so "at most N
 endpoints per account" holds under concurrent requests.
@@ -25,11 +26,11 @@ class EndpointMissing(Exception):
 
 
 def endpoint_key(user_id: str, webhook_id: str) -> dict[str, str]:
-    return {"PK": f"USER#{user_id}", "SK": f"WHK#{webhook_id}"}
+    return {"PK": f"WEBHOOKS#{user_id}", "SK": f"WHK#{webhook_id}"}
 
 
 def counter_key(user_id: str) -> dict[str, str]:
-    return {"PK": f"USER#{user_id}", "SK": "WEBHOOK_COUNT"}
+    return {"PK": f"WEBHOOKS#{user_id}", "SK": "COUNT"}
 
 
 class EndpointRepository:
@@ -68,7 +69,8 @@ class EndpointRepository:
     def for_user(self, user_id: str) -> list[dict[str, Any]]:
         """Every endpoint of the account (fan-out); at most `max_endpoints` items."""
         return list(self.store.query_all(
-            Key("PK").eq(f"USER#{user_id}") & Key("SK").begins_with("WHK#"), ConsistentRead=True))
+            Key("PK").eq(f"WEBHOOKS#{user_id}") & Key("SK").begins_with("WHK#"),
+            ConsistentRead=True))
 
     def update(self, user_id: str, webhook_id: str, sets: dict[str, Any],
                removes: tuple[str, ...] = ()) -> dict[str, Any]:

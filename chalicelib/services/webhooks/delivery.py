@@ -1,18 +1,20 @@
 """The webhook queue consumer: POST each delivery, record the outcome, schedule retries.
 
-A batch is handled in three steps: read every endpoint and delivery with one consistent
-BatchGetItem; POST the deliveries that are due in parallel (a thread pool, pooled keep-alive
-connections); then record each outcome through Powertools' BatchProcessor, which reports the
-messages that must come back (`batchItemFailures`). AWS calls stay on the handler's thread.
+A batch is read with one consistent BatchGetItem (every endpoint and delivery it names), then
+its records are handled in parallel by Powertools' BatchProcessor on a thread pool: each POSTs
+over pooled keep-alive connections and records its own outcome (through per-thread boto3
+objects: resources are not thread-safe). The processor reports what must come back as
+`batchItemFailures`. Endpoint health is updated once per endpoint per batch, at the end.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import random
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Callable
 
 from ...clock import Clock, sortable
 from ...storage.webhook_deliveries import DeliveryRepository, StaleDelivery
@@ -23,6 +25,7 @@ from .settings import WebhookSettings
 from .signing import delivery_headers, encode_body
 
 log = logging.getLogger("leadnod.webhooks")
+Repositories = Callable[[], tuple[EndpointRepository, DeliveryRepository]]
 
 
 class NotDue(Exception):
@@ -37,7 +40,6 @@ class Job:
     endpoint: dict[str, Any] | None = None
     delivery: dict[str, Any] | None = None
     result: HttpResult | None = None
-    error: Exception | None = None  # our own failure preparing the request
 
 
 def is_current(delivery: dict[str, Any], message: DeliveryMessage) -> bool:
@@ -45,29 +47,47 @@ def is_current(delivery: dict[str, Any], message: DeliveryMessage) -> bool:
             and message.attempt >= int(delivery.get("next_attempt", 1)))
 
 
+@functools.cache
+def _parallel_batch_processor() -> type:
+    # Imported on first use: ~90 ms that API cold starts need not pay.
+    from aws_lambda_powertools.utilities.batch import BatchProcessor
+
+    class ParallelBatchProcessor(BatchProcessor):
+        """Powertools' BatchProcessor with a batch's records handled on a thread pool."""
+
+        def __init__(self, executor: Executor, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self._executor = executor
+
+        def process(self) -> list[tuple]:
+            return list(self._executor.map(self._process_record, self.records))
+
+    return ParallelBatchProcessor
+
+
 class Dispatcher:
     def __init__(self, endpoints: EndpointRepository, deliveries: DeliveryRepository,
-                 queue: DeliveryQueue, http: WebhookHttpClient, settings: WebhookSettings,
-                 clock: Clock, executor: Executor, rng: random.Random | None = None) -> None:
-        self._endpoints, self._deliveries, self._queue = endpoints, deliveries, queue
-        self._http, self._settings, self._clock = http, settings, clock
+                 thread_repositories: Repositories, queue: DeliveryQueue,
+                 http: WebhookHttpClient, settings: WebhookSettings, clock: Clock,
+                 executor: Executor, rng: random.Random | None = None) -> None:
+        self._endpoints, self._deliveries = endpoints, deliveries
+        self._thread_repositories, self._queue, self._http = thread_repositories, queue, http
+        self._settings, self._clock = settings, clock
         self._executor, self._rng = executor, rng or random.Random()
 
     def handle(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         """The SQS event handler: returns `{"batchItemFailures": [...]}`."""
+        from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
+
         jobs = {record["messageId"]: Job(record) for record in event.get("Records", [])}
         self._plan(list(jobs.values()))
-        due = [job for job in jobs.values() if job.action == "deliver"]
-        for job, result in zip(due, self._executor.map(self._post, due)):
-            job.result = result
-        # Imported here: ~90 ms that API cold starts need not pay.
-        from aws_lambda_powertools.utilities.batch import (BatchProcessor, EventType,
-                                                           process_partial_response)
-
-        processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-        return process_partial_response(
-            event=event, record_handler=lambda record: self._finish(jobs[record.message_id]),
+        processor = _parallel_batch_processor()(
+            self._executor, event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+        response = process_partial_response(
+            event=event, record_handler=lambda record: self._run(jobs[record.message_id]),
             processor=processor, context=context)
+        self._update_health(list(jobs.values()))
+        return response
 
     def _plan(self, jobs: list[Job]) -> None:
         for job in jobs:
@@ -83,7 +103,8 @@ class Dispatcher:
             message = job.message
             job.endpoint = endpoints.get(message.webhook_id)
             job.delivery = deliveries.get(message.delivery_id)
-            if job.endpoint is None or job.delivery is None or not is_current(job.delivery, message):
+            if job.endpoint is None or job.delivery is None \
+                    or not is_current(job.delivery, message):
                 job.action = "drop"  # endpoint deleted, or a stale or duplicate message
             elif message.due > now + 1:
                 job.action = "defer"
@@ -92,21 +113,8 @@ class Dispatcher:
             else:
                 job.action = "deliver"
 
-    def _post(self, job: Job) -> HttpResult | None:
-        """Runs on a pool thread: HTTP only (the client never raises for the receiver's faults)."""
-        endpoint, delivery = job.endpoint or {}, job.delivery or {}
-        try:
-            body = encode_body(delivery["event"])
-            headers = delivery_headers(
-                secret=endpoint["secret"], body=body, event_id=delivery["event_id"],
-                event_type=delivery["event_type"], delivery_id=delivery["id"],
-                timestamp=int(self._clock.timestamp()))
-            return self._http.post(endpoint["url"], body, headers)
-        except Exception as error:  # reported as this record's failure, not the batch's
-            job.error = error
-            return None
-
-    def _finish(self, job: Job) -> None:
+    def _run(self, job: Job) -> None:
+        """One record, on a pool thread. Raising reports it as a batch item failure."""
         if job.action == "poison":
             self._queue.dead_letter(job.record["body"], "unreadable message")
         elif job.action == "defer":
@@ -116,17 +124,25 @@ class Dispatcher:
             raise NotDue(job.message.delivery_id)
         elif job.action == "cancel":
             assert job.message is not None and job.delivery is not None
-            self._deliveries.cancel(job.delivery, run=job.message.run,
-                                    reason="endpoint disabled", now=sortable(self._clock.now()))
+            _, deliveries = self._thread_repositories()
+            deliveries.cancel(job.delivery, run=job.message.run, reason="endpoint disabled",
+                              now=sortable(self._clock.now()))
         elif job.action == "deliver":
-            if job.error is not None:
-                raise job.error
+            job.result = self._post(job)
             self._record(job)
 
+    def _post(self, job: Job) -> HttpResult:
+        endpoint, delivery = job.endpoint or {}, job.delivery or {}
+        body = encode_body(delivery["event"])
+        headers = delivery_headers(
+            secret=endpoint["secret"], body=body, event_id=delivery["event_id"],
+            event_type=delivery["event_type"], delivery_id=delivery["id"],
+            timestamp=int(self._clock.timestamp()))
+        return self._http.post(endpoint["url"], body, headers)
+
     def _record(self, job: Job) -> None:
-        message, delivery, endpoint, result = job.message, job.delivery, job.endpoint, job.result
-        assert message is not None and delivery is not None and endpoint is not None
-        assert result is not None
+        message, delivery, result = job.message, job.delivery, job.result
+        assert message is not None and delivery is not None and result is not None
         now = self._clock.now()
         changes: dict[str, Any] = {
             "last_attempt_at": sortable(now), "last_response_status": result.status,
@@ -147,18 +163,15 @@ class Dispatcher:
             changes["status"] = "failed"
             if not message.manual:
                 self._queue.dead_letter(job.record["body"], changes["last_error"])
-        try:
-            self._deliveries.record_attempt(delivery, run=message.run, attempt=message.attempt,
-                                            changes=changes)
-        except StaleDelivery:
-            return  # a manual retry or a duplicate moved it on meanwhile
-        if result.ok:
-            if endpoint.get("failing_since"):
-                self._endpoints.record_success(endpoint["user_id"], endpoint["id"])
-        else:
+        if not result.ok:
             log.info("webhook delivery %s attempt %s failed: %s", delivery["id"],
                      message.attempt, changes["last_error"])
-            self._note_failure(endpoint, now)
+        _, deliveries = self._thread_repositories()
+        try:
+            deliveries.record_attempt(delivery, run=message.run, attempt=message.attempt,
+                                      changes=changes)
+        except StaleDelivery:
+            pass  # a manual retry or a duplicate moved it on meanwhile
 
     def retry_delay(self, attempt: int) -> float:
         """Seconds before attempt `attempt + 1`: the stage's schedule with +/- jitter."""
@@ -167,8 +180,24 @@ class Dispatcher:
         jitter = self._settings.jitter
         return max(0.0, base * self._rng.uniform(1 - jitter, 1 + jitter))
 
+    def _update_health(self, jobs: list[Job]) -> None:
+        """Once per endpoint: any success clears its failure streak; only failures extend it,
+        and a streak of `disable_after_seconds` disables it. Best effort: never fails a batch."""
+        outcomes: dict[str, tuple[dict[str, Any], bool]] = {}
+        for job in jobs:
+            if job.result is not None and job.endpoint is not None:
+                _, ok = outcomes.get(job.endpoint["id"], (job.endpoint, False))
+                outcomes[job.endpoint["id"]] = (job.endpoint, ok or job.result.ok)
+        for endpoint, ok in outcomes.values():
+            try:
+                if ok and endpoint.get("failing_since"):
+                    self._endpoints.record_success(endpoint["user_id"], endpoint["id"])
+                elif not ok:
+                    self._note_failure(endpoint, self._clock.now())
+            except Exception:
+                log.exception("could not update the health of endpoint %s", endpoint["id"])
+
     def _note_failure(self, endpoint: dict[str, Any], now: Any) -> None:
-        """Disable an endpoint whose deliveries have all failed for `disable_after_seconds`."""
         if endpoint.get("status") != "enabled":
             return
         after = self._endpoints.record_failure(endpoint["user_id"], endpoint["id"], sortable(now))

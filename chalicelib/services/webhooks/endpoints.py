@@ -112,8 +112,7 @@ class WebhookService:
         delivery = new_delivery(event, endpoint, now, mode="manual")
         self._deliveries.create(delivery)
         self._queue.send(first_message(delivery, manual=True))
-        self._deliveries.mark_queued([delivery])
-        return Delivery.model_validate({**delivery, "queued": True})
+        return Delivery.model_validate(delivery)
 
     def _load(self, user_id: str, webhook_id: str) -> dict[str, Any]:
         item = self._endpoints.get(user_id, webhook_id) if has_prefix(webhook_id, "whk") else None

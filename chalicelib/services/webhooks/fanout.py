@@ -1,16 +1,17 @@
 """Outbox → deliveries: one queue message per (event, subscribed endpoint of a recipient).
 
 Fed by the table's stream (fast path) and by a scheduled sweeper (anything the stream consumer
-failed on). Idempotent, so both may see the same item: each delivery is a conditional put keyed
-by (event, endpoint), sent only if it was not already marked `queued`, and the outbox item is
-deleted last. A crash between sending and marking re-sends on replay (at-least-once).
+missed), so it is idempotent: each delivery is a conditional put keyed by (event, endpoint), and
+the outbox item is deleted last. A delivery that already exists is sent again only while its
+outbox item still exists (an earlier fan-out died before finishing, so its message may never have
+been sent); once the item is gone the event was fanned out and a replay sends nothing.
 """
 from __future__ import annotations
 
 import logging
 import time
 from datetime import timedelta
-from typing import Any
+from typing import Any, Iterable
 
 from ...clock import Clock, sortable
 from ...storage.events import EVENT_RETENTION_SECONDS
@@ -22,6 +23,7 @@ from .settings import WebhookSettings
 
 log = logging.getLogger("leadnod.webhooks")
 ALL_EVENTS = "*"
+SWEEP_CHUNK = 100
 
 
 def subscribed(endpoint: dict[str, Any], event_type: str) -> bool:
@@ -35,7 +37,7 @@ def new_delivery(event: dict[str, Any], endpoint: dict[str, Any], now: Any,
         "id": delivery_id_for(event["id"], endpoint["id"]), "webhook_id": endpoint["id"],
         "user_id": endpoint["user_id"], "event_id": event["id"], "event_type": event["type"],
         "event": event, "status": "pending", "mode": mode, "run": 1, "next_attempt": 1,
-        "attempts": 0, "queued": False, "created_at": sortable(now), "updated_at": sortable(now),
+        "attempts": 0, "created_at": sortable(now), "updated_at": sortable(now),
         "ttl": int(now.timestamp()) + EVENT_RETENTION_SECONDS,
     }
 
@@ -54,52 +56,75 @@ class OutboxFanOut:
         self._queue, self._settings, self._clock = queue, settings, clock
 
     def from_stream(self, records: list[dict[str, Any]]) -> int:
-        """Fan out the outbox INSERTs of a stream batch. Never raises: a failed item stays in
-        the outbox for the sweeper, rather than blocking the stream shard behind it."""
-        fanned = 0
-        for record in records:
-            item = outbox_item_from_stream(record)
-            if item is None:
-                continue
-            try:
-                self.fan_out(item)
-                fanned += 1
-            except Exception:
-                log.exception("fan-out of %s failed; the sweeper will retry", item.get("PK"))
-        return fanned
+        """Fan out the outbox INSERTs of a stream batch. Never raises: what fails stays in the
+        outbox for the sweeper, rather than blocking the stream shard behind it."""
+        items = [item for item in map(outbox_item_from_stream, records) if item]
+        return self._fan_out_quietly(items)
 
     def sweep(self, *, budget_seconds: float = 20.0, max_items: int = 1000) -> int:
         """Fan out outbox items older than the grace period (the stream consumer missed them)."""
         started = time.monotonic()
         cutoff = sortable(self._clock.now() - timedelta(seconds=self._settings.sweep_after_seconds))
+        chunk: list[dict[str, Any]] = []
         swept = 0
         for item in self._outbox.older_than(cutoff):
-            try:
-                self.fan_out(item)
-            except Exception:
-                log.exception("sweeper could not fan out %s", item.get("PK"))
+            chunk.append(item)
             swept += 1
-            if swept >= max_items or time.monotonic() - started > budget_seconds:
-                break
+            out_of_time = time.monotonic() - started > budget_seconds
+            if len(chunk) == SWEEP_CHUNK or swept >= max_items or out_of_time:
+                self._fan_out_quietly(chunk)
+                chunk = []
+                if swept >= max_items or out_of_time:
+                    break
+        self._fan_out_quietly(chunk)
         return swept
 
     def fan_out(self, item: dict[str, Any]) -> int:
-        """Queue one delivery per subscribed endpoint of the event's recipients, then delete the
-        outbox item. Returns how many messages were sent."""
+        """Fan out one outbox item; raises on failure. Returns how many messages were sent."""
+        return self.fan_out_many([item], strict=True)
+
+    def fan_out_many(self, items: Iterable[dict[str, Any]], *, strict: bool = False) -> int:
+        """Queue the deliveries of several outbox items with batched sends, then delete them.
+        Endpoints are read once per recipient per call (a burst often concerns one account)."""
+        endpoints: dict[str, list[dict[str, Any]]] = {}
+        planned: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+        for item in items:
+            try:
+                planned.append((item, self._deliveries_for(item, endpoints)))
+            except Exception:
+                if strict:
+                    raise
+                log.exception("fan-out of %s failed; it stays in the outbox", item.get("PK"))
+        messages = [first_message(d) for _, deliveries in planned for d in deliveries]
+        self._queue.send_many(messages)  # if this fails, every item stays in the outbox
+        for item, _ in planned:
+            self._outbox.delete(item["payload"]["id"])
+        return len(messages)
+
+    def _fan_out_quietly(self, items: list[dict[str, Any]]) -> int:
+        if not items:
+            return 0
+        try:
+            return self.fan_out_many(items)
+        except Exception:
+            log.exception("fan-out of %d outbox items failed; the sweeper retries", len(items))
+            return 0
+
+    def _deliveries_for(self, item: dict[str, Any],
+                        endpoints: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
         event = item["payload"]  # numbers stay Decimal: DynamoDB refuses floats
-        recorded = created_sort(item)
-        now = self._clock.now()
-        to_send: list[dict[str, Any]] = []
+        recorded, now = created_sort(item), self._clock.now()
+        created, existing = [], []
         for user_id in dict.fromkeys(item.get("recipients") or []):
-            for endpoint in self._endpoints.for_user(user_id):
+            if user_id not in endpoints:
+                endpoints[user_id] = self._endpoints.for_user(user_id)
+            for endpoint in endpoints[user_id]:
                 # Endpoints registered after the event was recorded do not receive it.
                 if not subscribed(endpoint, event["type"]) or endpoint["created_at"] > recorded:
                     continue
                 delivery = new_delivery(event, endpoint, now)
-                existing = self._deliveries.create(delivery)
-                if existing is None or not existing.get("queued"):
-                    to_send.append(delivery)
-        self._queue.send_many(first_message(d) for d in to_send)
-        self._deliveries.mark_queued(to_send)
-        self._outbox.delete(event["id"])
-        return len(to_send)
+                (created if self._deliveries.create(delivery) is None else existing).append(
+                    delivery)
+        if existing and not self._outbox.exists(event["id"]):
+            return created  # a replay of an event whose fan-out already finished
+        return created + existing

@@ -3,8 +3,9 @@
 Both signatures use the endpoint secret's UTF-8 bytes, exactly as shown at creation
 (`whsec_` prefix included), as the HMAC-SHA256 key:
 - `X-LeadNod-Signature`: lowercase hex HMAC of the raw body (what the public docs promise);
-- `webhook-signature` (Standard Webhooks): `v1,` + base64 HMAC of `"{webhook-id}.{webhook-timestamp}.{body}"`,
-  which binds the timestamp so receivers can refuse replays.
+- `webhook-signature` (Standard Webhooks): `v1,` + base64 HMAC of
+  `"{webhook-id}.{webhook-timestamp}.{body}"`, which binds the timestamp so receivers can refuse
+  replays.
 """
 from __future__ import annotations
 
