@@ -28,9 +28,9 @@ from .services.webhooks.http import WebhookHttpClient
 from .services.webhooks.queue import DeliveryQueue
 from .services.webhooks.settings import WebhookSettings
 from .services.webhooks.urls import UrlGuard
+from .storage.cursors import CursorCodec
 from .storage.event_feed import EventFeedRepository
 from .storage.outbox import OutboxRepository
-from .storage.cursors import CursorCodec
 from .storage.table import Store
 from .storage.users import UserRepository
 from .storage.webhook_deliveries import DeliveryRepository

@@ -140,3 +140,62 @@ def test_the_local_stack_finds_streams_and_rate_schedules_on_the_app():
     assert (timer.function_name, timer._period) == ("every_five", 300)
     assert rate_seconds("rate(1 minute)") == 60 and rate_seconds("rate(2 hours)") == 7200
     assert rate_seconds("cron(0 12 * * ? *)") is None
+
+
+def _self_signed(tmp_path, hostname: str) -> tuple[str, str]:
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hostname)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=1))
+            .not_valid_after(now + datetime.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(hostname)]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = tmp_path / f"{hostname}.pem", tmp_path / f"{hostname}.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
+def test_https_goes_to_the_checked_address_and_verifies_the_host_name(tmp_path):
+    import ssl
+
+    from chalicelib.services.webhooks.http import WebhookHttpClient
+    from chalicelib.services.webhooks.urls import Target
+    from devstack.webhook_receiver import WebhookReceiver
+
+    cert, key = _self_signed(tmp_path, "hooks.example.com")
+    with WebhookReceiver() as receiver:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        receiver._server.socket = context.wrap_socket(receiver._server.socket, server_side=True)
+
+        class CheckedAs(UrlGuard):
+            """What the guard answers after resolving: connect to 127.0.0.1 for this name."""
+            def __init__(self, host: str) -> None:
+                super().__init__(allow_loopback=False)
+                self.host = host
+
+            def target(self, url: str) -> Target:
+                return Target("https", self.host, receiver.port, "127.0.0.1", "/in")
+
+        good = WebhookHttpClient(CheckedAs("hooks.example.com"), ca_certs=cert).post(
+            "https://hooks.example.com/in", b"{}", {"Content-Type": "application/json"})
+        wrong_name = WebhookHttpClient(CheckedAs("other.example.com"), ca_certs=cert).post(
+            "https://other.example.com/in", b"{}", {"Content-Type": "application/json"})
+
+        assert good.ok and good.status == 200
+        [request] = receiver.received
+        assert request.headers["host"] == f"hooks.example.com:{receiver.port}"
+        assert wrong_name.status is None and "SSLError" in wrong_name.error
