@@ -6,6 +6,7 @@ Tests call `reset()` after pointing the environment at fresh moto resources.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property, partial
 from typing import Any
 
@@ -20,6 +21,7 @@ from .services.analytics.aggregator import AnalyticsAggregator
 from .services.analytics.exports import ExportService
 from .services.analytics.reports import ReportService
 from .services.analytics.summary import SummaryService
+from .services.event_feed import EventFeedService
 from .services.events import EventRecorder
 from .services.messages import MessageService
 from .services.oauth import OAuthService
@@ -46,8 +48,19 @@ from .storage.payments import PaymentRepository
 from .storage.aggregates import AggregateRepository
 from .storage.party_data import PartyData
 from .storage.reports import ExportRepository, ReportRepository
+from .services.webhooks.delivery import Dispatcher
+from .services.webhooks.endpoints import WebhookService
+from .services.webhooks.fanout import OutboxFanOut
+from .services.webhooks.http import WebhookHttpClient
+from .services.webhooks.queue import DeliveryQueue
+from .services.webhooks.settings import WebhookSettings
+from .services.webhooks.urls import UrlGuard
+from .storage.event_feed import EventFeedRepository
+from .storage.outbox import OutboxRepository
 from .storage.table import Store
 from .storage.users import UserRepository
+from .storage.webhook_deliveries import DeliveryRepository
+from .storage.webhooks import EndpointRepository
 
 
 class Container:
@@ -234,6 +247,69 @@ class Container:
         return ExportService(ExportRepository(self.store), self.party_data, self.s3,
                              self.settings.export_bucket, self.client("sqs"),
                              self.settings.queue_urls.get("exports", ""), self.clock)
+
+    # webhooks and events ------------------------------------------------------------------
+    @cached_property
+    def webhook_settings(self) -> WebhookSettings:
+        return WebhookSettings.from_env(self.settings)
+
+    @cached_property
+    def webhook_queue(self) -> DeliveryQueue:
+        s = self.webhook_settings
+        return DeliveryQueue(self.client("sqs"), s.queue_url, s.dlq_url)
+
+    @cached_property
+    def webhook_url_guard(self) -> UrlGuard:
+        return UrlGuard(allow_loopback=self.webhook_settings.allow_loopback)
+
+    @cached_property
+    def webhook_endpoints(self) -> EndpointRepository:
+        return EndpointRepository(self.store)
+
+    @cached_property
+    def webhook_deliveries(self) -> DeliveryRepository:
+        return DeliveryRepository(self.store)
+
+    @cached_property
+    def webhooks(self) -> WebhookService:
+        environment = "production" if self.settings.stage == "prod" else "sandbox"
+        return WebhookService(self.webhook_endpoints, self.webhook_deliveries, self.webhook_queue,
+                              self.webhook_url_guard, self.webhook_settings, self.clock,
+                              environment)
+
+    @cached_property
+    def webhook_fanout(self) -> OutboxFanOut:
+        return OutboxFanOut(OutboxRepository(self.store), self.webhook_endpoints,
+                            self.webhook_deliveries, self.webhook_queue, self.webhook_settings,
+                            self.clock)
+
+    @cached_property
+    def webhook_dispatcher(self) -> Dispatcher:
+        s = self.webhook_settings
+        http = WebhookHttpClient(self.webhook_url_guard, timeout_seconds=s.timeout_seconds,
+                                 pool_size=s.concurrency)
+        executor = ThreadPoolExecutor(max_workers=s.concurrency, thread_name_prefix="webhook")
+        return Dispatcher(self.webhook_endpoints, self.webhook_deliveries,
+                          self._thread_webhook_repositories(), self.webhook_queue, http, s,
+                          self.clock, executor)
+
+    def _thread_webhook_repositories(self) -> Any:
+        """Repositories for the delivery pool's threads, one set per thread: a boto3 resource
+        must not be shared across threads, and a session must not build two at once."""
+        local, building = threading.local(), threading.Lock()
+
+        def current() -> tuple[EndpointRepository, DeliveryRepository]:
+            if not hasattr(local, "repositories"):
+                with building:
+                    table = self.session.resource("dynamodb").Table(self.settings.table_name)
+                store = Store(table, self.cursors)
+                local.repositories = (EndpointRepository(store), DeliveryRepository(store))
+            return local.repositories
+        return current
+
+    @cached_property
+    def event_feed(self) -> EventFeedService:
+        return EventFeedService(EventFeedRepository(self.store), self.clock)
 
 
 _lock = threading.Lock()
