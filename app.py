@@ -3,11 +3,12 @@ event-source handlers (queues, the table stream) in chalicelib/consumers."""
 from chalice import Chalice
 
 from chalicelib import middleware
-from chalicelib.api import (analytics, disputes, engagements, messages, oauth, opportunities,
-                            payments, routing, users)
+from chalicelib.api import (analytics, disputes, engagements, events, messages, oauth,
+                            opportunities, payments, routing, users, webhooks)
 from chalicelib.consumers import analytics as analytics_consumers
 from chalicelib.consumers import matching as matching_consumers
 from chalicelib.consumers import payments as payment_consumers
+from chalicelib.consumers import webhooks as webhook_consumers
 
 app = Chalice(app_name="leadnod")
 app.api.binary_types = []  # every response is JSON text
@@ -25,4 +26,7 @@ app.register_blueprint(disputes.bp)
 app.register_blueprint(payment_consumers.bp)
 app.register_blueprint(analytics.bp)
 app.register_blueprint(analytics_consumers.bp)
+app.register_blueprint(webhooks.bp)
+app.register_blueprint(events.bp)
+app.register_blueprint(webhook_consumers.bp)
 routing.finalize_routes(app)  # last: needs every route

@@ -6,6 +6,7 @@ Tests call `reset()` after pointing the environment at fresh moto resources.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property, partial
 from typing import Any
 
@@ -22,6 +23,7 @@ from .services.analytics.exports import ExportService
 from .services.analytics.reports import ReportService
 from .services.analytics.summary import SummaryService
 from .services.engagements import EngagementService
+from .services.event_feed import EventFeedService
 from .services.events import EventRecorder
 from .services.interests import InterestService
 from .services.match_requests import MatchRequests
@@ -45,15 +47,24 @@ from .services.ratelimit import ClientAuthGuard, RateLimiter
 from .services.search import SearchService
 from .services.sliding_window import SlidingWindow
 from .services.users import UserService
+from .services.webhooks.delivery import Dispatcher
+from .services.webhooks.endpoints import WebhookService
+from .services.webhooks.fanout import OutboxFanOut
+from .services.webhooks.http import WebhookHttpClient
+from .services.webhooks.queue import DeliveryQueue
+from .services.webhooks.settings import WebhookSettings
+from .services.webhooks.urls import UrlGuard
 from .storage.activities import ActivityRepository
 from .storage.aggregates import AggregateRepository
 from .storage.conversations import ConversationRepository, engagement_parties
 from .storage.cursors import CursorCodec
 from .storage.disputes import DisputeRepository
 from .storage.engagements import EngagementRepository
+from .storage.event_feed import EventFeedRepository
 from .storage.matches import MatchRepository
 from .storage.opportunities import OpportunityRepository
 from .storage.opportunity_browse import OpenOpportunityBrowser
+from .storage.outbox import OutboxRepository
 from .storage.party_data import PartyData
 from .storage.payments import PaymentRepository
 from .storage.preferences import PreferencesRepository
@@ -61,6 +72,8 @@ from .storage.ratelimits import RateCounters
 from .storage.reports import ExportRepository, ReportRepository
 from .storage.table import Store
 from .storage.users import UserRepository
+from .storage.webhook_deliveries import DeliveryRepository
+from .storage.webhooks import EndpointRepository
 
 
 class Container:
@@ -298,6 +311,68 @@ class Container:
     def activities(self) -> ActivityService:
         return ActivityService(ActivityRepository(self.store), self.engagements, self.events,
                                self.clock)
+    # webhooks and events ------------------------------------------------------------------
+    @cached_property
+    def webhook_settings(self) -> WebhookSettings:
+        return WebhookSettings.from_env(self.settings)
+
+    @cached_property
+    def webhook_queue(self) -> DeliveryQueue:
+        s = self.webhook_settings
+        return DeliveryQueue(self.client("sqs"), s.queue_url, s.dlq_url)
+
+    @cached_property
+    def webhook_url_guard(self) -> UrlGuard:
+        return UrlGuard(allow_loopback=self.webhook_settings.allow_loopback)
+
+    @cached_property
+    def webhook_endpoints(self) -> EndpointRepository:
+        return EndpointRepository(self.store)
+
+    @cached_property
+    def webhook_deliveries(self) -> DeliveryRepository:
+        return DeliveryRepository(self.store)
+
+    @cached_property
+    def webhooks(self) -> WebhookService:
+        environment = "production" if self.settings.stage == "prod" else "sandbox"
+        return WebhookService(self.webhook_endpoints, self.webhook_deliveries, self.webhook_queue,
+                              self.webhook_url_guard, self.webhook_settings, self.clock,
+                              environment)
+
+    @cached_property
+    def webhook_fanout(self) -> OutboxFanOut:
+        return OutboxFanOut(OutboxRepository(self.store), self.webhook_endpoints,
+                            self.webhook_deliveries, self.webhook_queue, self.webhook_settings,
+                            self.clock)
+
+    @cached_property
+    def webhook_dispatcher(self) -> Dispatcher:
+        s = self.webhook_settings
+        http = WebhookHttpClient(self.webhook_url_guard, timeout_seconds=s.timeout_seconds,
+                                 pool_size=s.concurrency)
+        executor = ThreadPoolExecutor(max_workers=s.concurrency, thread_name_prefix="webhook")
+        return Dispatcher(self.webhook_endpoints, self.webhook_deliveries,
+                          self._thread_webhook_repositories(), self.webhook_queue, http, s,
+                          self.clock, executor)
+
+    def _thread_webhook_repositories(self) -> Any:
+        """Repositories for the delivery pool's threads, one set per thread: a boto3 resource
+        must not be shared across threads, and a session must not build two at once."""
+        local, building = threading.local(), threading.Lock()
+
+        def current() -> tuple[EndpointRepository, DeliveryRepository]:
+            if not hasattr(local, "repositories"):
+                with building:
+                    table = self.session.resource("dynamodb").Table(self.settings.table_name)
+                store = Store(table, self.cursors)
+                local.repositories = (EndpointRepository(store), DeliveryRepository(store))
+            return local.repositories
+        return current
+
+    @cached_property
+    def event_feed(self) -> EventFeedService:
+        return EventFeedService(EventFeedRepository(self.store), self.clock)
 
 
 _lock = threading.Lock()

@@ -2,7 +2,8 @@
 
 moto server (Step Functions executing) → resources from infra/template.yaml → sandbox seed
 data → the API on `chalice local`'s server (with API Gateway's gateway responses) → pollers
-that feed each SQS queue and the table's stream to the same handlers Lambda runs.
+that feed each SQS queue, the table's stream and each rate schedule to the same handlers
+Lambda runs.
 """
 from __future__ import annotations
 
@@ -23,9 +24,6 @@ def start_moto(port: int) -> Any:
     import requests
     from moto.server import ThreadedMotoServer
 
-    from devstack import moto_fixes
-
-    moto_fixes.apply()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
@@ -101,11 +99,12 @@ def main() -> int:
     seed = load_seed(services)
     app, api = start_api(port)
 
-    from devstack.pollers import sqs_pollers, stream_pollers, streams_client
+    from devstack.pollers import schedule_pollers, sqs_pollers, stream_pollers, streams_client
 
     stop = threading.Event()
     pollers = [*sqs_pollers(app, services.client("sqs"), stop),
-               *stream_pollers(app, streams_client(services.session), stop)]
+               *stream_pollers(app, streams_client(services.session), stop),
+               *schedule_pollers(app, stop)]
     for poller in pollers:
         poller.start()
     print(banner(port, moto_port, seed), flush=True)

@@ -1,12 +1,14 @@
-"""Local stand-ins for Lambda event source mappings: poll each moto SQS queue and call the
-same Chalice handler Lambda would, deleting what succeeded and leaving failures to reappear
-after their visibility timeout — as the real SQS → Lambda integration does. Likewise the
-table's stream for `@app.on_dynamodb_record` handlers."""
+"""Local stand-ins for Lambda event sources: poll each moto SQS queue and call the same
+Chalice handler Lambda would, deleting what succeeded and leaving failures to reappear after
+their visibility timeout — as the real SQS → Lambda integration does. Likewise table streams
+(`@app.on_dynamodb_record`) and rate schedules (`@app.schedule`)."""
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import uuid
+from datetime import datetime, timezone
 from types import SimpleNamespace
 from typing import Any, Callable
 
@@ -37,8 +39,8 @@ class SqsPoller(threading.Thread):
     def __init__(self, sqs: Any, queue_name: str, handler: Callable[[Any, Any], Any],
                  batch_size: int, stop: threading.Event) -> None:
         super().__init__(name=f"poll-{queue_name}", daemon=True)
-        # not `_stop`: that name is Thread's own method, which join() calls
-        self._sqs, self._handler, self._stopping = sqs, handler, stop
+        # Not `_stop`: threading.Thread has a method of that name, which join() calls.
+        self._sqs, self._handler, self._halt = sqs, handler, stop
         self._batch = max(1, min(batch_size, 10))
         self.queue_name = queue_name
         self.queue_url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
@@ -64,12 +66,12 @@ class SqsPoller(threading.Thread):
         return len(messages)
 
     def run(self) -> None:
-        while not self._stopping.is_set():
+        while not self._halt.is_set():
             try:
                 self.poll_once()
             except Exception:
                 log.exception("polling %s failed", self.queue_name)
-                self._stopping.wait(1)
+                self._halt.wait(1)
 
 
 def sqs_pollers(app: Any, sqs: Any, stop: threading.Event) -> list[SqsPoller]:
@@ -88,8 +90,8 @@ def sqs_pollers(app: Any, sqs: Any, stop: threading.Event) -> list[SqsPoller]:
 
 # ------------------------------------------------------------------ DynamoDB streams
 def streams_client(session: Any) -> Any:
-    """botocore's account-id endpoints (`<account>.ddb...`) are unknown to moto's in-process
-    mock: ask for the regional endpoint."""
+    """A DynamoDB Streams client. botocore's account-id endpoints (`<account>.streams-ddb...`)
+    are unknown to moto's in-process mock, so ask for the regional endpoint."""
     from botocore.config import Config
 
     return session.client("dynamodbstreams", config=Config(account_id_endpoint_mode="disabled"))
@@ -97,7 +99,7 @@ def streams_client(session: Any) -> Any:
 
 def dynamodb_stream_event(records: list[dict[str, Any]], stream_arn: str) -> dict[str, Any]:
     """GetRecords output in the shape Lambda hands a stream consumer."""
-    def shaped(record: dict[str, Any]) -> dict[str, Any]:
+    def lambda_record(record: dict[str, Any]) -> dict[str, Any]:
         change = dict(record["dynamodb"])
         created = change.get("ApproximateCreationDateTime")
         if hasattr(created, "timestamp"):  # boto3 parses it; Lambda sends epoch seconds
@@ -106,74 +108,147 @@ def dynamodb_stream_event(records: list[dict[str, Any]], stream_arn: str) -> dic
                 "eventVersion": record.get("eventVersion", "1.1"), "eventSource": "aws:dynamodb",
                 "awsRegion": record.get("awsRegion", "us-east-1"), "dynamodb": change,
                 "eventSourceARN": stream_arn}
-    return {"Records": [shaped(r) for r in records]}
+    return {"Records": [lambda_record(r) for r in records]}
 
 
 class StreamPoller(threading.Thread):
-    """Reads each shard of the stream and hands every batch to the handler. A batch whose
-    handler raises is read again (Lambda retries a stream batch until it succeeds); after
-    `max_retries` it is skipped with an error, as a mapping with a retry limit would."""
+    """Reads every shard of a table stream and calls the handler with each batch. A batch whose
+    handler raises is read again on the next poll, as Lambda retries a stream batch.
+
+    When idle it re-acquires its iterators after the last sequence number read: iterators
+    expire (15 minutes in AWS), and moto replaces a table — stream shard included — when it
+    rolls back a cancelled transaction, which leaves open iterators reading a dead shard."""
 
     def __init__(self, streams: Any, stream_arn: str, handler: Callable[[Any, Any], Any],
-                 batch_size: int, stop: threading.Event, name: str = "stream",
-                 starting_position: str = "LATEST", max_retries: int = 3) -> None:
+                 batch_size: int, starting_position: str, stop: threading.Event,
+                 name: str = "stream") -> None:
         super().__init__(name=f"poll-{name}", daemon=True)
-        self._streams, self._arn, self._handler, self._stop = streams, stream_arn, handler, stop
+        self._streams, self._arn, self._handler, self._halt = streams, stream_arn, handler, stop
         self._batch = max(1, min(batch_size, 1000))
-        self._max_retries, self.function_name = max_retries, name
+        self._start = starting_position if starting_position in ("LATEST", "TRIM_HORIZON") \
+            else "LATEST"
         self._iterators: dict[str, str] = {}
-        self._failures = 0
-        self.add_new_shards(starting_position)
+        self._positions: dict[str, str] = {}  # shard id -> last sequence number handled
+        self._closed: set[str] = set()
+        self.function_name = name
+        self.refresh_shards(self._start)
 
-    def add_new_shards(self, position: str = "TRIM_HORIZON") -> None:
-        shards = self._streams.describe_stream(StreamArn=self._arn)["StreamDescription"]["Shards"]
-        for shard in shards:
-            if shard["ShardId"] not in self._iterators:
-                self._iterators[shard["ShardId"]] = self._streams.get_shard_iterator(
-                    StreamArn=self._arn, ShardId=shard["ShardId"],
+    def refresh_shards(self, position: str = "TRIM_HORIZON") -> None:
+        """Start reading shards not seen yet (new shards are read from their beginning)."""
+        description = self._streams.describe_stream(StreamArn=self._arn)["StreamDescription"]
+        for shard in description.get("Shards", []):
+            shard_id = shard["ShardId"]
+            if shard_id not in self._iterators and shard_id not in self._closed:
+                self._iterators[shard_id] = self._streams.get_shard_iterator(
+                    StreamArn=self._arn, ShardId=shard_id,
                     ShardIteratorType=position)["ShardIterator"]
 
     def poll_once(self) -> int:
         handled = 0
         for shard_id, iterator in list(self._iterators.items()):
-            if iterator is None:
-                continue  # closed and read to the end
             answer = self._streams.get_records(ShardIterator=iterator, Limit=self._batch)
             records = answer.get("Records", [])
             if records:
                 try:
                     self._handler(dynamodb_stream_event(records, self._arn),
                                   lambda_context(self.function_name))
-                    self._failures = 0
                 except Exception:
-                    self._failures += 1
-                    if self._failures <= self._max_retries:
-                        log.exception("stream handler %s failed; retrying the batch",
-                                      self.function_name)
-                        continue  # same iterator: the same records come again
-                    log.error("stream handler %s: batch skipped after %d retries",
-                              self.function_name, self._max_retries)
-                    self._failures = 0
+                    log.exception("stream handler %s failed; batch retried", self.function_name)
+                    continue  # keep the old iterator: the same records come again
                 handled += len(records)
-            self._iterators[shard_id] = answer.get("NextShardIterator")
+                self._positions[shard_id] = records[-1]["dynamodb"]["SequenceNumber"]
+            next_iterator = answer.get("NextShardIterator")
+            if next_iterator:
+                self._iterators[shard_id] = next_iterator
+            else:  # the shard was closed (split) and fully read
+                del self._iterators[shard_id]
+                self._closed.add(shard_id)
         return handled
 
+    def renew_iterators(self) -> None:
+        for shard_id, sequence in self._positions.items():
+            if shard_id in self._iterators:
+                self._iterators[shard_id] = self._streams.get_shard_iterator(
+                    StreamArn=self._arn, ShardId=shard_id, SequenceNumber=sequence,
+                    ShardIteratorType="AFTER_SEQUENCE_NUMBER")["ShardIterator"]
+
     def run(self) -> None:
-        polls = 0
-        while not self._stop.is_set():
+        polls = idle = 0
+        while not self._halt.is_set():
             try:
                 if self.poll_once() == 0:
-                    self._stop.wait(0.1)
+                    idle += 1
+                    if idle % 5 == 0:  # about once a second while nothing happens
+                        self.renew_iterators()
+                    self._halt.wait(0.2)
+                else:
+                    idle = 0
                 polls += 1
-                if polls % 100 == 0:
-                    self.add_new_shards()
+                if polls % 50 == 0:
+                    self.refresh_shards()
             except Exception:
                 log.exception("polling stream %s failed", self._arn)
-                self._stop.wait(1)
+                self._halt.wait(1)
 
 
 def stream_pollers(app: Any, streams: Any, stop: threading.Event) -> list[StreamPoller]:
     """One poller per `@app.on_dynamodb_record` handler registered on the Chalice app."""
     return [StreamPoller(streams, source.stream_arn, app.handler_map[source.name],
-                         source.batch_size, stop, source.name, source.starting_position)
+                         source.batch_size, source.starting_position, stop, source.name)
             for source in app.event_sources if getattr(source, "stream_arn", None)]
+
+
+# ------------------------------------------------------------------ schedules
+_RATE = re.compile(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)")
+_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+
+
+def rate_seconds(expression: Any) -> int | None:
+    """Seconds between runs of a `rate(...)` schedule; None for cron (not run locally)."""
+    text = expression.to_string() if hasattr(expression, "to_string") else str(expression)
+    match = _RATE.fullmatch(text.strip())
+    if not match:
+        return None
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2).rstrip("s")]
+
+
+def scheduled_event(rule: str) -> dict[str, Any]:
+    return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event",
+            "source": "aws.events", "account": "123456789012", "region": "us-east-1",
+            "time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "resources": [f"arn:aws:events:us-east-1:123456789012:rule/{rule}"], "detail": {}}
+
+
+class SchedulePoller(threading.Thread):
+    """EventBridge's rate schedule: calls the handler every `period` seconds."""
+
+    def __init__(self, name: str, handler: Callable[[Any, Any], Any], period: float,
+                 stop: threading.Event) -> None:
+        super().__init__(name=f"schedule-{name}", daemon=True)
+        self._handler, self._period, self._halt = handler, period, stop
+        self.function_name = name
+
+    def run_once(self) -> None:
+        self._handler(scheduled_event(self.function_name), lambda_context(self.function_name))
+
+    def run(self) -> None:
+        while not self._halt.wait(self._period):
+            try:
+                self.run_once()
+            except Exception:
+                log.exception("scheduled handler %s failed", self.function_name)
+
+
+def schedule_pollers(app: Any, stop: threading.Event) -> list[SchedulePoller]:
+    """One timer per `@app.schedule(rate(...))` handler; cron schedules are skipped locally."""
+    pollers = []
+    for source in app.event_sources:
+        expression = getattr(source, "schedule_expression", None)
+        if expression is None:
+            continue
+        period = rate_seconds(expression)
+        if period is None:
+            log.warning("schedule %s (%s) is not run locally", source.name, expression)
+            continue
+        pollers.append(SchedulePoller(source.name, app.handler_map[source.name], period, stop))
+    return pollers

@@ -294,3 +294,36 @@ def test_escrow_fund_release_dispute_resolve_through_the_stack(stack):
                            params={"engagement_id": engagement}, headers=client, timeout=10).json()
     assert balance == {"engagement_id": engagement, "currency": "usd", "funded": 10_000,
                        "released": 4_600, "refunded": 400, "in_dispute": 0, "available": 5_000}
+def test_webhooks_are_delivered_signed_by_the_local_stack(stack):
+    """The stack's table-stream poller fans the outbox out and its SQS poller runs the delivery
+    consumer: a profile change reaches a receiver here, signed (docs/webhooks.md)."""
+    from devstack.webhook_receiver import WebhookReceiver
+
+    secret = "local_stack_secret_0123"
+    created = admin(stack, "create-account", "--type", "client", "--name", "Hook Owner",
+                    "--email", f"hooks-{time.time_ns()}@example.com")
+    assert created.returncode == 0, created.stderr
+    account = json.loads(created.stdout)
+    access = requests.post(f"{stack['base']}/oauth/token", timeout=10, json={
+        "grant_type": "client_credentials", "client_id": account["client_id"],
+        "client_secret": account["client_secret"]}).json()["access_token"]
+    headers = {"Authorization": f"Bearer {access}"}
+    with WebhookReceiver(secret=secret) as receiver:
+        created = requests.post(f"{stack['base']}/v1/webhooks", headers=headers, timeout=10,
+                                json={"url": receiver.url(), "events": ["user.updated"],
+                                      "secret": secret})
+        assert created.status_code == 201, created.text
+        changed = requests.patch(f"{stack['base']}/v1/users/me", headers=headers, timeout=10,
+                                 json={"profile": {"bio": "Webhooks, delivered locally."}})
+        assert changed.status_code == 200, changed.text
+
+        [request] = receiver.wait_for(1, timeout=30)
+
+        assert request.leadnod_ok and request.standard_ok
+        assert request.json()["type"] == "user.updated"
+        log = requests.get(f"{stack['base']}/v1/webhooks/{created.json()['id']}/deliveries",
+                           headers=headers, timeout=10).json()["data"]
+        assert [(d["event_id"], d["status"]) for d in log] == [
+            (request.headers["webhook-id"], "succeeded")]
+        requests.delete(f"{stack['base']}/v1/webhooks/{created.json()['id']}", headers=headers,
+                        timeout=10)

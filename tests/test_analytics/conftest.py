@@ -90,7 +90,8 @@ class StreamTap:
         self.poller = StreamPoller(streams_client(services.session),
                                    os.environ["TABLE_STREAM_ARN"],
                                    app.handler_map["analytics_aggregates"], batch_size=100,
-                                   stop=threading.Event(), name="analytics")
+                                   starting_position="LATEST", stop=threading.Event(),
+                                   name="analytics")
 
     def deliver(self) -> int:
         total = 0

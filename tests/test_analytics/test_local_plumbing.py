@@ -23,7 +23,7 @@ def test_stream_poller_retries_a_failed_batch_then_moves_on(services):
             raise RuntimeError("transient")
 
     poller = StreamPoller(streams_client(services.session), os.environ["TABLE_STREAM_ARN"],
-                          handler, batch_size=10, stop=threading.Event())
+                          handler, 10, "LATEST", threading.Event())
     services.table.put_item(Item={"PK": "PLUMB#1", "SK": "X"})
     assert poller.poll_once() == 0  # failed: the same records come again
     assert poller.poll_once() == 1

@@ -1,0 +1,131 @@
+"""Webhook endpoints, deliveries and the event feed."""
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from ..services.events import EVENT_TYPES
+from .common import ApiModel, ListParams, RequestBody, Timestamp
+
+ALL_EVENTS = "*"
+SECRET = re.compile(r"^[\x21-\x7e]{16,128}$")  # printable ASCII, no spaces
+WebhookStatus = Literal["enabled", "disabled"]
+DeliveryStatus = Literal["pending", "succeeded", "failed"]
+
+
+def check_events(value: list[str] | None) -> list[str] | None:
+    if value is None:
+        return None
+    for index, event_type in enumerate(value):
+        if event_type != ALL_EVENTS and event_type not in EVENT_TYPES:
+            raise PydanticCustomError(
+                "unknown_event_type",
+                "The 'events' field contains an unknown event type: '{value}'. Use one of the "
+                "documented event types, or '*' for all",
+                {"param": f"events.{index}", "value": str(event_type)[:100]})
+    events = list(dict.fromkeys(value))
+    return [ALL_EVENTS] if ALL_EVENTS in events else events
+
+
+def check_secret(value: str | None) -> str | None:
+    if value is not None and not SECRET.match(value):
+        raise ValueError("The 'secret' field must be 16-128 printable characters without spaces")
+    return value
+
+
+class WebhookCreate(RequestBody):
+    url: str = Field(max_length=2048)
+    events: list[str] = Field(min_length=1, max_length=50)
+    secret: str | None = None
+
+    _events = field_validator("events")(classmethod(lambda cls, v: check_events(v)))
+    _secret = field_validator("secret")(classmethod(lambda cls, v: check_secret(v)))
+
+
+class WebhookUpdate(RequestBody):
+    url: str | None = Field(None, max_length=2048)
+    events: list[str] | None = Field(None, min_length=1, max_length=50)
+    status: WebhookStatus | None = None
+    secret: str | None = None
+    rotate_secret: bool | None = None
+
+    _events = field_validator("events")(classmethod(lambda cls, v: check_events(v)))
+    _secret = field_validator("secret")(classmethod(lambda cls, v: check_secret(v)))
+
+    @model_validator(mode="after")
+    def _one_way_to_change_the_secret(self) -> "WebhookUpdate":
+        if self.rotate_secret and self.secret is not None:
+            raise PydanticCustomError(
+                "conflicting_fields", "Send either 'secret' or 'rotate_secret', not both",
+                {"param": "rotate_secret"})
+        for name in ("url", "events", "status"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise PydanticCustomError("null_field", "The '{param}' field cannot be null",
+                                          {"param": name})
+        return self
+
+
+class Webhook(ApiModel):
+    id: str
+    url: str
+    events: list[str]
+    status: WebhookStatus
+    disabled_reason: Literal["manual", "failing"] | None = None
+    secret_last4: str
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    @model_validator(mode="before")
+    @classmethod
+    def _last4(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "secret" in data:
+            data = {**data, "secret_last4": data["secret"][-4:]}
+        return data
+
+
+class WebhookWithSecret(Webhook):
+    """Only when the secret is created or rotated: the one time it is shown."""
+    secret: str
+
+
+class Delivery(ApiModel):
+    id: str
+    webhook_id: str
+    event_id: str
+    event_type: str
+    status: DeliveryStatus
+    attempts: int = 0
+    last_attempt_at: Timestamp | None = None
+    last_response_status: int | None = None
+    last_response_ms: int | None = None
+    last_error: str | None = None
+    next_retry_at: Timestamp | None = None
+    created_at: Timestamp
+
+
+class DeliveryListParams(ListParams):
+    status: DeliveryStatus | None = None
+
+
+class Event(ApiModel):
+    id: str
+    type: str
+    created: str
+    api_version: str
+    environment: str
+    data: dict[str, Any]
+
+
+class EventListParams(ListParams):
+    type: str | None = Field(None, max_length=100)
+
+    @field_validator("type")
+    @classmethod
+    def _known(cls, value: str | None) -> str | None:
+        if value is not None and value not in EVENT_TYPES:
+            raise ValueError(f"The 'type' field must be one of the documented event types, "
+                             f"such as 'user.updated'; got '{value[:100]}'")
+        return value

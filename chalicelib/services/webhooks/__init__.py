@@ -1,0 +1,1 @@
+"""Webhooks: registration, outbox fan-out, signed delivery with retries (docs/webhooks.md)."""

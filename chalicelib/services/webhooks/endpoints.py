@@ -1,0 +1,134 @@
+"""`/v1/webhooks`: registering endpoints, their delivery log, manual retries and test pings."""
+from __future__ import annotations
+
+from typing import Any
+
+from ...clock import Clock, isoformat, sortable
+from ...errors import Conflict, InvalidParameter, not_found
+from ...ids import has_prefix, new_id
+from ...models.common import ListParams, Page
+from ...models.webhooks import (Delivery, DeliveryListParams, Webhook, WebhookCreate,
+                                WebhookUpdate, WebhookWithSecret)
+from ...storage.webhook_deliveries import DeliveryRepository
+from ...storage.webhooks import EndpointLimitReached, EndpointMissing, EndpointRepository
+from ..events import API_VERSION
+from .fanout import first_message, new_delivery
+from .queue import DeliveryQueue
+from .settings import WebhookSettings
+from .signing import new_secret
+from .urls import UrlGuard, UrlRefused
+
+
+class WebhookService:
+    def __init__(self, endpoints: EndpointRepository, deliveries: DeliveryRepository,
+                 queue: DeliveryQueue, guard: UrlGuard, settings: WebhookSettings,
+                 clock: Clock, environment: str) -> None:
+        self._endpoints, self._deliveries, self._queue = endpoints, deliveries, queue
+        self._guard, self._settings, self._clock = guard, settings, clock
+        self._environment = environment
+
+    def register(self, user_id: str, body: WebhookCreate) -> WebhookWithSecret:
+        self._check_url(body.url)
+        now = sortable(self._clock.now())
+        endpoint = {"id": new_id("whk"), "user_id": user_id, "url": body.url,
+                    "events": body.events, "secret": body.secret or new_secret(),
+                    "status": "enabled", "created_at": now, "updated_at": now}
+        try:
+            self._endpoints.create(endpoint, self._settings.max_endpoints)
+        except EndpointLimitReached:
+            raise Conflict(f"An account can have at most {self._settings.max_endpoints} webhook "
+                           "endpoints. Delete one before adding another.",
+                           code="webhook_limit_reached") from None
+        return WebhookWithSecret.model_validate(endpoint)
+
+    def list(self, user_id: str, params: ListParams) -> Page[Webhook]:
+        page = self._endpoints.page(user_id, limit=params.limit, cursor=params.cursor)
+        return Page[Webhook](data=[Webhook.model_validate(i) for i in page.items],
+                             has_more=page.has_more, next_cursor=page.next_cursor)
+
+    def get(self, user_id: str, webhook_id: str) -> Webhook:
+        return Webhook.model_validate(self._load(user_id, webhook_id))
+
+    def update(self, user_id: str, webhook_id: str, body: WebhookUpdate) -> Webhook:
+        current = self._load(user_id, webhook_id)
+        sets: dict[str, Any] = {}
+        removes: tuple[str, ...] = ()
+        if body.url is not None:
+            self._check_url(body.url)
+            sets["url"] = body.url
+        if body.events is not None:
+            sets["events"] = body.events
+        if body.status == "enabled":  # a fresh start: forget the failures that disabled it
+            sets["status"] = "enabled"
+            removes = ("disabled_reason", "failing_since")
+        elif body.status == "disabled":
+            sets.update(status="disabled", disabled_reason="manual")
+        rotated = new_secret() if body.rotate_secret else None
+        if rotated or body.secret:
+            sets["secret"] = rotated or body.secret
+        if not sets:
+            return Webhook.model_validate(current)
+        sets["updated_at"] = sortable(self._clock.now())
+        try:
+            item = self._endpoints.update(user_id, webhook_id, sets, removes)
+        except EndpointMissing:
+            raise not_found("webhook", webhook_id) from None
+        return WebhookWithSecret.model_validate(item) if rotated else Webhook.model_validate(item)
+
+    def delete(self, user_id: str, webhook_id: str) -> None:
+        self._load(user_id, webhook_id)
+        try:
+            self._endpoints.delete(user_id, webhook_id)
+        except EndpointMissing:
+            raise not_found("webhook", webhook_id) from None
+
+    def deliveries(self, user_id: str, webhook_id: str,
+                   params: DeliveryListParams) -> Page[Delivery]:
+        self._load(user_id, webhook_id)
+        page = self._deliveries.page(webhook_id, status=params.status, limit=params.limit,
+                                     cursor=params.cursor)
+        return Page[Delivery](data=[Delivery.model_validate(i) for i in page.items],
+                              has_more=page.has_more, next_cursor=page.next_cursor)
+
+    def retry(self, user_id: str, webhook_id: str, delivery_id: str) -> Delivery:
+        """Deliver again now, once, whatever the delivery's state (the event id is unchanged)."""
+        self._require_enabled(self._load(user_id, webhook_id))
+        delivery = self._deliveries.get(webhook_id, delivery_id) \
+            if has_prefix(delivery_id, "dlv") else None
+        if delivery is None:
+            raise not_found("delivery", delivery_id, param="delivery_id")
+        restarted = self._deliveries.restart(delivery, mode="manual",
+                                             now=sortable(self._clock.now()))
+        self._queue.send(first_message(restarted, manual=True))
+        return Delivery.model_validate(restarted)
+
+    def test(self, user_id: str, webhook_id: str) -> Delivery:
+        """Send a `ping` event to this endpoint only (one attempt; not in the event feed)."""
+        endpoint = self._require_enabled(self._load(user_id, webhook_id))
+        now = self._clock.now()
+        event = {"id": new_id("evt"), "type": "ping", "created": isoformat(now),
+                 "api_version": API_VERSION, "environment": self._environment,
+                 "data": {"webhook_id": webhook_id}}
+        delivery = new_delivery(event, endpoint, now, mode="manual")
+        self._deliveries.create(delivery)
+        self._queue.send(first_message(delivery, manual=True))
+        return Delivery.model_validate(delivery)
+
+    def _load(self, user_id: str, webhook_id: str) -> dict[str, Any]:
+        item = self._endpoints.get(user_id, webhook_id) if has_prefix(webhook_id, "whk") else None
+        if item is None:
+            raise not_found("webhook", webhook_id, param="webhook_id")
+        return item
+
+    @staticmethod
+    def _require_enabled(endpoint: dict[str, Any]) -> dict[str, Any]:
+        if endpoint.get("status") != "enabled":
+            raise Conflict("This webhook endpoint is disabled. Enable it with PATCH "
+                           "{\"status\": \"enabled\"} first.", code="webhook_disabled")
+        return endpoint
+
+    def _check_url(self, url: str) -> None:
+        try:
+            self._guard.target(url)
+        except UrlRefused as refused:
+            raise InvalidParameter(str(refused), param="url") from None

@@ -1,0 +1,54 @@
+"""Webhook delivery settings, per stage, overridable with environment variables."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from ...config import Settings
+
+# Seconds to wait before each retry: attempt 1 is immediate, attempt k+1 waits SCHEDULE[k-1].
+# Production spans ~3 days like Stripe and Svix (5 s, 5 min, 30 min, 2 h, 5 h, then 10 h six
+# times: 12 attempts over ~2.8 days); the local stack and tests use seconds.
+PRODUCTION_SCHEDULE = (5, 300, 1800, 7200, 18000) + (36000,) * 6
+LOCAL_SCHEDULE = (1, 2, 4, 8, 16)
+DISABLE_AFTER_SECONDS = 5 * 86400
+
+
+def _schedule(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    queue_url: str = ""
+    dlq_url: str = ""
+    retry_schedule: tuple[int, ...] = PRODUCTION_SCHEDULE
+    jitter: float = 0.2               # each delay is multiplied by a factor in [1-j, 1+j]
+    disable_after_seconds: int = DISABLE_AFTER_SECONDS
+    sweep_after_seconds: int = 60     # outbox items older than this are the sweeper's
+    timeout_seconds: float = 10.0
+    concurrency: int = 10             # parallel HTTP requests per batch
+    max_endpoints: int = 20
+    allow_loopback: bool = False      # the local stage delivers to http://127.0.0.1:<port>
+
+    @property
+    def max_attempts(self) -> int:
+        return 1 + len(self.retry_schedule)
+
+    @classmethod
+    def from_env(cls, settings: Settings, env: dict[str, str] | None = None) -> "WebhookSettings":
+        env = dict(os.environ if env is None else env)
+        default = LOCAL_SCHEDULE if settings.is_local else PRODUCTION_SCHEDULE
+        schedule = env.get("WEBHOOK_RETRY_SCHEDULE")
+        return cls(
+            queue_url=env.get("WEBHOOK_QUEUE_URL", settings.queue_urls.get("webhook", "")),
+            dlq_url=env.get("WEBHOOK_DLQ_URL", ""),
+            retry_schedule=_schedule(schedule) if schedule is not None else default,
+            jitter=float(env.get("WEBHOOK_RETRY_JITTER", "0.2")),
+            disable_after_seconds=int(env.get("WEBHOOK_DISABLE_AFTER_SECONDS",
+                                              str(DISABLE_AFTER_SECONDS))),
+            sweep_after_seconds=int(env.get("WEBHOOK_SWEEP_AFTER_SECONDS", "60")),
+            timeout_seconds=float(env.get("WEBHOOK_TIMEOUT_SECONDS", "10")),
+            concurrency=int(env.get("WEBHOOK_CONCURRENCY", "10")),
+            allow_loopback=settings.is_local,
+        )

@@ -1,0 +1,120 @@
+"""Which URLs we POST to: SSRF protection, applied at registration and again at delivery.
+
+A webhook URL is chosen by a customer, so it must never reach our own network: the host is
+resolved and *every* address must be public (no loopback, private, link-local such as
+169.254.169.254, multicast, reserved or unspecified addresses). Delivery resolves again and
+connects to the address it checked, so DNS rebinding between check and connect cannot work.
+The local stage additionally accepts loopback hosts so developers can receive on their machine.
+"""
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import SplitResult, urlsplit
+
+LOOPBACK_NAMES = frozenset({"localhost"})
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class UrlRefused(ValueError):
+    """The URL may not be called; the message is safe to show to the customer."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a delivery connects: a checked IP address, and the name for TLS and `Host`."""
+    scheme: str
+    host: str
+    port: int
+    address: str
+    path: str
+
+    @property
+    def host_header(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        default = 443 if self.scheme == "https" else 80
+        return host if self.port == default else f"{host}:{self.port}"
+
+
+def is_public(address: IPAddress) -> bool:
+    """True for a globally routable unicast address, looking through IPv6 wrappings of IPv4."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is None and address in NAT64:
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None:
+            return is_public(embedded)
+    return address.is_global and not (
+        address.is_private or address.is_loopback or address.is_link_local
+        or address.is_multicast or address.is_reserved or address.is_unspecified)
+
+
+def _is_loopback_host(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class UrlGuard:
+    def __init__(self, *, allow_loopback: bool) -> None:
+        self._allow_loopback = allow_loopback
+
+    def parse(self, url: str) -> SplitResult:
+        """Refuse what is not an absolute http(s) URL we are willing to call."""
+        invalid = UrlRefused("The 'url' field must be an absolute URL, such as "
+                             "https://example.com/webhooks.")
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a malformed port
+        except ValueError:
+            raise invalid from None
+        if parts.scheme not in ("http", "https") or not parts.hostname or any(
+                c.isspace() for c in url):
+            raise invalid
+        if parts.username is not None or parts.password is not None:
+            raise UrlRefused("The 'url' field must not contain a user name or password.")
+        if parts.fragment:
+            raise UrlRefused("The 'url' field must not contain a fragment ('#...').")
+        loopback = self._allow_loopback and _is_loopback_host(parts.hostname)
+        if parts.scheme != "https" and not loopback:
+            raise UrlRefused("The 'url' field must use https.")
+        return parts
+
+    def target(self, url: str) -> Target:
+        """Parse, resolve and check `url`; the answer says which address to connect to."""
+        parts = self.parse(url)
+        host = parts.hostname or ""
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        addresses = self._resolve(host, port)
+        loopback = self._allow_loopback and _is_loopback_host(host)
+        for address in addresses:
+            allowed = address.is_loopback if loopback else is_public(address)
+            if not allowed:
+                raise UrlRefused("The 'url' host resolves to a private, loopback, link-local, "
+                                 "multicast or reserved address, which is not allowed.")
+        path = parts.path or "/"
+        if parts.query:
+            path = f"{path}?{parts.query}"
+        return Target(parts.scheme, host, port, str(addresses[0]), path)
+
+    @staticmethod
+    def _resolve(host: str, port: int) -> list[IPAddress]:
+        try:
+            # Looked up at call time so that tests can substitute DNS.
+            answers = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+        except (socket.gaierror, UnicodeError, OSError):
+            raise UrlRefused("The 'url' host could not be resolved.") from None
+        addresses = []
+        for _family, _type, _proto, _name, sockaddr in answers:
+            text = str(sockaddr[0]).split("%", 1)[0]  # drop an IPv6 scope id
+            address = ipaddress.ip_address(text)
+            if address not in addresses:
+                addresses.append(address)
+        if not addresses:
+            raise UrlRefused("The 'url' host could not be resolved.")
+        return addresses

@@ -1,0 +1,142 @@
+"""Delivery items: one per (event, endpoint), which makes fan-out idempotent.
+
+    delivery  PK WHK#<webhook_id>  SK DLV#<delivery_id>
+              GSI1PK WHK#<webhook_id>#DLV  GSI1SK <created_at>#<delivery_id>   (newest-first log)
+
+The delivery id is derived from the event and endpoint ids, so a replayed fan-out computes the
+same key and its conditional put finds the delivery already there. `run` and `next_attempt`
+tell the consumer which queue message is current: a message for an older run or an attempt
+already made is stale and dropped.
+"""
+from __future__ import annotations
+
+import hashlib
+import string
+from typing import Any, Iterable
+
+from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.types import TypeDeserializer
+
+from .table import ConditionFailed, PageResult, Store
+from .webhooks import endpoint_key
+
+_BASE62 = string.digits + string.ascii_letters
+_deserializer = TypeDeserializer()
+
+
+class StaleDelivery(Exception):
+    """The delivery moved on (another attempt, a manual retry) since the message was queued."""
+
+
+def delivery_id_for(event_id: str, webhook_id: str) -> str:
+    number = int.from_bytes(hashlib.sha256(f"{event_id}|{webhook_id}".encode()).digest(), "big")
+    chars = []
+    for _ in range(22):
+        number, digit = divmod(number, 62)
+        chars.append(_BASE62[digit])
+    return "dlv_" + "".join(chars)
+
+
+def delivery_key(webhook_id: str, delivery_id: str) -> dict[str, str]:
+    return {"PK": f"WHK#{webhook_id}", "SK": f"DLV#{delivery_id}"}
+
+
+class DeliveryRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def create(self, delivery: dict[str, Any]) -> dict[str, Any] | None:
+        """Put a new delivery; if it already exists, return the existing item instead."""
+        item = {**delivery_key(delivery["webhook_id"], delivery["id"]), **delivery,
+                "entity": "delivery", "GSI1PK": f"WHK#{delivery['webhook_id']}#DLV",
+                "GSI1SK": f"{delivery['created_at']}#{delivery['id']}"}
+        try:
+            self.store.put(item, condition="attribute_not_exists(PK)")
+            return None
+        except ConditionFailed as exc:
+            if exc.item:  # ALL_OLD comes back in DynamoDB's typed JSON, even via a Table
+                return {k: _deserializer.deserialize(v) for k, v in exc.item.items()}
+            return self.get(delivery["webhook_id"], delivery["id"]) or item
+
+    def get(self, webhook_id: str, delivery_id: str) -> dict[str, Any] | None:
+        return self.store.get(delivery_key(webhook_id, delivery_id), consistent=True)
+
+    def load(self, refs: Iterable[tuple[str, str, str]]
+             ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+        """Endpoints by id and deliveries by id for (user_id, webhook_id, delivery_id) refs, with
+        strongly consistent BatchGetItem calls: a delivery put a moment ago must be found."""
+        keys: dict[tuple[str, str], None] = {}
+        for user_id, webhook_id, delivery_id in refs:
+            for key in (endpoint_key(user_id, webhook_id), delivery_key(webhook_id, delivery_id)):
+                keys[(key["PK"], key["SK"])] = None
+        endpoints: dict[str, dict[str, Any]] = {}
+        deliveries: dict[str, dict[str, Any]] = {}
+        for item in self._batch_get_consistent(list(keys)):
+            target = deliveries if item.get("entity") == "delivery" else endpoints
+            target[item["id"]] = item
+        return endpoints, deliveries
+
+    def _batch_get_consistent(self, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        name, client = self.store.name, self.store.client
+        for start in range(0, len(keys), 100):
+            request: dict[str, Any] = {name: {"ConsistentRead": True, "Keys": [
+                {"PK": pk, "SK": sk} for pk, sk in keys[start:start + 100]]}}
+            while request:
+                answer = client.batch_get_item(RequestItems=request)
+                found.extend(answer["Responses"].get(name, []))
+                request = answer.get("UnprocessedKeys") or {}
+        return found
+
+    def page(self, webhook_id: str, *, status: str | None, limit: int,
+             cursor: str | None) -> PageResult:
+        extra: dict[str, Any] = {}
+        if status:
+            extra["FilterExpression"] = Attr("status").eq(status)
+        return self.store.page(
+            f"deliveries:{webhook_id}:status={status or ''}",
+            Key("GSI1PK").eq(f"WHK#{webhook_id}#DLV"), limit=limit, cursor=cursor,
+            index="GSI1", forward=False, **extra)
+
+    def record_attempt(self, delivery: dict[str, Any], *, run: int, attempt: int,
+                       changes: dict[str, Any]) -> None:
+        """Count one HTTP attempt and apply `changes`, unless the delivery moved on."""
+        names = {f"#c{i}": name for i, name in enumerate(changes)}
+        values = {f":c{i}": value for i, value in enumerate(changes.values())}
+        sets = ", ".join(f"#c{i} = :c{i}" for i in range(len(changes)))
+        try:
+            self.store.update(
+                delivery_key(delivery["webhook_id"], delivery["id"]),
+                f"SET {sets} ADD attempts :one",
+                names={**names, "#status": "status", "#run": "run"},
+                values={**values, ":one": 1, ":run": run, ":attempt": attempt,
+                        ":pending": "pending"},
+                # Only the current message of the current run may move the delivery on.
+                condition="#status = :pending AND #run = :run AND next_attempt <= :attempt",
+                return_values="NONE")
+        except ConditionFailed:
+            raise StaleDelivery(delivery["id"]) from None
+
+    def cancel(self, delivery: dict[str, Any], *, run: int, reason: str, now: str) -> None:
+        """Give up on a pending delivery without an attempt (its endpoint was disabled)."""
+        try:
+            self.store.update(
+                delivery_key(delivery["webhook_id"], delivery["id"]),
+                "SET #status = :failed, last_error = :reason, updated_at = :now "
+                "REMOVE next_retry_at",
+                names={"#status": "status", "#run": "run"},
+                values={":failed": "failed", ":reason": reason, ":now": now, ":run": run,
+                        ":pending": "pending"},
+                condition="#status = :pending AND #run = :run", return_values="NONE")
+        except ConditionFailed:
+            pass
+
+    def restart(self, delivery: dict[str, Any], *, mode: str, now: str) -> dict[str, Any]:
+        """Start a new run at attempt 1 (a manual retry); messages of older runs become stale."""
+        return self.store.update(
+            delivery_key(delivery["webhook_id"], delivery["id"]),
+            "SET #status = :pending, next_attempt = :first, #mode = :mode, updated_at = :now "
+            "ADD #run :one REMOVE next_retry_at",
+            names={"#status": "status", "#run": "run", "#mode": "mode"},
+            values={":pending": "pending", ":first": 1, ":mode": mode, ":now": now, ":one": 1},
+            condition="attribute_exists(PK)")
