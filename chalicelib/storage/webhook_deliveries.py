@@ -15,13 +15,11 @@ import string
 from typing import Any, Iterable
 
 from boto3.dynamodb.conditions import Attr, Key
-from boto3.dynamodb.types import TypeDeserializer
 
 from .table import ConditionFailed, PageResult, Store
 from .webhooks import endpoint_key
 
 _BASE62 = string.digits + string.ascii_letters
-_deserializer = TypeDeserializer()
 
 
 class StaleDelivery(Exception):
@@ -54,8 +52,8 @@ class DeliveryRepository:
             self.store.put(item, condition="attribute_not_exists(PK)")
             return None
         except ConditionFailed as exc:
-            if exc.item:  # ALL_OLD comes back in DynamoDB's typed JSON, even via a Table
-                return {k: _deserializer.deserialize(v) for k, v in exc.item.items()}
+            if exc.item:  # Store hands back the existing item (ALL_OLD), already deserialized
+                return exc.item
             return self.get(delivery["webhook_id"], delivery["id"]) or item
 
     def get(self, webhook_id: str, delivery_id: str) -> dict[str, Any] | None:
