@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -117,11 +118,18 @@ def main() -> int:
     stop.wait()
     print("Stopping the local stack...", flush=True)
     api.server.shutdown()
+    deadline = time.monotonic() + 5  # pollers are daemon threads: wait a little, not per poller
     for poller in pollers:
-        poller.join(timeout=5)
+        poller.join(timeout=max(0.0, deadline - time.monotonic()))
     moto.stop()
+    print("Stopped.", flush=True)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Everything is stopped explicitly above; skip the interpreter's teardown of moto's
+    # in-memory backends, which takes 10+ seconds after a session with Step Functions.
+    os._exit(code)

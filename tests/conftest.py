@@ -299,7 +299,7 @@ def local_stack(tmp_path_factory: Any) -> Any:
     with open(log, "w") as out:
         process = subprocess.Popen([sys.executable, "-m", "devstack"], cwd=ROOT, env=env,
                                    stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
+    deadline = time.time() + 180  # seeding and first matching runs; slow on a loaded machine
     while "Ctrl-C stops everything" not in log.read_text():
         if process.poll() is not None or time.time() > deadline:
             process.kill()

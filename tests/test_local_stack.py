@@ -255,9 +255,17 @@ def test_escrow_fund_release_dispute_resolve_through_the_stack(stack):
         headers.append({"Authorization": f"Bearer {answer.json()['access_token']}"})
     client, pro = headers
     ids = [account["user_id"] for account in accounts]
-    made = admin(stack, "demo-engagement", "--client-id", ids[0], "--sales-pro-id", ids[1])
-    assert made.returncode == 0, made.stderr
-    engagement = json.loads(made.stdout)["engagement_id"]
+    opportunity = requests.post(f"{stack['base']}/v1/opportunities", headers=client, json={
+        "title": "Escrow demo", "industry": "saas", "compensation_model": "commission",
+        "commission_rate": 0.10, "duration": "ongoing"}, timeout=10)
+    assert opportunity.status_code == 201, opportunity.text
+    made = requests.post(f"{stack['base']}/v1/engagements", headers=client, json={
+        "opportunity_id": opportunity.json()["id"], "sales_pro_id": ids[1]}, timeout=10)
+    assert made.status_code == 201, made.text
+    engagement = made.json()["id"]
+    started = requests.post(f"{stack['base']}/v1/engagements/{engagement}/start", headers=pro,
+                            timeout=10)
+    assert started.status_code == 200, started.text
 
     def settled(payment_id: str) -> dict:
         deadline = time.time() + 30

@@ -57,13 +57,6 @@ def parser() -> argparse.ArgumentParser:
                        help="look again this many times, 1 s apart, before reporting "
                             "(writes may be in flight; default 2)")
 
-    demo = sub.add_parser("demo-engagement", help="create an engagement between two users "
-                          "(a stand-in until the engagements API is merged; dev/sandbox only)")
-    demo.add_argument("--client-id", required=True, help="the client's user id (usr_...)")
-    demo.add_argument("--sales-pro-id", required=True, help="the sales pro's user id (usr_...)")
-    demo.add_argument("--status", default="active",
-                      choices=["pending", "active", "completed", "terminated"])
-
     resolve = sub.add_parser("resolve-dispute", help="decide a dispute: N to the sales pro, "
                              "M back to the client (N + M = the disputed amount)")
     resolve.add_argument("--dispute-id", required=True)

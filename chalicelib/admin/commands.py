@@ -79,32 +79,6 @@ def audit_ledger(services: Any, args: Namespace) -> dict[str, Any]:
     return report.to_dict()
 
 
-def demo_engagement(services: Any, args: Namespace) -> dict[str, Any]:
-    """An engagement item as docs/data-model.md specifies it, so that escrow can be tried
-    before the engagements API exists. Refused in production."""
-    from ..clock import sortable
-    from ..ids import new_id
-    from ..storage.payments import engagement_key
-
-    if services.settings.stage == "prod":
-        raise CommandError("demo-engagement is for dev and sandbox only")
-    users = {args.client_id: "client", args.sales_pro_id: "sales_pro"}
-    for user_id, user_type in users.items():
-        user = services.users_repo.get(user_id)
-        if user is None or user["type"] != user_type:
-            raise CommandError(f"No such {user_type.replace('_', ' ')}: '{user_id}'")
-    engagement_id, now = new_id("eng"), sortable(services.clock.now())
-    services.store.put({**engagement_key(engagement_id), "entity": "engagement",
-                        "id": engagement_id, "client_id": args.client_id,
-                        "sales_pro_id": args.sales_pro_id, "opportunity_id": new_id("opp"),
-                        "opportunity_title": "Demo engagement", "status": args.status,
-                        "terms": {"compensation_model": "commission", "commission_rate": 10},
-                        "open_disputes": 0, "created_at": now, "version": 1},
-                       condition="attribute_not_exists(PK)")
-    return {"engagement_id": engagement_id, "client_id": args.client_id,
-            "sales_pro_id": args.sales_pro_id, "status": args.status}
-
-
 def resolve_dispute(services: Any, args: Namespace) -> dict[str, Any]:
     """Record the decision and resume the dispute's execution, which writes the settlement;
     then wait (up to --wait seconds) until the dispute reads `resolved`."""
