@@ -134,10 +134,19 @@ def _send_task_failure_with_cause(self: Any) -> Any:
 
 
 def _executions_with_workers(original: Callable[..., Any]) -> Callable[..., Any]:
+    """moto's `_get_executions`, skipping executions still being started: their status is not
+    readable yet (reading it raises), and they cannot be the one waiting for a token."""
     @functools.wraps(original)
-    def executions(self: Any, *args: Any, **kwargs: Any) -> Any:
-        return [e for e in original(self, *args, **kwargs)
-                if getattr(getattr(e, "exec_worker", None), "env", None) is not None]
+    def executions(self: Any, execution_status: Any = None) -> Any:
+        found = []
+        for machine in list(self.state_machines):
+            for execution in list(machine.executions):
+                worker = getattr(execution, "exec_worker", None)
+                if getattr(worker, "env", None) is None or execution.exec_status is None:
+                    continue
+                if execution_status is None or execution_status == execution.status:
+                    found.append(execution)
+        return found
     return executions
 
 
