@@ -6,19 +6,15 @@ Event sources are declared at import, so their names come from the environment t
 """
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from chalice import Blueprint
 
 from ..wiring import container
+from . import TABLE_STREAM_ARN, queue_name
 
 bp = Blueprint(__name__)
-STAGE = os.environ.get("LEADNOD_STAGE", "dev")
-# The fallback only keeps the import working where no table exists (unit tests of other parts).
-TABLE_STREAM_ARN = os.environ.get("TABLE_STREAM_ARN") or (
-    f"arn:aws:dynamodb:us-east-1:000000000000:table/leadnod-{STAGE}/stream/unknown")
-EXPORTS_QUEUE = f"leadnod-{STAGE}-exports"
+EXPORTS_QUEUE = queue_name("exports")
 
 
 @bp.on_dynamodb_record(stream_arn=TABLE_STREAM_ARN, batch_size=100, name="analytics_aggregates")

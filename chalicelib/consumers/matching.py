@@ -5,16 +5,16 @@ The queue name is fixed when the app is packaged: `make deploy` runs `chalice de
 """
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from chalice import Blueprint
 from chalice.app import SQSEvent
 
 from ..wiring import container
+from . import queue_name
 
 bp = Blueprint(__name__)
-QUEUE = f"leadnod-{os.environ.get('LEADNOD_STAGE', 'dev')}-matching"
+QUEUE = queue_name("matching")
 
 
 @bp.on_sqs_message(queue=QUEUE, batch_size=10)

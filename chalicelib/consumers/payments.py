@@ -3,17 +3,17 @@ tasks that run our code (charging, auto-release planning). Parsing and rules liv
 `services/payments/worker.py`; failed messages are reported one by one for redelivery."""
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from chalice import Blueprint
 
 from ..wiring import container
+from . import queue_name
 
 bp = Blueprint(__name__)
 # Event sources are declared at import: the stage comes from the environment `chalice deploy`
 # loads the app with, as for every queue.
-PAYMENTS_QUEUE = f"leadnod-{os.environ.get('LEADNOD_STAGE', 'dev')}-payments"
+PAYMENTS_QUEUE = queue_name("payments")
 
 
 @bp.on_sqs_message(queue=PAYMENTS_QUEUE, batch_size=10, name="payments_worker")

@@ -6,20 +6,15 @@ Event sources are declared at import, so their names come from the environment t
 """
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from chalice import Blueprint, Rate
 
 from ..wiring import container
+from . import TABLE_STREAM_ARN, queue_name
 
 bp = Blueprint(__name__)
-STAGE = os.environ.get("LEADNOD_STAGE", "dev")
-# The local stack and tests read the real ARN from the environment too; the fallback only
-# keeps the import working where no table exists.
-TABLE_STREAM_ARN = os.environ.get("TABLE_STREAM_ARN") or (
-    f"arn:aws:dynamodb:us-east-1:000000000000:table/leadnod-{STAGE}/stream/unknown")
-WEBHOOK_QUEUE = f"leadnod-{STAGE}-webhooks"
+WEBHOOK_QUEUE = queue_name("webhooks")
 
 
 @bp.on_dynamodb_record(stream_arn=TABLE_STREAM_ARN, batch_size=100, name="webhook_outbox_stream")
