@@ -9,6 +9,7 @@ from pydantic_core import PydanticCustomError
 
 from .common import ApiModel, CompensationModel, ListParams, RequestBody, Timestamp
 from .opportunities import SalaryRange
+from .payments import EscrowFigures
 
 EngagementStatus = Literal["pending", "active", "completed", "terminated"]
 ActivityType = Literal["call", "email", "meeting", "demo", "proposal", "deal_closed", "note"]
@@ -108,17 +109,6 @@ class Activity(ApiModel):
     value: int | None = None
     logged_by: str
     created_at: Timestamp
-
-
-class EscrowFigures(ApiModel):
-    """The engagement's escrow, as `GET /v1/payments/balance?engagement_id=` shows it (minor
-    units of `currency`); null in metrics until the escrow is first funded."""
-    currency: str = "usd"
-    funded: int = 0
-    released: int = 0
-    refunded: int = 0
-    in_dispute: int = 0
-    available: int = 0
 
 
 class Metrics(ApiModel):

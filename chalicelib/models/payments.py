@@ -98,15 +98,33 @@ class Payment(ApiModel):
     updated_at: Timestamp
 
 
-class EscrowBalance(ApiModel):
-    """available = funded - released - refunded - in_dispute."""
-    engagement_id: str | None = None
-    currency: str
+ESCROW_FLOWS = ("funded", "released", "refunded", "in_dispute")
+
+
+class EscrowFigures(ApiModel):
+    """An escrow in minor units of `currency`: available = funded - released - refunded -
+    in_dispute."""
+    currency: str = DEFAULT_CURRENCY
     funded: int = 0
     released: int = 0
     refunded: int = 0
     in_dispute: int = 0
     available: int = 0
+
+    @classmethod
+    def from_item(cls, item: dict, currency: str,
+                  available_attr: str = "available") -> "EscrowFigures":
+        """From a ledger item: the engagement's escrow account (available = its `balance`) or a
+        user's `ESCROW#<cur>` totals (`available`)."""
+        return cls(currency=item.get("currency", currency),
+                   available=int(item.get(available_attr, 0)),
+                   **{name: int(item.get(name, 0)) for name in ESCROW_FLOWS})
+
+
+class EscrowBalance(EscrowFigures):
+    """`GET /v1/payments/balance`: one engagement's escrow, or the caller's totals."""
+    engagement_id: str | None = None
+    currency: str
 
 
 class Evidence(ApiModel):

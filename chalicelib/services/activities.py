@@ -19,7 +19,6 @@ from ..ids import new_id
 from ..models.common import ListParams, Page
 from ..models.engagements import Activity, ActivityCreate, EscrowFigures, Metrics
 from ..storage.activities import ActivityRepository, NotActive
-from ..storage.ledger import COUNTERS as ESCROW_FLOWS
 from .engagements import EngagementService
 from .events import EventRecorder
 
@@ -106,10 +105,8 @@ def build_metrics(item: dict[str, Any], escrow: dict[str, Any] | None, now: date
         commission_rate=float(rate) if rate is not None else None, commission_earned=commission,
         first_activity_at=first, time_to_first_activity_seconds=to_first,
         activities_per_week=per_week,
-        escrow=EscrowFigures(
-            currency=escrow.get("currency", item.get("currency", "usd")),
-            available=int(escrow.get("balance", 0)),
-            **{name: int(escrow.get(name, 0)) for name in ESCROW_FLOWS}) if escrow else None)
+        escrow=EscrowFigures.from_item(escrow, item.get("currency", "usd"), "balance")
+        if escrow else None)
 
 
 def _not_active(status: str) -> Conflict:

@@ -17,7 +17,9 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeSerializer
 
-COUNTERS = ("funded", "released", "refunded", "in_dispute")
+from ..models.payments import ESCROW_FLOWS
+
+COUNTERS = ESCROW_FLOWS  # the flow counters kept on escrow items and totals
 # How each kind of transfer moves an engagement's flow counters (+1/-1 times the amount);
 # `available` is the escrow balance itself, kept on the parties' totals only.
 FLOWS: dict[str, dict[str, int]] = {

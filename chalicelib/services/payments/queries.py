@@ -8,11 +8,11 @@ from ...clock import sortable
 from ...errors import InvalidParameter, not_found
 from ...models.common import Page
 from ...models.money import DEFAULT_CURRENCY
-from ...models.payments import BalanceParams, EscrowBalance, Payment, PaymentListParams
+from ...models.payments import (BalanceParams, EscrowBalance, EscrowFigures, Payment,
+                                PaymentListParams)
 from ...storage.payments import PaymentRepository
 from .escrow import EscrowService
 
-COUNTERS = ("funded", "released", "refunded", "in_dispute")
 
 
 def _bound(value: datetime | None, default: str) -> str:
@@ -57,13 +57,9 @@ class PaymentQueries:
                                        "engagement's escrow has one currency.", param="currency")
             self._escrow.engagement_for(caller, params.engagement_id)
             account = self._payments.escrow_account(params.engagement_id) or {}
-            return EscrowBalance(
-                engagement_id=params.engagement_id,
-                currency=account.get("currency", DEFAULT_CURRENCY),
-                available=int(account.get("balance", 0)),
-                **{c: int(account.get(c, 0)) for c in COUNTERS})
+            figures = EscrowFigures.from_item(account, DEFAULT_CURRENCY, "balance")
+            return EscrowBalance(engagement_id=params.engagement_id, **figures.model_dump())
         currency = params.currency or DEFAULT_CURRENCY
         totals = self._payments.totals(caller.user_id, currency) or {}
-        return EscrowBalance(engagement_id=None, currency=currency,
-                             available=int(totals.get("available", 0)),
-                             **{c: int(totals.get(c, 0)) for c in COUNTERS})
+        figures = EscrowFigures.from_item({**totals, "currency": currency}, currency)
+        return EscrowBalance(engagement_id=None, **figures.model_dump())
