@@ -152,17 +152,26 @@ def unique(prefix: str = "t") -> str:
 
 @pytest.fixture
 def make_account(services: Any) -> Any:
-    def make(user_type: str = "client", *, plan: str = "professional", scopes: str = "read write",
-             **fields: Any) -> Account:
-        email = fields.pop("email", None) or f"{unique()}@example.com"
-        name = fields.pop("name", None) or f"Test {unique()}"
-        created = services.users.create_account(user_type=user_type, name=name, email=email,
-                                                plan=plan, **fields)
-        token = services.token_issuer.issue(user_id=created.user.id, client_id=created.client_id,
-                                            scopes=scopes.split())
-        return Account(created.user.id, created.client_id, created.client_secret, email,
-                       user_type, token)
+    def make(user_type: str = "client", **fields: Any) -> Account:
+        return new_account(services, user_type, **fields)
     return make
+
+
+def new_account(services: Any, user_type: str = "client", *, plan: str = "professional",
+                scopes: str = "read write", unlimited: bool = False, **fields: Any) -> Account:
+    """An account with a token. `unlimited` lifts the rate limits, for accounts shared by many
+    tests that are not about rate limiting."""
+    email = fields.pop("email", None) or f"{unique()}@example.com"
+    name = fields.pop("name", None) or f"Test {unique()}"
+    created = services.users.create_account(user_type=user_type, name=name, email=email,
+                                            plan=plan, **fields)
+    if unlimited:
+        services.users_repo.set_attributes(created.user.id, plan="custom",
+                                           rate_per_minute=100_000, rate_per_day=10_000_000)
+    token = services.token_issuer.issue(user_id=created.user.id, client_id=created.client_id,
+                                        scopes=scopes.split())
+    return Account(created.user.id, created.client_id, created.client_secret, email,
+                   user_type, token)
 
 
 @pytest.fixture
@@ -207,17 +216,7 @@ class Market:
         self._poller: Any = None
 
     def account(self, user_type: str, **fields: Any) -> Account:
-        email, name = f"{unique()}@example.com", fields.pop("name", None) or f"Test {unique()}"
-        created = self.services.users.create_account(user_type=user_type, name=name, email=email,
-                                                     **fields)
-        # Shared for the whole session: lift the rate limits these tests are not about.
-        self.services.users_repo.set_attributes(created.user.id, plan="custom",
-                                                rate_per_minute=100_000, rate_per_day=10_000_000)
-        token = self.services.token_issuer.issue(user_id=created.user.id,
-                                                 client_id=created.client_id,
-                                                 scopes=["read", "write"])
-        return Account(created.user.id, created.client_id, created.client_secret, email,
-                       user_type, token)
+        return new_account(self.services, user_type, unlimited=True, **fields)  # session-wide
 
     def opportunity(self, owner: Account, **fields: Any) -> dict[str, Any]:
         """Create one through the API (the docs' example, with `fields` changed)."""

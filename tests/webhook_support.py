@@ -193,20 +193,14 @@ def shared_accounts(aws_env: Any) -> dict[str, Any]:
     """One client and one sales professional per module: creating accounts is the slowest part
     of a test under moto (its transactions copy the table), and these tests only need two."""
     from chalicelib import wiring
-    from conftest import Account
+    from conftest import new_account
 
     services = wiring.container()
 
     def make(kind: str) -> Any:
-        email = f"hooks-{uuid.uuid4().hex[:10]}@example.com"
-        created = services.users.create_account(user_type=kind, name="Hook Tester", email=email)
-        # Shared by many tests: lift the rate limits they are not about.
-        services.users_repo.set_attributes(created.user.id, plan="custom",
-                                           rate_per_minute=100_000, rate_per_day=10_000_000)
-        token = services.token_issuer.issue(user_id=created.user.id, client_id=created.client_id,
-                                            scopes=["read", "write"])
-        return Account(created.user.id, created.client_id, created.client_secret, email, kind,
-                       token)
+        # Shared by many tests: no rate limits (they are not about them).
+        return new_account(services, kind, unlimited=True, name="Hook Tester",
+                           email=f"hooks-{uuid.uuid4().hex[:10]}@example.com")
     return {"client": make("client"), "sales_pro": make("sales_pro")}
 
 

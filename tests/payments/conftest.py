@@ -70,20 +70,12 @@ class People:
         self.stranger = self.new("client")
 
     def new(self, user_type: str, scopes: str = "read write") -> Any:
-        from conftest import Account, unique
+        from conftest import new_account
 
-        email = f"{unique()}@example.com"
-        created = self._services.users.create_account(
-            user_type=user_type, name=f"Test {unique()}", email=email, industry="saas",
-            company="Acme Corp" if user_type == "client" else None)
-        # Shared for the whole package: lift the rate limits these tests are not about.
-        self._services.users_repo.set_attributes(created.user.id, plan="custom",
-                                                 rate_per_minute=100_000, rate_per_day=10_000_000)
-        token = self._services.token_issuer.issue(user_id=created.user.id,
-                                                  client_id=created.client_id,
-                                                  scopes=scopes.split())
-        return Account(created.user.id, created.client_id, created.client_secret, email,
-                       user_type, token)
+        # Shared for the whole package: no rate limits (these tests are not about them).
+        return new_account(self._services, user_type, scopes=scopes, unlimited=True,
+                           industry="saas",
+                           company="Acme Corp" if user_type == "client" else None)
 
 
 @pytest.fixture(scope="package")
