@@ -3,60 +3,62 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from ..auth.caller import current_caller
-from ..http import parse_body, parse_query, respond
-from ..models.analytics import ExportParams, RangeParams, ReportCreate, SummaryParams
-from ..models.common import ListParams
+from ..auth.caller import Caller
+from ..http import respond
+from ..models.analytics import (ClientSummary, EngagementAnalytics, Export, ExportParams,
+                                RangeParams, Report, ReportCreate, ReportListItem,
+                                SalesProSummary, SummaryParams)
+from ..models.common import ListParams, Page
 from ..wiring import container
-from .routing import AUTH
+from .operations import operation
 
 bp = Blueprint(__name__)
+TAG = "Analytics"
 
 
-@bp.route("/v1/analytics/summary", methods=["GET"], authorizer=AUTH)
-def analytics_summary() -> Response:
-    request = bp.current_request
-    params = parse_query(request, SummaryParams)
-    return respond(container().analytics_summary.summary(current_caller(request), params))
+@operation(bp, "GET", "/v1/analytics/summary", query=SummaryParams,
+           returns=(ClientSummary, SalesProSummary), tag=TAG, summary="Get an account summary")
+def analytics_summary(caller: Caller, query: SummaryParams) -> ClientSummary | SalesProSummary:
+    """Lifetime figures, or those of the `from`–`to` range; the shape depends on the account
+    type."""
+    return container().analytics_summary.summary(caller, query)
 
 
-@bp.route("/v1/analytics/engagement/{engagement_id}", methods=["GET"], authorizer=AUTH)
-def analytics_engagement(engagement_id: str) -> Response:
-    request = bp.current_request
-    params = parse_query(request, RangeParams)
-    return respond(container().analytics_summary.engagement(
-        current_caller(request), engagement_id, params))
+@operation(bp, "GET", "/v1/analytics/engagement/{engagement_id}", query=RangeParams,
+           returns=EngagementAnalytics, tag=TAG, summary="Get an engagement's analytics")
+def analytics_engagement(caller: Caller, engagement_id: str,
+                         query: RangeParams) -> EngagementAnalytics:
+    return container().analytics_summary.engagement(caller, engagement_id, query)
 
 
-@bp.route("/v1/analytics/reports", methods=["POST"], authorizer=AUTH)
-def analytics_create_report() -> Response:
-    request = bp.current_request
-    body = parse_body(request, ReportCreate)
-    return respond(container().analytics_reports.create(current_caller(request), body), 201)
+@operation(bp, "POST", "/v1/analytics/reports", body=ReportCreate, returns=Report, status=201,
+           tag=TAG, summary="Create a custom report")
+def analytics_create_report(caller: Caller, body: ReportCreate) -> Report:
+    return container().analytics_reports.create(caller, body)
 
 
-@bp.route("/v1/analytics/reports", methods=["GET"], authorizer=AUTH)
-def analytics_list_reports() -> Response:
-    request = bp.current_request
-    params = parse_query(request, ListParams)
-    return respond(container().analytics_reports.list(current_caller(request), params))
+@operation(bp, "GET", "/v1/analytics/reports", query=ListParams, returns=Page[ReportListItem],
+           tag=TAG, summary="List saved reports")
+def analytics_list_reports(caller: Caller, query: ListParams) -> Page[ReportListItem]:
+    return container().analytics_reports.list(caller, query)
 
 
-@bp.route("/v1/analytics/reports/{report_id}", methods=["GET"], authorizer=AUTH)
-def analytics_get_report(report_id: str) -> Response:
-    caller = current_caller(bp.current_request)
-    return respond(container().analytics_reports.get(caller, report_id))
+@operation(bp, "GET", "/v1/analytics/reports/{report_id}", returns=Report, tag=TAG,
+           summary="Get a report")
+def analytics_get_report(caller: Caller, report_id: str) -> Report:
+    return container().analytics_reports.get(caller, report_id)
 
 
-@bp.route("/v1/analytics/export", methods=["GET"], authorizer=AUTH)
-def analytics_request_export() -> Response:
-    request = bp.current_request
-    params = parse_query(request, ExportParams)
-    export = container().analytics_exports.request(current_caller(request), params)
+@operation(bp, "GET", "/v1/analytics/export", query=ExportParams, returns=Export, status=202,
+           headers=("Location",), tag=TAG, summary="Request a data export")
+def analytics_request_export(caller: Caller, query: ExportParams) -> Response:
+    """Starts the export; follow `Location` until `status` is `completed`."""
+    export = container().analytics_exports.request(caller, query)
     return respond(export, 202, headers={"Location": f"/v1/analytics/export/{export.id}"})
 
 
-@bp.route("/v1/analytics/export/{export_id}", methods=["GET"], authorizer=AUTH)
-def analytics_get_export(export_id: str) -> Response:
-    caller = current_caller(bp.current_request)
-    return respond(container().analytics_exports.get(caller, export_id))
+@operation(bp, "GET", "/v1/analytics/export/{export_id}", returns=Export, tag=TAG,
+           summary="Get a data export")
+def analytics_get_export(caller: Caller, export_id: str) -> Export:
+    """`download_url` is valid for 15 minutes once the export is completed."""
+    return container().analytics_exports.get(caller, export_id)

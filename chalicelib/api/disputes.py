@@ -3,50 +3,53 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from ..auth.caller import current_caller
-from ..http import parse_body, parse_query, respond
-from ..models.common import RequestBody
-from ..models.payments import DisputeEvidence, DisputeListParams, OpenDispute
+from ..auth.caller import Caller
+from ..models.common import Page, RequestBody
+from ..models.payments import (Dispute, DisputeEvidence, DisputeListParams, DisputeSummary,
+                               OpenDispute)
 from ..wiring import container
+from .operations import operation
 from .payments import money_post
-from .routing import AUTH
 
 bp = Blueprint(__name__)
+TAG = "Disputes"
+ONE = "/v1/payments/disputes/{dispute_id}"
 
 
 class NoBody(RequestBody):
     """`accept` takes no fields (an empty body or `{}`)."""
 
 
-@bp.route("/v1/payments/escrow/dispute", methods=["POST"], authorizer=AUTH)
-def open_dispute() -> Response:
-    return money_post(bp, "dispute", OpenDispute, "dsp",
-                      lambda services, caller, body, dsp: services.disputes.open(caller, body, dsp))
+@operation(bp, "POST", "/v1/payments/escrow/dispute", body=OpenDispute, returns=Dispute,
+           status=201, idempotent=True, errors=(404, 409), tag=TAG, summary="Open a dispute")
+def open_dispute(caller: Caller, body: OpenDispute, idempotency_key: str | None) -> Response:
+    """Either party; the amount is frozen in escrow at once until the dispute is decided."""
+    return money_post(caller, body, idempotency_key, "dispute", "dsp",
+                      lambda services, dsp: services.disputes.open(caller, body, dsp))
 
 
-@bp.route("/v1/payments/disputes", methods=["GET"], authorizer=AUTH)
-def list_disputes() -> Response:
-    request = bp.current_request
-    params = parse_query(request, DisputeListParams)
-    return respond(container().disputes.list(current_caller(request), params))
+@operation(bp, "GET", "/v1/payments/disputes", query=DisputeListParams,
+           returns=Page[DisputeSummary], errors=(404,), tag=TAG, summary="List disputes")
+def list_disputes(caller: Caller, query: DisputeListParams) -> Page[DisputeSummary]:
+    return container().disputes.list(caller, query)
 
 
-@bp.route("/v1/payments/disputes/{dispute_id}", methods=["GET"], authorizer=AUTH)
-def get_dispute(dispute_id: str) -> Response:
-    caller = current_caller(bp.current_request)
-    return respond(container().disputes.get(caller, dispute_id))
+@operation(bp, "GET", ONE, returns=Dispute, tag=TAG, summary="Get a dispute")
+def get_dispute(caller: Caller, dispute_id: str) -> Dispute:
+    return container().disputes.get(caller, dispute_id)
 
 
-@bp.route("/v1/payments/disputes/{dispute_id}/evidence", methods=["POST"], authorizer=AUTH)
-def add_evidence(dispute_id: str) -> Response:
-    request = bp.current_request
-    evidence = parse_body(request, DisputeEvidence)
-    return respond(container().disputes.add_evidence(current_caller(request), dispute_id,
-                                                     evidence), status=201)
+@operation(bp, "POST", ONE + "/evidence", body=DisputeEvidence, returns=Dispute, status=201,
+           errors=(409,), tag=TAG, summary="Add evidence to a dispute")
+def add_evidence(caller: Caller, dispute_id: str, body: DisputeEvidence) -> Dispute:
+    return container().disputes.add_evidence(caller, dispute_id, body)
 
 
-@bp.route("/v1/payments/disputes/{dispute_id}/accept", methods=["POST"], authorizer=AUTH)
-def accept_dispute(dispute_id: str) -> Response:
-    return money_post(bp, f"accept:{dispute_id}", NoBody, "dsp",
-                      lambda services, caller, _body, _id: services.disputes.accept(caller,
-                                                                                    dispute_id))
+@operation(bp, "POST", ONE + "/accept", body=NoBody, returns=Dispute, status=(200, 202),
+           idempotent=True, errors=(409,), tag=TAG, summary="Accept (concede) a dispute")
+def accept_dispute(caller: Caller, dispute_id: str, body: NoBody,
+                   idempotency_key: str | None) -> Response:
+    """The party who did not open the dispute concedes it in full: 200 once settled, 202
+    while the settlement runs."""
+    return money_post(caller, body, idempotency_key, f"accept:{dispute_id}", "dsp",
+                      lambda services, _id: services.disputes.accept(caller, dispute_id))

@@ -1,79 +1,74 @@
 """`/v1/engagements`: create, list, read, lifecycle, activities and metrics."""
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
-from ..auth.caller import current_caller
-from ..http import parse_body, parse_query, respond
-from ..models.common import ListParams
-from ..models.engagements import (ActivityCreate, EngagementCreate, EngagementListParams, NoBody,
-                                  TerminateBody)
+from ..auth.caller import Caller
+from ..models.common import ListParams, Page
+from ..models.engagements import (Activity, ActivityCreate, Engagement, EngagementCreate,
+                                  EngagementListParams, Metrics, NoBody, TerminateBody)
 from ..wiring import container
-from .routing import AUTH
+from .operations import operation
 
 bp = Blueprint(__name__)
+TAG = "Engagements"
+ONE = "/v1/engagements/{engagement_id}"
 
 
-@bp.route("/v1/engagements", methods=["POST"], authorizer=AUTH)
-def create_engagement() -> Response:
-    request = bp.current_request
-    body = parse_body(request, EngagementCreate)
-    return respond(container().engagements.create(current_caller(request), body), status=201)
+@operation(bp, "POST", "/v1/engagements", body=EngagementCreate, returns=Engagement,
+           status=201, errors=(404, 409), tag=TAG, summary="Create an engagement")
+def create_engagement(caller: Caller, body: EngagementCreate) -> Engagement:
+    """The client of an open opportunity engages a sales professional; it is `pending` until
+    they accept (`/start`)."""
+    return container().engagements.create(caller, body)
 
 
-@bp.route("/v1/engagements", methods=["GET"], authorizer=AUTH)
-def list_engagements() -> Response:
-    request = bp.current_request
-    params = parse_query(request, EngagementListParams)
-    return respond(container().engagements.list(current_caller(request), params))
+@operation(bp, "GET", "/v1/engagements", query=EngagementListParams, returns=Page[Engagement],
+           tag=TAG, summary="List engagements")
+def list_engagements(caller: Caller, query: EngagementListParams) -> Page[Engagement]:
+    return container().engagements.list(caller, query)
 
 
-@bp.route("/v1/engagements/{engagement_id}", methods=["GET"], authorizer=AUTH)
-def get_engagement(engagement_id: str) -> Response:
-    caller = current_caller(bp.current_request)
-    return respond(container().engagements.get(caller, engagement_id))
+@operation(bp, "GET", ONE, returns=Engagement, tag=TAG, summary="Get an engagement")
+def get_engagement(caller: Caller, engagement_id: str) -> Engagement:
+    return container().engagements.get(caller, engagement_id)
 
 
-@bp.route("/v1/engagements/{engagement_id}/start", methods=["POST"], authorizer=AUTH)
-def start_engagement(engagement_id: str) -> Response:
-    request = bp.current_request
-    parse_body(request, NoBody)
-    return respond(container().engagements.transition(current_caller(request), engagement_id,
-                                                      "start"))
+@operation(bp, "POST", ONE + "/start", body=NoBody, returns=Engagement, errors=(409,), tag=TAG,
+           summary="Accept (start) an engagement")
+def start_engagement(caller: Caller, engagement_id: str) -> Engagement:
+    """The sales professional accepts: `pending` → `active`."""
+    return container().engagements.transition(caller, engagement_id, "start")
 
 
-@bp.route("/v1/engagements/{engagement_id}/complete", methods=["POST"], authorizer=AUTH)
-def complete_engagement(engagement_id: str) -> Response:
-    request = bp.current_request
-    parse_body(request, NoBody)
-    return respond(container().engagements.transition(current_caller(request), engagement_id,
-                                                      "complete"))
+@operation(bp, "POST", ONE + "/complete", body=NoBody, returns=Engagement, errors=(409,),
+           tag=TAG, summary="Complete an engagement")
+def complete_engagement(caller: Caller, engagement_id: str) -> Engagement:
+    """The client completes an active engagement; escrow left over is released."""
+    return container().engagements.transition(caller, engagement_id, "complete")
 
 
-@bp.route("/v1/engagements/{engagement_id}/terminate", methods=["POST"], authorizer=AUTH)
-def terminate_engagement(engagement_id: str) -> Response:
-    request = bp.current_request
-    body = parse_body(request, TerminateBody)
-    return respond(container().engagements.transition(current_caller(request), engagement_id,
-                                                      "terminate", reason=body.reason))
+@operation(bp, "POST", ONE + "/terminate", body=TerminateBody, returns=Engagement,
+           errors=(409,), tag=TAG, summary="Terminate an engagement")
+def terminate_engagement(caller: Caller, engagement_id: str, body: TerminateBody) -> Engagement:
+    return container().engagements.transition(caller, engagement_id, "terminate",
+                                              reason=body.reason)
 
 
-@bp.route("/v1/engagements/{engagement_id}/activities", methods=["POST"], authorizer=AUTH)
-def log_activity(engagement_id: str) -> Response:
-    request = bp.current_request
-    body = parse_body(request, ActivityCreate)
-    return respond(container().activities.log(current_caller(request), engagement_id, body),
-                   status=201)
+@operation(bp, "POST", ONE + "/activities", body=ActivityCreate, returns=Activity, status=201,
+           errors=(409,), tag=TAG, summary="Log an activity")
+def log_activity(caller: Caller, engagement_id: str, body: ActivityCreate) -> Activity:
+    """Either party, on an active engagement. `value` (minor units) only on `deal_closed`."""
+    return container().activities.log(caller, engagement_id, body)
 
 
-@bp.route("/v1/engagements/{engagement_id}/activities", methods=["GET"], authorizer=AUTH)
-def list_activities(engagement_id: str) -> Response:
-    request = bp.current_request
-    params = parse_query(request, ListParams)
-    return respond(container().activities.list(current_caller(request), engagement_id, params))
+@operation(bp, "GET", ONE + "/activities", query=ListParams, returns=Page[Activity], tag=TAG,
+           summary="List an engagement's activities")
+def list_activities(caller: Caller, engagement_id: str, query: ListParams) -> Page[Activity]:
+    return container().activities.list(caller, engagement_id, query)
 
 
-@bp.route("/v1/engagements/{engagement_id}/metrics", methods=["GET"], authorizer=AUTH)
-def engagement_metrics(engagement_id: str) -> Response:
-    caller = current_caller(bp.current_request)
-    return respond(container().activities.metrics(caller, engagement_id))
+@operation(bp, "GET", ONE + "/metrics", returns=Metrics, tag=TAG,
+           summary="Get an engagement's metrics")
+def engagement_metrics(caller: Caller, engagement_id: str) -> Metrics:
+    return container().activities.metrics(caller, engagement_id)

@@ -1,25 +1,26 @@
 """`/v1/events`: the caller's events of the last 30 days (what webhooks delivered, or missed)."""
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
-from ..auth.caller import current_caller
-from ..http import parse_query, respond
-from ..models.webhooks import EventListParams
+from ..auth.caller import Caller
+from ..models.common import Page
+from ..models.webhooks import Event, EventListParams
 from ..wiring import container
-from .routing import AUTH
+from .operations import operation
 
 bp = Blueprint(__name__)
+TAG = "Events"
 
 
-@bp.route("/v1/events", methods=["GET"], authorizer=AUTH)
-def list_events() -> Response:
-    request = bp.current_request
-    params = parse_query(request, EventListParams)
-    return respond(container().event_feed.list(current_caller(request).user_id, params))
+@operation(bp, "GET", "/v1/events", query=EventListParams, returns=Page[Event], tag=TAG,
+           summary="List events")
+def list_events(caller: Caller, query: EventListParams) -> Page[Event]:
+    """The caller's events of the last 30 days, newest first; the payloads webhooks deliver
+    (see the `webhooks` section for each type's `data`)."""
+    return container().event_feed.list(caller.user_id, query)
 
 
-@bp.route("/v1/events/{event_id}", methods=["GET"], authorizer=AUTH)
-def get_event(event_id: str) -> Response:
-    caller = current_caller(bp.current_request)
-    return respond(container().event_feed.get(caller.user_id, event_id))
+@operation(bp, "GET", "/v1/events/{event_id}", returns=Event, tag=TAG, summary="Get an event")
+def get_event(caller: Caller, event_id: str) -> Event:
+    return container().event_feed.get(caller.user_id, event_id)

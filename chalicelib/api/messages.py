@@ -1,48 +1,50 @@
 """`/v1/messages`: send, conversations (latest first), a conversation's messages, preferences."""
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
-from ..auth.caller import current_caller
-from ..http import parse_body, parse_query, respond
-from ..models.common import ListParams
-from ..models.messages import PreferencesUpdate, SendMessage
+from ..auth.caller import Caller
+from ..models.common import ListParams, Page
+from ..models.messages import (ConversationSummary, Message, NotificationPreferences,
+                               PreferencesUpdate, SendMessage)
 from ..wiring import container
-from .routing import AUTH
+from .operations import operation
 
 bp = Blueprint(__name__)
+TAG = "Messages"
 
 
-@bp.route("/v1/messages/send", methods=["POST"], authorizer=AUTH)
-def send_message() -> Response:
-    request = bp.current_request
-    message = parse_body(request, SendMessage)
-    return respond(container().messages.send(current_caller(request).user_id, message), status=201)
+@operation(bp, "POST", "/v1/messages/send", body=SendMessage, returns=Message, status=201,
+           errors=(404, 409), tag=TAG, summary="Send a message")
+def send_message(caller: Caller, body: SendMessage) -> Message:
+    """To a user (`recipient_id`, which starts or continues your conversation with them) or
+    into a conversation (`conversation_id`); exactly one of the two."""
+    return container().messages.send(caller.user_id, body)
 
 
-@bp.route("/v1/messages/conversations", methods=["GET"], authorizer=AUTH)
-def list_conversations() -> Response:
-    request = bp.current_request
-    params = parse_query(request, ListParams)
-    return respond(container().messages.conversations(current_caller(request).user_id, params))
+@operation(bp, "GET", "/v1/messages/conversations", query=ListParams,
+           returns=Page[ConversationSummary], tag=TAG, summary="List conversations")
+def list_conversations(caller: Caller, query: ListParams) -> Page[ConversationSummary]:
+    """Latest activity first, with the other participant, a preview of the last message and
+    the caller's unread count."""
+    return container().messages.conversations(caller.user_id, query)
 
 
-@bp.route("/v1/messages/conversations/{conversation_id}", methods=["GET"], authorizer=AUTH)
-def read_conversation(conversation_id: str) -> Response:
-    request = bp.current_request
-    params = parse_query(request, ListParams)
-    return respond(container().messages.read(current_caller(request).user_id, conversation_id,
-                                             params))
+@operation(bp, "GET", "/v1/messages/conversations/{conversation_id}", query=ListParams,
+           returns=Page[Message], tag=TAG, summary="Read a conversation")
+def read_conversation(caller: Caller, conversation_id: str, query: ListParams) -> Page[Message]:
+    """Oldest first. Reading marks the messages received on the page read."""
+    return container().messages.read(caller.user_id, conversation_id, query)
 
 
-@bp.route("/v1/messages/preferences", methods=["GET"], authorizer=AUTH)
-def get_preferences() -> Response:
-    caller = current_caller(bp.current_request)
-    return respond(container().message_preferences.get(caller.user_id))
+@operation(bp, "GET", "/v1/messages/preferences", returns=NotificationPreferences, tag=TAG,
+           summary="Get notification preferences")
+def get_preferences(caller: Caller) -> NotificationPreferences:
+    return container().message_preferences.get(caller.user_id)
 
 
-@bp.route("/v1/messages/preferences", methods=["PATCH", "PUT"], authorizer=AUTH)
-def update_preferences() -> Response:
-    request = bp.current_request
-    update = parse_body(request, PreferencesUpdate)
-    return respond(container().message_preferences.update(current_caller(request).user_id, update))
+@operation(bp, ("PATCH", "PUT"), "/v1/messages/preferences", body=PreferencesUpdate,
+           returns=NotificationPreferences, tag=TAG, summary="Update notification preferences")
+def update_preferences(caller: Caller, body: PreferencesUpdate) -> NotificationPreferences:
+    """Only the fields sent change. PUT is an alias of PATCH."""
+    return container().message_preferences.update(caller.user_id, body)

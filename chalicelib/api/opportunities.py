@@ -4,78 +4,81 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from ..auth.caller import current_caller
-from ..http import parse_body, parse_query, respond
-from ..models.common import ListParams
-from ..models.matching import MatchListParams
-from ..models.opportunities import (BulkCreate, InterestCreate, OpportunityCreate,
+from ..auth.caller import Caller
+from ..http import respond
+from ..models.common import ListParams, Page
+from ..models.matching import MatchListParams, MatchPage
+from ..models.opportunities import (BulkCreate, BulkRejected, BulkResult, Interest,
+                                    InterestCreate, Opportunity, OpportunityCreate,
                                     OpportunityListParams, OpportunityUpdate)
 from ..wiring import container
-from .routing import AUTH
+from .operations import operation
 
 bp = Blueprint(__name__)
+TAG = "Opportunities"
 
 
-@bp.route("/v1/opportunities", methods=["POST"], authorizer=AUTH)
-def create_opportunity() -> Response:
-    request = bp.current_request
-    body = parse_body(request, OpportunityCreate)
-    return respond(container().opportunities.create(current_caller(request), body), status=201)
+@operation(bp, "POST", "/v1/opportunities", body=OpportunityCreate, returns=Opportunity,
+           status=201, errors=(409,), tag=TAG, summary="Create an opportunity")
+def create_opportunity(caller: Caller, body: OpportunityCreate) -> Opportunity:
+    """Clients only. The opportunity opens at once and its matching run is queued."""
+    return container().opportunities.create(caller, body)
 
 
-@bp.route("/v1/opportunities", methods=["GET"], authorizer=AUTH)
-def list_opportunities() -> Response:
-    request = bp.current_request
-    params = parse_query(request, OpportunityListParams)
-    return respond(container().opportunities.list(current_caller(request), params))
+@operation(bp, "GET", "/v1/opportunities", query=OpportunityListParams,
+           returns=Page[Opportunity], tag=TAG, summary="List opportunities")
+def list_opportunities(caller: Caller, query: OpportunityListParams) -> Page[Opportunity]:
+    """A client sees its own opportunities; a sales professional browses the open ones."""
+    return container().opportunities.list(caller, query)
 
 
-@bp.route("/v1/opportunities/bulk", methods=["POST"], authorizer=AUTH)
-def bulk_create_opportunities() -> Response:
-    request = bp.current_request
-    body = parse_body(request, BulkCreate)
-    status, answer = container().bulk_opportunities.create(current_caller(request),
-                                                           body.opportunities)
+@operation(bp, "POST", "/v1/opportunities/bulk", body=BulkCreate, returns=BulkResult,
+           status=(201, 207), responses={400: BulkRejected}, tag=TAG,
+           summary="Create up to 100 opportunities")
+def bulk_create_opportunities(caller: Caller, body: BulkCreate) -> Response:
+    """Each item is validated and created on its own: 201 when all were created, 207 when
+    some were (`data` holds each item's opportunity or error, in order), 400 when none was."""
+    status, answer = container().bulk_opportunities.create(caller, body.opportunities)
     return respond(answer, status=status)
 
 
-@bp.route("/v1/opportunities/{opportunity_id}", methods=["GET"], authorizer=AUTH)
-def get_opportunity(opportunity_id: str) -> Response:
-    caller = current_caller(bp.current_request)
-    return respond(container().opportunities.get(caller, opportunity_id))
+@operation(bp, "GET", "/v1/opportunities/{opportunity_id}", returns=Opportunity, tag=TAG,
+           summary="Get an opportunity")
+def get_opportunity(caller: Caller, opportunity_id: str) -> Opportunity:
+    return container().opportunities.get(caller, opportunity_id)
 
 
-@bp.route("/v1/opportunities/{opportunity_id}", methods=["PATCH", "PUT"], authorizer=AUTH)
-def update_opportunity(opportunity_id: str) -> Response:
-    request = bp.current_request
-    update = parse_body(request, OpportunityUpdate)
-    return respond(container().opportunities.update(current_caller(request), opportunity_id,
-                                                    update))
+@operation(bp, ("PATCH", "PUT"), "/v1/opportunities/{opportunity_id}", body=OpportunityUpdate,
+           returns=Opportunity, errors=(409,), tag=TAG, summary="Update an opportunity")
+def update_opportunity(caller: Caller, opportunity_id: str,
+                       body: OpportunityUpdate) -> Opportunity:
+    """Only the fields sent change; `null` clears an optional field. PUT is an alias of PATCH."""
+    return container().opportunities.update(caller, opportunity_id, body)
 
 
-@bp.route("/v1/opportunities/{opportunity_id}", methods=["DELETE"], authorizer=AUTH)
-def delete_opportunity(opportunity_id: str) -> Response:
-    container().opportunities.delete(current_caller(bp.current_request), opportunity_id)
-    return respond(None, status=204)
+@operation(bp, "DELETE", "/v1/opportunities/{opportunity_id}", status=204, errors=(409,),
+           tag=TAG, summary="Delete an opportunity")
+def delete_opportunity(caller: Caller, opportunity_id: str) -> None:
+    container().opportunities.delete(caller, opportunity_id)
 
 
-@bp.route("/v1/opportunities/{opportunity_id}/interest", methods=["POST"], authorizer=AUTH)
-def express_interest(opportunity_id: str) -> Response:
-    request = bp.current_request
-    body = parse_body(request, InterestCreate)
-    return respond(container().interests.express(current_caller(request), opportunity_id, body),
-                   status=201)
+@operation(bp, "POST", "/v1/opportunities/{opportunity_id}/interest", body=InterestCreate,
+           returns=Interest, status=201, errors=(409,), tag=TAG,
+           summary="Express interest in an opportunity")
+def express_interest(caller: Caller, opportunity_id: str, body: InterestCreate) -> Interest:
+    """Sales professionals only, once per opportunity."""
+    return container().interests.express(caller, opportunity_id, body)
 
 
-@bp.route("/v1/opportunities/{opportunity_id}/interests", methods=["GET"], authorizer=AUTH)
-def list_interests(opportunity_id: str) -> Response:
-    request = bp.current_request
-    params = parse_query(request, ListParams)
-    return respond(container().interests.list(current_caller(request), opportunity_id, params))
+@operation(bp, "GET", "/v1/opportunities/{opportunity_id}/interests", query=ListParams,
+           returns=Page[Interest], tag=TAG, summary="List an opportunity's interests")
+def list_interests(caller: Caller, opportunity_id: str, query: ListParams) -> Page[Interest]:
+    return container().interests.list(caller, opportunity_id, query)
 
 
-@bp.route("/v1/opportunities/{opportunity_id}/matches", methods=["GET"], authorizer=AUTH)
-def list_matches(opportunity_id: str) -> Response:
-    request = bp.current_request
-    params = parse_query(request, MatchListParams)
-    return respond(container().matching.matches(current_caller(request), opportunity_id, params))
+@operation(bp, "GET", "/v1/opportunities/{opportunity_id}/matches", query=MatchListParams,
+           returns=MatchPage, tag=TAG, summary="List an opportunity's matches")
+def list_matches(caller: Caller, opportunity_id: str, query: MatchListParams) -> MatchPage:
+    """The best-scored sales professionals, highest first; `matched_at` is null until the
+    matching worker has run."""
+    return container().matching.matches(caller, opportunity_id, query)

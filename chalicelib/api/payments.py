@@ -1,80 +1,85 @@
 """`/v1/payments`: fund, release and refund escrow, payment history, balances."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
 from chalice import Blueprint, Response
 from pydantic import BaseModel
 
-from ..auth.caller import Caller, current_caller
-from ..http import parse_body, parse_query, respond
-from ..models.payments import (BalanceParams, FundEscrow, PaymentListParams, RefundEscrow,
-                               ReleaseEscrow)
+from ..auth.caller import Caller
+from ..http import respond
+from ..models.common import Page
+from ..models.payments import (BalanceParams, EscrowBalance, FundEscrow, Payment,
+                               PaymentListParams, RefundEscrow, ReleaseEscrow)
 from ..services.payments.escrow import request_object_id
 from ..services.payments.idempotency import Answer
 from ..wiring import Container, container
-from .routing import AUTH
+from .operations import operation
 
 bp = Blueprint(__name__)
-Move = Callable[[Container, Caller, Any, str], tuple[int, BaseModel]]
+TAG = "Payments"
+Move = Callable[[Container, str], tuple[int, BaseModel]]
 
 
-def money_post(blueprint: Blueprint, route: str, model: type[BaseModel], prefix: str,
-               move: Move) -> Response:
-    """A POST that moves money: validate, then run once per Idempotency-Key (the created
-    object's id derives from the key, so even a retry after a crash finds the same one)."""
-    request = blueprint.current_request
-    body, caller, services = parse_body(request, model), current_caller(request), container()
-    key = (request.headers or {}).get("idempotency-key")
+def money_post(caller: Caller, body: BaseModel, idempotency_key: str | None, route: str,
+               prefix: str, move: Move) -> Response:
+    """A POST that moves money: run once per Idempotency-Key (the created object's id derives
+    from the key, so even a retry after a crash finds the same one). `move(services, id)`
+    answers (status, object)."""
+    services = container()
 
     def action() -> Answer:
-        object_id = request_object_id(prefix, caller.user_id, route, key)
-        status, result = move(services, caller, body, object_id)
+        status, result = move(services, request_object_id(prefix, caller.user_id, route,
+                                                          idempotency_key))
         return Answer(status, result.model_dump(mode="json"))
 
-    answer = services.idempotency.run(user_id=caller.user_id, route=route, key=key,
+    answer = services.idempotency.run(user_id=caller.user_id, route=route, key=idempotency_key,
                                       body=body.model_dump(mode="json"), action=action,
-                                      lambda_context=blueprint.lambda_context)
+                                      lambda_context=bp.lambda_context)
     return respond(answer.body, status=answer.status,
                    headers={"Idempotent-Replayed": "true"} if answer.replayed else None)
 
 
-@bp.route("/v1/payments/escrow/fund", methods=["POST"], authorizer=AUTH)
-def fund_escrow() -> Response:
-    return money_post(bp, "fund", FundEscrow, "pay",
-                      lambda services, caller, body, pid: services.escrow.fund(caller, body,
-                                                                               pid))
+@operation(bp, "POST", "/v1/payments/escrow/fund", body=FundEscrow, returns=Payment,
+           status=(202, 201), idempotent=True, errors=(404, 409), tag=TAG,
+           summary="Fund an engagement's escrow")
+def fund_escrow(caller: Caller, body: FundEscrow, idempotency_key: str | None) -> Response:
+    """The client charges its payment method into the engagement's escrow: 202 while the
+    charge runs (follow the payment), 201 if it has already finished."""
+    return money_post(caller, body, idempotency_key, "fund", "pay",
+                      lambda services, pid: services.escrow.fund(caller, body, pid))
 
 
-@bp.route("/v1/payments/escrow/release", methods=["POST"], authorizer=AUTH)
-def release_escrow() -> Response:
-    return money_post(bp, "release", ReleaseEscrow, "pay",
-                      lambda services, caller, body, pid: services.escrow.release(caller, body,
-                                                                                  pid))
+@operation(bp, "POST", "/v1/payments/escrow/release", body=ReleaseEscrow, returns=Payment,
+           status=(202, 201), idempotent=True, errors=(404, 409), tag=TAG,
+           summary="Release escrow to the sales professional")
+def release_escrow(caller: Caller, body: ReleaseEscrow, idempotency_key: str | None) -> Response:
+    return money_post(caller, body, idempotency_key, "release", "pay",
+                      lambda services, pid: services.escrow.release(caller, body, pid))
 
 
-@bp.route("/v1/payments/escrow/refund", methods=["POST"], authorizer=AUTH)
-def refund_escrow() -> Response:
-    return money_post(bp, "refund", RefundEscrow, "pay",
-                      lambda services, caller, body, pid: services.escrow.refund(caller, body,
-                                                                                 pid))
+@operation(bp, "POST", "/v1/payments/escrow/refund", body=RefundEscrow, returns=Payment,
+           status=(202, 201), idempotent=True, errors=(404, 409), tag=TAG,
+           summary="Refund escrow to the client")
+def refund_escrow(caller: Caller, body: RefundEscrow, idempotency_key: str | None) -> Response:
+    return money_post(caller, body, idempotency_key, "refund", "pay",
+                      lambda services, pid: services.escrow.refund(caller, body, pid))
 
 
-@bp.route("/v1/payments", methods=["GET"], authorizer=AUTH)
-def list_payments() -> Response:
-    request = bp.current_request
-    params = parse_query(request, PaymentListParams)
-    return respond(container().payment_queries.history(current_caller(request), params))
+@operation(bp, "GET", "/v1/payments", query=PaymentListParams, returns=Page[Payment],
+           errors=(404,), tag=TAG, summary="List payments")
+def list_payments(caller: Caller, query: PaymentListParams) -> Page[Payment]:
+    return container().payment_queries.history(caller, query)
 
 
-@bp.route("/v1/payments/balance", methods=["GET"], authorizer=AUTH)
-def escrow_balance() -> Response:
-    request = bp.current_request
-    params = parse_query(request, BalanceParams)
-    return respond(container().payment_queries.balance(current_caller(request), params))
+@operation(bp, "GET", "/v1/payments/balance", query=BalanceParams, returns=EscrowBalance,
+           errors=(404,), tag=TAG, summary="Get an escrow balance")
+def escrow_balance(caller: Caller, query: BalanceParams) -> EscrowBalance:
+    """One engagement's escrow (`engagement_id`), or the caller's totals in a currency."""
+    return container().payment_queries.balance(caller, query)
 
 
-@bp.route("/v1/payments/{payment_id}", methods=["GET"], authorizer=AUTH)
-def get_payment(payment_id: str) -> Response:
-    caller = current_caller(bp.current_request)
-    return respond(container().payment_queries.get(caller, payment_id))
+@operation(bp, "GET", "/v1/payments/{payment_id}", returns=Payment, tag=TAG,
+           summary="Get a payment")
+def get_payment(caller: Caller, payment_id: str) -> Payment:
+    return container().payment_queries.get(caller, payment_id)

@@ -1,37 +1,39 @@
 """`/v1/users`: the caller's own account, public profiles and sales-pro search."""
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
-from ..auth.caller import current_caller
-from ..http import parse_body, parse_query, respond
-from ..models.users import UserSearchParams, UserUpdate
+from ..auth.caller import Caller
+from ..models.common import Page
+from ..models.users import PublicUser, User, UserSearchParams, UserUpdate
 from ..wiring import container
-from .routing import AUTH
+from .operations import operation
 
 bp = Blueprint(__name__)
+TAG = "Users"
 
 
-@bp.route("/v1/users/me", methods=["GET"], authorizer=AUTH)
-def get_me() -> Response:
-    caller = current_caller(bp.current_request)
-    return respond(container().users.me(caller.user_id))
+@operation(bp, "GET", "/v1/users/me", returns=User, tag=TAG,
+           summary="Get the current user profile")
+def get_me(caller: Caller) -> User:
+    return container().users.me(caller.user_id)
 
 
-@bp.route("/v1/users/me", methods=["PATCH", "PUT"], authorizer=AUTH)
-def update_me() -> Response:
-    request = bp.current_request
-    update = parse_body(request, UserUpdate)
-    return respond(container().users.update_me(current_caller(request).user_id, update))
+@operation(bp, ("PATCH", "PUT"), "/v1/users/me", body=UserUpdate, returns=User, tag=TAG,
+           errors=(409,), summary="Update the current user profile")
+def update_me(caller: Caller, body: UserUpdate) -> User:
+    """Only the fields sent change; `profile` fields merge into the stored profile. PUT is an
+    alias of PATCH."""
+    return container().users.update_me(caller.user_id, body)
 
 
-@bp.route("/v1/users/search", methods=["GET"], authorizer=AUTH)
-def search_users() -> Response:
-    request = bp.current_request
-    params = parse_query(request, UserSearchParams)
-    return respond(container().search.search(params, current_caller(request).user_id))
+@operation(bp, "GET", "/v1/users/search", query=UserSearchParams, returns=Page[PublicUser],
+           tag=TAG, summary="Search sales professionals")
+def search_users(caller: Caller, query: UserSearchParams) -> Page[PublicUser]:
+    return container().search.search(query, caller.user_id)
 
 
-@bp.route("/v1/users/{user_id}", methods=["GET"], authorizer=AUTH)
-def get_user(user_id: str) -> Response:
-    return respond(container().users.public_profile(user_id))
+@operation(bp, "GET", "/v1/users/{user_id}", returns=PublicUser, tag=TAG,
+           summary="Get a user's public profile")
+def get_user(user_id: str) -> PublicUser:
+    return container().users.public_profile(user_id)

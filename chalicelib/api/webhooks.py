@@ -1,67 +1,65 @@
 """`/v1/webhooks`: the caller's webhook endpoints, their deliveries, retries and test pings."""
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
-from ..auth.caller import current_caller
-from ..http import parse_body, parse_query, respond
-from ..models.common import ListParams
-from ..models.webhooks import DeliveryListParams, WebhookCreate, WebhookUpdate
+from ..auth.caller import Caller
+from ..models.common import ListParams, Page
+from ..models.webhooks import (Delivery, DeliveryListParams, Webhook, WebhookCreate,
+                               WebhookUpdate, WebhookWithSecret)
 from ..wiring import container
-from .routing import AUTH
+from .operations import operation
 
 bp = Blueprint(__name__)
+TAG = "Webhooks"
+ONE = "/v1/webhooks/{webhook_id}"
 
 
-@bp.route("/v1/webhooks", methods=["POST"], authorizer=AUTH)
-def create_webhook() -> Response:
-    request = bp.current_request
-    body = parse_body(request, WebhookCreate)
-    return respond(container().webhooks.register(current_caller(request).user_id, body), 201)
+@operation(bp, "POST", "/v1/webhooks", body=WebhookCreate, returns=WebhookWithSecret,
+           status=201, errors=(409,), tag=TAG, summary="Create a webhook endpoint")
+def create_webhook(caller: Caller, body: WebhookCreate) -> WebhookWithSecret:
+    """The answer is the only time the signing `secret` is shown."""
+    return container().webhooks.register(caller.user_id, body)
 
 
-@bp.route("/v1/webhooks", methods=["GET"], authorizer=AUTH)
-def list_webhooks() -> Response:
-    request = bp.current_request
-    params = parse_query(request, ListParams)
-    return respond(container().webhooks.list(current_caller(request).user_id, params))
+@operation(bp, "GET", "/v1/webhooks", query=ListParams, returns=Page[Webhook], tag=TAG,
+           summary="List webhook endpoints")
+def list_webhooks(caller: Caller, query: ListParams) -> Page[Webhook]:
+    return container().webhooks.list(caller.user_id, query)
 
 
-@bp.route("/v1/webhooks/{webhook_id}", methods=["GET"], authorizer=AUTH)
-def get_webhook(webhook_id: str) -> Response:
-    caller = current_caller(bp.current_request)
-    return respond(container().webhooks.get(caller.user_id, webhook_id))
+@operation(bp, "GET", ONE, returns=Webhook, tag=TAG, summary="Get a webhook endpoint")
+def get_webhook(caller: Caller, webhook_id: str) -> Webhook:
+    return container().webhooks.get(caller.user_id, webhook_id)
 
 
-@bp.route("/v1/webhooks/{webhook_id}", methods=["PATCH"], authorizer=AUTH)
-def update_webhook(webhook_id: str) -> Response:
-    request = bp.current_request
-    body = parse_body(request, WebhookUpdate)
-    return respond(container().webhooks.update(current_caller(request).user_id, webhook_id, body))
+@operation(bp, "PATCH", ONE, body=WebhookUpdate, returns=(Webhook, WebhookWithSecret), tag=TAG,
+           summary="Update a webhook endpoint")
+def update_webhook(caller: Caller, webhook_id: str, body: WebhookUpdate) -> Webhook:
+    """With `rotate_secret: true` the answer carries the new `secret`, shown this once."""
+    return container().webhooks.update(caller.user_id, webhook_id, body)
 
 
-@bp.route("/v1/webhooks/{webhook_id}", methods=["DELETE"], authorizer=AUTH)
-def delete_webhook(webhook_id: str) -> Response:
-    container().webhooks.delete(current_caller(bp.current_request).user_id, webhook_id)
-    return respond(None, 204)
+@operation(bp, "DELETE", ONE, status=204, tag=TAG, summary="Delete a webhook endpoint")
+def delete_webhook(caller: Caller, webhook_id: str) -> None:
+    container().webhooks.delete(caller.user_id, webhook_id)
 
 
-@bp.route("/v1/webhooks/{webhook_id}/deliveries", methods=["GET"], authorizer=AUTH)
-def list_deliveries(webhook_id: str) -> Response:
-    request = bp.current_request
-    params = parse_query(request, DeliveryListParams)
-    return respond(container().webhooks.deliveries(current_caller(request).user_id, webhook_id,
-                                                   params))
+@operation(bp, "GET", ONE + "/deliveries", query=DeliveryListParams, returns=Page[Delivery],
+           tag=TAG, summary="List a webhook endpoint's deliveries")
+def list_deliveries(caller: Caller, webhook_id: str, query: DeliveryListParams) -> Page[Delivery]:
+    return container().webhooks.deliveries(caller.user_id, webhook_id, query)
 
 
-@bp.route("/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/retry", methods=["POST"],
-          authorizer=AUTH)
-def retry_delivery(webhook_id: str, delivery_id: str) -> Response:
-    caller = current_caller(bp.current_request)
-    return respond(container().webhooks.retry(caller.user_id, webhook_id, delivery_id), 202)
+@operation(bp, "POST", ONE + "/deliveries/{delivery_id}/retry", returns=Delivery, status=202,
+           errors=(409,), tag=TAG, summary="Retry a delivery")
+def retry_delivery(caller: Caller, webhook_id: str, delivery_id: str) -> Delivery:
+    """Delivers the event again now, once, whatever the delivery's state."""
+    return container().webhooks.retry(caller.user_id, webhook_id, delivery_id)
 
 
-@bp.route("/v1/webhooks/{webhook_id}/test", methods=["POST"], authorizer=AUTH)
-def test_webhook(webhook_id: str) -> Response:
-    caller = current_caller(bp.current_request)
-    return respond(container().webhooks.test(caller.user_id, webhook_id), 202)
+@operation(bp, "POST", ONE + "/test", returns=Delivery, status=202, errors=(409,), tag=TAG,
+           summary="Send a test ping")
+def test_webhook(caller: Caller, webhook_id: str) -> Delivery:
+    """Sends a `ping` event to this endpoint only (one attempt; not in the event feed)."""
+    return container().webhooks.test(caller.user_id, webhook_id)

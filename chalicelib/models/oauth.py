@@ -18,3 +18,18 @@ class TokenResponse(BaseModel):
     token_type: str = "Bearer"
     expires_in: int
     scope: str
+
+
+class Jwk(BaseModel):
+    """An RSA public key (RFC 7517) that verifies access tokens signed with its `kid`."""
+    model_config = ConfigDict(extra="allow")
+    kty: str
+    kid: str
+    use: str
+    alg: str
+    n: str
+    e: str
+
+
+class Jwks(BaseModel):
+    keys: list[Jwk]

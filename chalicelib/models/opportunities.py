@@ -10,7 +10,8 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .common import (ApiModel, CompensationModel, Industry, ListParams, RequestBody, Timestamp)
+from .common import ApiModel, CompensationModel, Industry, ListParams, RequestBody, Timestamp
+from .errors import ErrorBody
 
 OpportunityStatus = Literal["open", "paused", "closed"]
 Duration = Literal["ongoing", "1_month", "3_months", "6_months", "12_months"]
@@ -135,3 +136,18 @@ class Interest(ApiModel):
     sales_pro_id: str
     message: str | None = None
     created_at: Timestamp
+
+
+class BulkItemError(ErrorBody):
+    """One bulk item that was not created, by its position in the request."""
+    index: int
+
+
+class BulkResult(ApiModel):
+    """Each item's outcome, in request order: the created opportunity or the item's error."""
+    data: list[Opportunity | BulkItemError]
+
+
+class BulkRejected(ErrorBody):
+    """None of the items was created: the request's error, and each item's."""
+    data: list[BulkItemError]

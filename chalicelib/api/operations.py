@@ -1,0 +1,137 @@
+"""`@operation`: each API operation declared once — its Chalice route, what it validates and
+answers — so the OpenAPI document (chalicelib/openapi) is read from the same declaration that
+runs, and cannot drift from it.
+
+The decorator registers the route (behind the authorizer unless `public`), parses the declared
+`body`/`query` models with `parse_body`/`parse_query` (the API's error format), and calls the
+handler with the keyword arguments it names: path parameters, `body`, `query`, `caller`,
+`request`, and `idempotency_key` (only on `idempotent` operations). A handler that returns a
+model is answered with the declared status; one that needs other statuses or headers returns
+a `Response` itself.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Union
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel
+
+from ..auth.caller import current_caller
+from ..http import parse_body, parse_query, respond
+from .routing import AUTH
+
+JSON = "application/json"
+# What `returns` may be: a model, several (the answer is one of them), `dict` (any JSON
+# object) or None (no body, e.g. 204).
+Returns = Union[type, tuple[type, ...], None]
+Parser = Callable[[Any, type[BaseModel]], BaseModel]
+INJECTED = ("body", "query", "caller", "request", "idempotency_key")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the OpenAPI document says about one route (one or more methods on one path)."""
+    methods: tuple[str, ...]
+    path: str
+    name: str                      # the handler's name; operationId derives from it
+    summary: str
+    tag: str
+    description: str | None
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    returns: Returns
+    statuses: tuple[int, ...]      # success statuses; the first is the usual one
+    errors: tuple[int, ...]        # route-specific error statuses (shared ones are added)
+    public: bool
+    idempotent: bool               # honours the Idempotency-Key header
+    headers: tuple[str, ...]       # success response headers beyond the shared ones
+    responses: tuple[tuple[int, type[BaseModel]], ...]  # bodies that differ from the usual
+    content_types: tuple[str, ...]
+
+    @property
+    def status(self) -> int:
+        return self.statuses[0]
+
+    def operation_id(self, method: str) -> str:
+        """The handler's name; an alias method (PUT beside PATCH) gets a suffix."""
+        return self.name if method == self.methods[0] else f"{self.name}_{method.lower()}"
+
+
+def _returned_types(returns: Returns) -> tuple[type, ...]:
+    """The classes an answer may be an instance of (`Page[X]` is checked as `Page`: services
+    may build the page unparametrised)."""
+    declared = returns if isinstance(returns, tuple) else () if returns is None else (returns,)
+    return tuple((getattr(kind, "__pydantic_generic_metadata__", None) or {}).get("origin")
+                 or kind for kind in declared)
+
+
+def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summary: str,
+              tag: str, body: type[BaseModel] | None = None,
+              query: type[BaseModel] | None = None, returns: Returns = None,
+              status: int | tuple[int, ...] = 200, errors: tuple[int, ...] = (),
+              public: bool = False, idempotent: bool = False, headers: tuple[str, ...] = (),
+              responses: dict[int, type[BaseModel]] | None = None,
+              content_types: tuple[str, ...] = (JSON,),
+              parse: Parser = parse_body) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register `handler` as the route `methods path` and describe it (see the module doc).
+    `parse` replaces `parse_body` for bodies that are not plain JSON (the token endpoint)."""
+    method_list = (methods,) if isinstance(methods, str) else tuple(methods)
+    statuses = (status,) if isinstance(status, int) else tuple(status)
+    returned = _returned_types(returns)
+
+    def register(handler: Callable[..., Any]) -> Callable[..., Any]:
+        wanted = set(inspect.signature(handler).parameters)
+        path_names = set(re.findall(r"{(\w+)}", path))
+        unknown = wanted - path_names - set(INJECTED)
+        if unknown:
+            raise TypeError(f"{handler.__name__} takes {sorted(unknown)}: not a path parameter "
+                            f"nor one of {INJECTED}")
+        if "idempotency_key" in wanted and not idempotent:
+            raise TypeError(f"{handler.__name__} reads Idempotency-Key: declare idempotent=True")
+        for name, model in (("body", body), ("query", query)):
+            if name in wanted and model is None:
+                raise TypeError(f"{handler.__name__} takes '{name}' but declares no model")
+        op = Operation(
+            methods=method_list, path=path, name=handler.__name__, summary=summary, tag=tag,
+            description=inspect.getdoc(handler), body=body, query=query, returns=returns,
+            statuses=statuses, errors=tuple(sorted(set(errors))), public=public,
+            idempotent=idempotent, headers=headers,
+            responses=tuple(sorted((responses or {}).items())), content_types=content_types)
+
+        @functools.wraps(handler)
+        def view(**path_params: str) -> Response:
+            request = bp.current_request
+            given: dict[str, Any] = {}
+            if body is not None:
+                given["body"] = parse(request, body)
+            if query is not None:
+                given["query"] = parse_query(request, query)
+            if "caller" in wanted:
+                given["caller"] = current_caller(request)
+            if "request" in wanted:
+                given["request"] = request
+            if "idempotency_key" in wanted:
+                given["idempotency_key"] = (request.headers or {}).get("idempotency-key")
+            result = handler(**path_params, **{k: v for k, v in given.items() if k in wanted})
+            if isinstance(result, Response):
+                return result
+            if result is not None and returned and not isinstance(result, returned):
+                # The document promises `returns`; answering something else is a bug.
+                raise TypeError(f"{op.name} returned {type(result).__name__}, "
+                                f"declared {returns!r}")
+            return respond(result, op.status)
+
+        view.operation = op  # type: ignore[attr-defined]
+        bp.route(path, methods=list(method_list), authorizer=None if public else AUTH,
+                 content_types=list(content_types))(view)
+        return view
+
+    return register
+
+
+def operation_of(view: Callable[..., Any]) -> Operation | None:
+    return getattr(view, "operation", None)
