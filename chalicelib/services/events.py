@@ -11,6 +11,7 @@ from typing import Any
 from ..clock import Clock, isoformat, sortable
 from ..config import Settings
 from ..ids import new_id
+from ..models.events import EVENT_DATA
 from ..storage.events import EVENT_RETENTION_SECONDS, event_actions
 
 API_VERSION = "2024-06-01"
@@ -32,6 +33,8 @@ class EventRecorder:
                recipients: list[str]) -> list[dict[str, Any]]:
         if event_type not in EVENT_TYPES:
             raise ValueError(f"unknown event type {event_type}")
+        # The data must be what docs/events.md and the OpenAPI webhooks section promise.
+        EVENT_DATA[event_type].model_validate(data)
         now = self._clock.now()
         event = {
             "id": new_id("evt"), "type": event_type, "created": isoformat(now),

@@ -33,6 +33,7 @@ def payment_event(payment: dict[str, Any], **extra: Any) -> dict[str, Any]:
 
 def dispute_event(dispute: dict[str, Any], status: str, **extra: Any) -> dict[str, Any]:
     return {"dispute_id": dispute["id"], "engagement_id": dispute["engagement_id"],
+            "client_id": dispute["client_id"], "sales_pro_id": dispute["sales_pro_id"],
             "amount": int(dispute["amount"]), "currency": dispute["currency"],
             "opened_by": dispute["opened_by"], "status": status, **extra}
 
