@@ -6,7 +6,7 @@ PORT ?= 8000
 STAGE ?= sandbox
 export MOTO_PORT PORT
 
-.PHONY: run test lint deploy clean bench
+.PHONY: run test lint deploy clean bench openapi
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(BIN)/.installed
 
 deploy: $(BIN)/.installed
 	$(BIN)/python -m devstack.deploy --stage $(STAGE)
+
+openapi: $(BIN)/.installed  ## regenerate docs/openapi.json from the routes and models
+	$(BIN)/python -m chalicelib.openapi > docs/openapi.json.tmp
+	mv docs/openapi.json.tmp docs/openapi.json
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench

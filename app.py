@@ -3,7 +3,7 @@ event-source handlers (queues, the table stream) in chalicelib/consumers."""
 from chalice import Chalice
 
 from chalicelib import middleware
-from chalicelib.api import (analytics, disputes, engagements, events, messages, oauth,
+from chalicelib.api import (analytics, disputes, engagements, events, messages, meta, oauth,
                             opportunities, payments, routing, users, webhooks)
 from chalicelib.consumers import analytics as analytics_consumers
 from chalicelib.consumers import matching as matching_consumers
@@ -29,4 +29,5 @@ app.register_blueprint(analytics_consumers.bp)
 app.register_blueprint(webhooks.bp)
 app.register_blueprint(events.bp)
 app.register_blueprint(webhook_consumers.bp)
+app.register_blueprint(meta.bp)
 routing.finalize_routes(app)  # last: needs every route

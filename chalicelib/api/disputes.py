@@ -4,7 +4,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from ..auth.caller import Caller
-from ..models.common import Page, RequestBody
+from ..models.common import NoBody, Page
 from ..models.payments import (Dispute, DisputeEvidence, DisputeListParams, DisputeSummary,
                                OpenDispute)
 from ..wiring import container
@@ -14,10 +14,6 @@ from .payments import money_post
 bp = Blueprint(__name__)
 TAG = "Disputes"
 ONE = "/v1/payments/disputes/{dispute_id}"
-
-
-class NoBody(RequestBody):
-    """`accept` takes no fields (an empty body or `{}`)."""
 
 
 @operation(bp, "POST", "/v1/payments/escrow/dispute", body=OpenDispute, returns=Dispute,

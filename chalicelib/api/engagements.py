@@ -4,9 +4,9 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from ..auth.caller import Caller
-from ..models.common import ListParams, Page
+from ..models.common import ListParams, NoBody, Page
 from ..models.engagements import (Activity, ActivityCreate, Engagement, EngagementCreate,
-                                  EngagementListParams, Metrics, NoBody, TerminateBody)
+                                  EngagementListParams, Metrics, TerminateBody)
 from ..wiring import container
 from .operations import operation
 

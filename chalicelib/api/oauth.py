@@ -32,6 +32,7 @@ def _token_request(request: Any, model: type[TokenRequest]) -> TokenRequest:
 
 @operation(bp, "POST", "/oauth/token", body=TokenRequest, parse=_token_request,
            returns=TokenResponse, public=True, content_types=(JSON, FORM), errors=(401, 429),
+           headers=("Cache-Control",),
            responses={400: OAuthErrorBody, 401: OAuthErrorBody, 429: OAuthErrorBody}, tag=TAG,
            summary="Get an access token")
 def issue_token(request: Any, body: TokenRequest) -> Response:

@@ -69,6 +69,13 @@ def _returned_types(returns: Returns) -> tuple[type, ...]:
                  or kind for kind in declared)
 
 
+def _paragraphs(doc: str | None) -> str | None:
+    """A docstring as Markdown paragraphs (its line breaks are only wrapping)."""
+    if not doc:
+        return None
+    return "\n\n".join(" ".join(part.split()) for part in doc.split("\n\n"))
+
+
 def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summary: str,
               tag: str, body: type[BaseModel] | None = None,
               query: type[BaseModel] | None = None, returns: Returns = None,
@@ -97,7 +104,7 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
                 raise TypeError(f"{handler.__name__} takes '{name}' but declares no model")
         op = Operation(
             methods=method_list, path=path, name=handler.__name__, summary=summary, tag=tag,
-            description=inspect.getdoc(handler), body=body, query=query, returns=returns,
+            description=_paragraphs(inspect.getdoc(handler)), body=body, query=query, returns=returns,
             statuses=statuses, errors=tuple(sorted(set(errors))), public=public,
             idempotent=idempotent, headers=headers,
             responses=tuple(sorted((responses or {}).items())), content_types=content_types)

@@ -4,14 +4,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from ..clock import isoformat
 
 T = TypeVar("T")
 
 # Serialised as `2024-01-15T10:30:00Z`, as the docs show.
-Timestamp = Annotated[datetime, PlainSerializer(isoformat, return_type=str)]
+Timestamp = Annotated[datetime, PlainSerializer(isoformat, return_type=str),
+                      WithJsonSchema({"type": "string", "format": "date-time",
+                                      "examples": ["2024-01-15T10:30:00Z"]}, mode="serialization")]
 
 Industry = Literal[
     "saas", "fintech", "healthcare", "ecommerce", "manufacturing", "real_estate", "insurance",
@@ -35,16 +37,24 @@ class QueryParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class NoBody(RequestBody):
+    """No fields: an empty body or `{}`."""
+
+
 class ListParams(QueryParams):
-    limit: int = Field(20, ge=1, le=100)
-    cursor: str | None = Field(None, max_length=2048)
+    limit: int = Field(20, ge=1, le=100, description="Page size.")
+    cursor: str | None = Field(None, max_length=2048,
+                               description="`next_cursor` of the previous page.")
 
 
 class ApiModel(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    # Answers always carry every field (null when unset), so the schema marks them required.
+    model_config = ConfigDict(from_attributes=True,
+                              json_schema_serialization_defaults_required=True)
 
 
 class Page(ApiModel, Generic[T]):
+    """One page of a list: pass `next_cursor` as `cursor` for the next one while `has_more`."""
     data: list[T]
     has_more: bool
     next_cursor: str | None = None

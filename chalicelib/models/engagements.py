@@ -31,10 +31,6 @@ class EngagementCreate(RequestBody):
     terms: TermsUpdate | None = None
 
 
-class NoBody(RequestBody):
-    """`/start` and `/complete` take no fields (an empty object or no body)."""
-
-
 class TerminateBody(RequestBody):
     reason: str = Field(min_length=1, max_length=1000)
 

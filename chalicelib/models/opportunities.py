@@ -99,7 +99,10 @@ class OpportunityUpdate(OpportunityFields):
 
 class BulkCreate(RequestBody):
     """Items stay raw here: each is validated on its own so one bad item fails alone."""
-    opportunities: list[Any] = Field(min_length=1, max_length=BULK_LIMIT)
+    # Documented as create bodies (the OpenAPI document defines OpportunityCreate).
+    opportunities: list[Any] = Field(
+        min_length=1, max_length=BULK_LIMIT,
+        json_schema_extra={"items": {"$ref": "#/components/schemas/OpportunityCreate"}})
 
 
 class OpportunityListParams(ListParams):

@@ -1,0 +1,129 @@
+"""The OpenAPI document: generated from the routes' @operation declarations, valid OpenAPI
+3.1, complete, committed up to date, and served at /v1/openapi.json without a token."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chalice import Blueprint, Chalice
+from openapi_spec_validator import validate
+
+from app import app
+from chalicelib.openapi import build, render
+from chalicelib.services.events import EVENT_TYPES
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMITTED = ROOT / "docs" / "openapi.json"
+PUBLIC = {"/oauth/token", "/.well-known/jwks.json", "/v1/openapi.json"}
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    return build(app)
+
+
+def test_committed_document_is_up_to_date(document):
+    assert COMMITTED.read_text() == render(document), (
+        "docs/openapi.json is stale: run `make openapi` and commit the result")
+
+
+def test_document_is_valid_openapi_3_1(document):
+    assert document["openapi"].startswith("3.1")
+    validate(document)
+
+
+def test_every_route_is_an_operation_with_an_id_and_responses(document):
+    ids = []
+    for path, methods in app.routes.items():
+        for method, entry in methods.items():
+            if entry.view_name.startswith("method_not_allowed_"):
+                assert method.lower() not in document["paths"].get(path, {}), (method, path)
+                continue
+            operation = document["paths"][path][method.lower()]
+            assert operation["operationId"] and operation["summary"] and operation["tags"]
+            assert any(status.startswith("2") for status in operation["responses"]), path
+            ids.append(operation["operationId"])
+    assert len(ids) == len(set(ids)) >= 60
+
+
+def test_security_on_authenticated_operations_only(document):
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if path in PUBLIC:
+                assert "security" not in operation, (method, path)
+                assert "429" not in operation["responses"] or path == "/oauth/token"
+                continue
+            scope = "read" if method == "get" else "write"
+            assert operation["security"] == [{"oauth2": [scope]}], (method, path)
+            assert {"401", "403", "429"} <= set(operation["responses"]), (method, path)
+    flow = document["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]
+    assert flow["tokenUrl"] == "/oauth/token" and set(flow["scopes"]) == {"read", "write"}
+
+
+def test_rate_limit_headers_on_authenticated_answers_and_retry_after_on_429(document):
+    answer = document["paths"]["/v1/users/me"]["get"]["responses"]["200"]
+    assert {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+            "RateLimit-Policy", "RateLimit", "X-Request-Id"} <= set(answer["headers"])
+    too_many = document["components"]["responses"]["TooManyRequests"]
+    assert "Retry-After" in too_many["headers"]
+    public = document["paths"]["/v1/openapi.json"]["get"]["responses"]["200"]
+    assert "X-RateLimit-Limit" not in public["headers"]
+
+
+def test_bodies_and_query_parameters_come_from_the_models(document):
+    create = document["paths"]["/v1/opportunities"]["post"]
+    assert create["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/OpportunityCreate"}
+    assert create["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Opportunity"}
+    schema = document["components"]["schemas"]["OpportunityCreate"]
+    assert schema["required"] == ["title"] and schema["additionalProperties"] is False
+    listing = document["paths"]["/v1/opportunities"]["get"]
+    params = {p["name"]: p for p in listing["parameters"]}
+    assert params["limit"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 100,
+                                         "default": 20}
+    assert "saas" in params["industry"]["schema"]["enum"]
+    page = document["components"]["schemas"]["OpportunityPage"]
+    assert set(page["required"]) == {"data", "has_more", "next_cursor"}
+    fund = document["paths"]["/v1/payments/escrow/fund"]["post"]
+    assert {"$ref": "#/components/parameters/IdempotencyKey"} in fund["parameters"]
+    assert {"201", "202", "409", "422"} <= set(fund["responses"])
+
+
+def test_webhooks_section_has_every_event_type_with_its_data(document):
+    webhooks = document["webhooks"]
+    assert set(webhooks) == set(EVENT_TYPES) | {"ping"}
+    schemas = document["components"]["schemas"]
+    for event_type, item in webhooks.items():
+        ref = item["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        envelope = schemas[ref.rsplit("/", 1)[1]]
+        assert envelope["properties"]["type"]["const"] == event_type
+        assert set(envelope["required"]) == {"id", "type", "created", "api_version",
+                                             "environment", "data"}
+        headers = {p["$ref"].rsplit("/", 1)[1] for p in item["post"]["parameters"]}
+        assert {"LeadNodSignature", "WebhookId", "WebhookTimestamp",
+                "WebhookSignature"} <= headers
+    dispute = schemas["EscrowDisputeData"]
+    assert {"client_id", "sales_pro_id", "amount", "status"} <= set(dispute["required"])
+
+
+def test_a_route_without_a_declaration_fails_the_build():
+    bare = Chalice(app_name="bare")
+
+    @bare.route("/v1/undeclared")
+    def undeclared() -> dict:
+        return {}
+
+    with pytest.raises(ValueError, match="GET /v1/undeclared"):
+        build(bare)
+
+
+def test_served_without_a_token_and_not_rate_limited(api, document):
+    answer = api.get("/v1/openapi.json")
+    assert answer.status == 200
+    assert answer.json() == json.loads(render(document))
+    assert "x-ratelimit-limit" not in answer.headers
+    assert answer.headers["x-request-id"]
