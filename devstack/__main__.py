@@ -1,9 +1,9 @@
 """`make run`: the whole LeadNod stack on this machine, until Ctrl-C.
 
 moto server (Step Functions executing) → resources from infra/template.yaml → sandbox seed
-data → the API on `chalice local`'s server (with API Gateway's gateway responses) → pollers
-that feed each SQS queue, the table's stream and each rate schedule to the same handlers
-Lambda runs.
+data → the API on `chalice local`'s server (with API Gateway's gateway responses, and the
+Swagger UI page at /docs) → pollers that feed each SQS queue, the table's stream and each rate
+schedule to the same handlers Lambda runs.
 """
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ def start_api(port: int) -> Any:
     from chalice.cli.factory import CLIFactory
     from chalice.local import LocalDevServer
 
+    from devstack.docs_page import with_docs_page
     from devstack.gateway import GatewayResponses, make_handler_cls
 
     config = CLIFactory(str(ROOT)).create_config_obj(chalice_stage_name="dev")
@@ -50,7 +51,8 @@ def start_api(port: int) -> Any:
     from app import app
 
     server = LocalDevServer(app, config, "127.0.0.1", port,
-                            handler_cls=make_handler_cls(GatewayResponses.from_template()))
+                            handler_cls=with_docs_page(
+                                make_handler_cls(GatewayResponses.from_template())))
     threading.Thread(target=server.serve_forever, name="chalice-local", daemon=True).start()
     return app, server
 
@@ -60,6 +62,7 @@ def banner(port: int, moto_port: int, seed: dict[str, Any]) -> str:
     return f"""
 LeadNod local stack is up.
   API base URL:    http://127.0.0.1:{port}/v1   (token endpoint: http://127.0.0.1:{port}/oauth/token)
+  API reference:   http://127.0.0.1:{port}/docs  (OpenAPI document: /v1/openapi.json)
   AWS (moto):      http://127.0.0.1:{moto_port}
   Seed data:       {seed['clients']} clients, {seed['sales_pros']} sales professionals
 

@@ -104,8 +104,8 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
                 raise TypeError(f"{handler.__name__} takes '{name}' but declares no model")
         op = Operation(
             methods=method_list, path=path, name=handler.__name__, summary=summary, tag=tag,
-            description=_paragraphs(inspect.getdoc(handler)), body=body, query=query, returns=returns,
-            statuses=statuses, errors=tuple(sorted(set(errors))), public=public,
+            description=_paragraphs(inspect.getdoc(handler)), body=body, query=query,
+            returns=returns, statuses=statuses, errors=tuple(sorted(set(errors))), public=public,
             idempotent=idempotent, headers=headers,
             responses=tuple(sorted((responses or {}).items())), content_types=content_types)
 

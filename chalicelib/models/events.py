@@ -171,6 +171,7 @@ def envelope_model(event_type: str, data: type[EventData]) -> type[EventEnvelope
     """`EventEnvelope` with `type` fixed to `event_type` and `data` typed, named e.g.
     `OpportunityCreatedEvent`."""
     name = "".join(part.capitalize() for part in event_type.replace(".", "_").split("_"))
+    fixed_type = Literal[event_type]  # type: ignore[valid-type]
     return create_model(f"{name}Event", __base__=EventEnvelope,
                         __doc__=f"The `{event_type}` event.",
-                        type=(Literal[event_type], ...), data=(data, ...))  # type: ignore[valid-type]
+                        type=(fixed_type, ...), data=(data, ...))

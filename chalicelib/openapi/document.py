@@ -23,7 +23,8 @@ credentials) and send it as `Authorization: Bearer <token>`. GET needs the `read
 other method `write`. Requests are counted per account (see the rate-limit headers); lists page
 with `limit` and the opaque `cursor` (`next_cursor` of the previous page). Money is integer minor
 units with a lowercase ISO-4217 `currency`; times are ISO-8601 UTC. Every error answers
-`{"error": {"code", "message", "param", "doc_url"}}`.
+`{"error": {"code", "message", "param", "doc_url"}}`; a method a path does not list answers
+405 with `Allow`.
 """
 SERVERS = [
     {"url": "https://api.leadnod.com", "description": "Production"},

@@ -37,6 +37,7 @@ HEADERS: dict[str, dict[str, Any]] = {
                             "schema": {"type": "string", "enum": ["true"]}},
     "Cache-Control": {"description": "How long the answer may be cached.", "schema": _STR},
     "WWW-Authenticate": {"description": "The authentication scheme (RFC 6750).", "schema": _STR},
+    "Allow": {"description": "The methods the path supports.", "schema": _STR},
 }
 RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
                       "RateLimit-Policy", "RateLimit")
@@ -50,6 +51,9 @@ ERRORS: dict[int, tuple[str, str, tuple[str, ...]]] = {
     403: ("Forbidden", "The token lacks the scope the method needs (`insufficient_scope`), or "
                        "the account may not do this (`forbidden`).", ()),
     404: ("NotFound", "No such object, or one the caller may not see (`resource_missing`).", ()),
+    # Not referenced by operations: any method a path does not list answers it.
+    405: ("MethodNotAllowed", "The path does not support this method (`method_not_allowed`); "
+                              "`Allow` lists the ones it does.", ("Allow",)),
     409: ("Conflict", "The object's state does not allow this now, or it changed concurrently; "
                       "`code` says which.", ()),
     413: ("PayloadTooLarge", "The request body is larger than 1 MB (`request_too_large`).", ()),
@@ -134,6 +138,7 @@ def shared_error_responses(schemas: Schemas) -> dict[str, Any]:
     error = {"application/json": {"schema": schemas.ref(ErrorBody, "serialization")}}
     return {name: {"description": description,
                    "headers": _headers(("X-Request-Id", *extra,
-                                        *(RATE_LIMIT_HEADERS if status != 401 else ()))),
+                                        *(RATE_LIMIT_HEADERS if status not in (401, 405)
+                                          else ()))),
                    "content": error}
             for status, (name, description, extra) in sorted(ERRORS.items())}
