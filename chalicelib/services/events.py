@@ -11,7 +11,6 @@ from typing import Any
 from ..clock import Clock, isoformat, sortable
 from ..config import Settings
 from ..ids import new_id
-from ..models.events import EVENT_DATA
 from ..storage.events import EVENT_RETENTION_SECONDS, event_actions
 
 API_VERSION = "2024-06-01"
@@ -34,6 +33,10 @@ class EventRecorder:
         if event_type not in EVENT_TYPES:
             raise ValueError(f"unknown event type {event_type}")
         # The data must be what docs/events.md and the OpenAPI webhooks section promise.
+        # (Imported here: the models are not needed to import the app, which keeps cold
+        # starts lean.)
+        from ..models.events import EVENT_DATA
+
         EVENT_DATA[event_type].model_validate(data)
         now = self._clock.now()
         event = {
