@@ -145,7 +145,8 @@ def test_a_batch_is_posted_in_parallel_over_reused_connections(api, hooks, recei
     register(api, client_account, receiver.url())
     receiver.hang_seconds = 0.1
     events = hooks.services.events
-    outbox = [events.record("user.updated", {"user_id": client_account.user_id, "n": n},
+    outbox = [events.record("user.updated", {"user_id": client_account.user_id,
+                                             "changed": [f"field_{n}"]},
                             [client_account.user_id])[-1]["Put"]["Item"] for n in range(15)]
     assert sum(hooks.services.webhook_fanout.fan_out(item) for item in outbox) == 15
 

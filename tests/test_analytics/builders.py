@@ -99,16 +99,26 @@ def engagement_event(eng: dict[str, Any], verb: str,
                      status: str) -> tuple[str, dict[str, Any], list[str]]:
     return (f"engagement.{verb}", {
         "engagement_id": eng["id"], "opportunity_id": eng["opportunity_id"],
-        "client_id": eng["client_id"], "sales_pro_id": eng["sales_pro_id"], "status": status},
+        "client_id": eng["client_id"], "sales_pro_id": eng["sales_pro_id"], "status": status,
+        **({"reason": "Budget cut"} if verb == "terminated" else {})},
         [eng["client_id"], eng["sales_pro_id"]])
 
 
 def money_event(eng: dict[str, Any], event_type: str,
                 amount: int) -> tuple[str, dict[str, Any], list[str]]:
-    return (event_type, {
-        "engagement_id": eng["id"], "payment_id": new_id("pay"), "client_id": eng["client_id"],
-        "sales_pro_id": eng["sales_pro_id"], "amount": amount, "currency": eng["currency"]},
-        [eng["client_id"], eng["sales_pro_id"]])
+    """`escrow.funded`, `payment.received`, `payment.released` or `escrow.dispute` (opened), with
+    the data services/payments/movements.py sends."""
+    data: dict[str, Any] = {
+        "engagement_id": eng["id"], "client_id": eng["client_id"],
+        "sales_pro_id": eng["sales_pro_id"], "amount": amount, "currency": eng["currency"]}
+    if event_type == "escrow.dispute":
+        data.update(dispute_id=new_id("dsp"), opened_by=eng["client_id"], status="open",
+                    reason="Milestone 2 was not delivered")
+    elif event_type == "payment.released":
+        data.update(payment_id=new_id("pay"), type="escrow_release", trigger="client")
+    else:
+        data.update(payment_id=new_id("pay"), type="escrow_fund")
+    return event_type, data, [eng["client_id"], eng["sales_pro_id"]]
 
 
 def apply(services: Any, event: tuple[str, dict[str, Any], list[str]]) -> dict[str, Any]:

@@ -158,7 +158,7 @@ def test_unusable_events_are_skipped_not_retried(services, client):
 def test_activity_without_parties_reads_them_from_the_engagement(services, client,
                                                                  pro):
     eng = put_engagement(services, client.user_id, pro.user_id)
-    _, data, recipients = activity_event(eng, "email", at(days_ago(0)))
-    del data["client_id"], data["sales_pro_id"]
-    apply(services, ("activity.logged", data, recipients))
+    payload = record(services, *activity_event(eng, "email", at(days_ago(0))))
+    del payload["data"]["client_id"], payload["data"]["sales_pro_id"]  # an older event's shape
+    services.analytics_aggregator.apply(payload)
     assert day_item(services, f"USER#{client.user_id}", days_ago(0))["act_email"] == 1
