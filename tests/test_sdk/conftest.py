@@ -136,6 +136,15 @@ class Sdk:
             return [item async for item in page]
         return self.loop.run_until_complete(collect())
 
+    def page_sizes(self, page: Any) -> List[int]:
+        """How many items each page of a list holds, fetching them all."""
+        if not self.is_async:
+            return [len(each.data) for each in page.iter_pages()]
+
+        async def sizes() -> List[int]:
+            return [len(each.data) async for each in page.iter_pages()]
+        return self.loop.run_until_complete(sizes())
+
     def close(self) -> None:
         for made in self._clients:
             self.run(made._http.aclose() if self.is_async else made._http.close())

@@ -21,6 +21,7 @@ class Fault:
     path: str
     kind: str  # "status" | "connect" | "drop"
     status: int = 503
+    code: str = "internal_error"
     headers: dict = field(default_factory=dict)
 
 
@@ -30,7 +31,8 @@ class Exchange:
     path: str
     headers: httpx.Headers
     body: bytes
-    status: Optional[int]  # None: no answer reached the SDK
+    status: Optional[int] = None  # None: no answer reached the SDK
+    answer_headers: dict = field(default_factory=dict)
 
 
 class ChaliceTransport(httpx.BaseTransport):
@@ -41,8 +43,8 @@ class ChaliceTransport(httpx.BaseTransport):
         self._lock = threading.Lock()  # the Chalice test client patches os.environ per call
 
     def fail(self, path: str, kind: str = "status", times: int = 1, status: int = 503,
-             **headers: str) -> None:
-        self.faults.extend(Fault(path, kind, status, headers) for _ in range(times))
+             code: str = "internal_error", **headers: str) -> None:
+        self.faults.extend(Fault(path, kind, status, code, headers) for _ in range(times))
 
     def sent(self, method: Optional[str] = None, path: str = "") -> List[Exchange]:
         return [e for e in self.exchanges
@@ -58,18 +60,20 @@ class ChaliceTransport(httpx.BaseTransport):
         path = request.url.raw_path.decode("ascii")
         body = request.read()
         with self._lock:
-            exchange = Exchange(request.method, path, request.headers, body, None)
+            exchange = Exchange(request.method, path, request.headers, body)
             self.exchanges.append(exchange)
             fault = self._fault_for(path)
             if fault is not None and fault.kind == "connect":
                 raise httpx.ConnectError("connection refused (injected)", request=request)
             if fault is not None and fault.kind == "status":
                 exchange.status = fault.status
-                return httpx.Response(fault.status, headers={
-                    "Content-Type": "application/json", "X-Request-Id": str(uuid.uuid4()),
-                    **fault.headers}, content=json.dumps({"error": {
-                        "code": "internal_error", "message": "Injected failure.", "param": None,
-                        "doc_url": "https://docs.leadnod.com/errors/internal_error"}}).encode(),
+                exchange.answer_headers = {"content-type": "application/json",
+                                           "x-request-id": str(uuid.uuid4()),
+                                           **{k.lower(): v for k, v in fault.headers.items()}}
+                return httpx.Response(fault.status, headers=exchange.answer_headers,
+                                      content=json.dumps({"error": {
+                        "code": fault.code, "message": "Injected failure.", "param": None,
+                        "doc_url": f"https://docs.leadnod.com/errors/{fault.code}"}}).encode(),
                     request=request)
             headers = {k: v for k, v in request.headers.items()
                        if k.lower() not in ("host", "content-length", "accept-encoding")}
@@ -77,7 +81,7 @@ class ChaliceTransport(httpx.BaseTransport):
             if fault is not None and fault.kind == "drop":
                 raise httpx.ReadError("connection lost before the answer (injected)",
                                       request=request)
-            exchange.status = answer.status
+            exchange.status, exchange.answer_headers = answer.status, answer.headers
             return httpx.Response(answer.status, headers=answer.headers, content=answer.body,
                                   request=request)
 

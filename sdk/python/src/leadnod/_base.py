@@ -20,9 +20,10 @@ SANDBOX_BASE_URL = "https://sandbox.api.leadnod.com/v1"
 ENVIRONMENTS = {"production": PRODUCTION_BASE_URL, "sandbox": SANDBOX_BASE_URL}
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 DEFAULT_MAX_RETRIES = 2
-# Retry-After is waited for up to this long. Longer waits (the daily quota resets at 00:00
-# UTC) are not worth blocking a call for: the RateLimitError is raised at once instead.
-MAX_RETRY_AFTER = 90.0
+# The longest wait before a retry, whatever Retry-After asks: a longer one is cut to this and
+# the retry may meet a 429 with the rest of the wait. The daily quota (whose Retry-After runs
+# to 00:00 UTC) is not waited for at all.
+MAX_RETRY_WAIT = 60.0
 INITIAL_BACKOFF, MAX_BACKOFF = 0.5, 8.0
 # A token is replaced this long before it expires, so it cannot expire in flight.
 TOKEN_REFRESH_MARGIN = 60.0
@@ -121,9 +122,7 @@ def retry_delay(error: LeadNodError, attempt: int, max_retries: int) -> Optional
     if not retryable:
         return None
     asked = retry_after_seconds(error.headers)
-    if asked is None:
-        return backoff(attempt)
-    return asked if asked <= MAX_RETRY_AFTER else None
+    return backoff(attempt) if asked is None else min(asked, MAX_RETRY_WAIT)
 
 
 def parse(cast: Any, data: Any) -> Any:
