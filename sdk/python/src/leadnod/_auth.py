@@ -19,6 +19,10 @@ def _fresh(grant: Optional[TokenGrant]) -> bool:
     return grant is not None and monotonic() < grant.refresh_at
 
 
+def _token(grant: Optional[TokenGrant]) -> Optional[str]:
+    return grant.access_token if grant is not None and _fresh(grant) else None
+
+
 class TokenManager:
     """Thread-safe: a `threading.Lock` lets one thread fetch while the others wait for it."""
 
@@ -28,14 +32,15 @@ class TokenManager:
         self._lock = threading.Lock()
 
     def token(self) -> str:
-        grant = self._grant
-        if grant is not None and _fresh(grant):
-            return grant.access_token
+        current = _token(self._grant)
+        if current is not None:
+            return current
         with self._lock:
-            grant = self._grant  # another thread may have fetched it while we waited
-            if grant is None or not _fresh(grant):
-                grant = self._grant = TokenGrant.from_answer(self._fetch(), monotonic())
-            return grant.access_token
+            current = _token(self._grant)  # another thread may have fetched one meanwhile
+            if current is None:
+                self._grant = TokenGrant.from_answer(self._fetch(), monotonic())
+                current = self._grant.access_token
+            return current
 
     def refused(self, token: str) -> None:
         """The API answered 401 to `token`: forget it, unless another caller already has."""
@@ -59,15 +64,15 @@ class AsyncTokenManager:
         return self._lock
 
     async def token(self) -> str:
-        grant = self._grant
-        if grant is not None and _fresh(grant):
-            return grant.access_token
+        current = _token(self._grant)
+        if current is not None:
+            return current
         async with self._the_lock():
-            grant = self._grant
-            if grant is None or not _fresh(grant):
-                answer = await self._fetch()
-                grant = self._grant = TokenGrant.from_answer(answer, monotonic())
-            return grant.access_token
+            current = _token(self._grant)  # another task may have fetched one meanwhile
+            if current is None:
+                self._grant = TokenGrant.from_answer(await self._fetch(), monotonic())
+                current = self._grant.access_token
+            return current
 
     async def refused(self, token: str) -> None:
         async with self._the_lock():

@@ -28,6 +28,14 @@ def _transport_error(exc: httpx.TransportError) -> LeadNodError:
     return APIConnectionError(f"Could not reach the LeadNod API: {exc!r}")
 
 
+def _answer(response: httpx.Response, cast: Any) -> Any:
+    """The body as `cast` (None: the JSON as is); None for an empty body (204)."""
+    if not response.content:
+        return None
+    data = response.json()
+    return data if cast is None else parse(cast, data)
+
+
 class _Core:
     """Settings both clients share."""
 
@@ -138,9 +146,7 @@ class Client(_Core):
                  idempotency_key: Optional[str] = None) -> Any:
         response = self._send(method, self._url(path), params=params, json=json,
                               idempotency_key=idempotency_key)
-        if cast is None or not response.content:
-            return response.json() if response.content and cast is None else None
-        return parse(cast, response.json())
+        return _answer(response, cast)
 
 
 class AsyncClient(_Core):
@@ -225,6 +231,4 @@ class AsyncClient(_Core):
                        cast: Any = None, idempotency_key: Optional[str] = None) -> Any:
         response = await self._send(method, self._url(path), params=params, json=json,
                                     idempotency_key=idempotency_key)
-        if cast is None or not response.content:
-            return response.json() if response.content and cast is None else None
-        return parse(cast, response.json())
+        return _answer(response, cast)

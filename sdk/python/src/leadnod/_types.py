@@ -3,7 +3,7 @@ JSON bodies."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Dict, Mapping, Optional, TypeVar, Union
+from typing import Any, Dict, Mapping, TypeVar, Union
 
 T = TypeVar("T")
 

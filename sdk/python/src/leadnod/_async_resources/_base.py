@@ -28,7 +28,7 @@ class AsyncAPIResource:
         return await self._client._request("PATCH", path, json=body, cast=cast)
 
     async def _delete(self, path: str) -> None:
-        await self._client._request("DELETE", path, cast=lambda _: None)
+        await self._client._request("DELETE", path)
 
     def _list(self, path: str, *, cast: Callable[..., T],
               params: Optional[Dict[str, str]] = None) -> AsyncPage[T]:

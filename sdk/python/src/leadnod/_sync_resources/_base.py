@@ -29,7 +29,7 @@ class SyncAPIResource:
         return self._client._request("PATCH", path, json=body, cast=cast)
 
     def _delete(self, path: str) -> None:
-        self._client._request("DELETE", path, cast=lambda _: None)
+        self._client._request("DELETE", path)
 
     def _list(self, path: str, *, cast: Callable[..., T],
               params: Optional[Dict[str, str]] = None) -> SyncPage[T]:
