@@ -197,8 +197,8 @@ def active_engagement(sdk: Sdk, client: Any, pro: Any, pro_user_id: str, **oppor
     return sdk.run(pro.engagements.start(engagement.id))
 
 
-def run_matching() -> int:
-    """Drain the matching queue through the Lambda handler, as the SQS event source would."""
+def matching_poller() -> Any:
+    """The matching queue's consumer, as the SQS event source runs it."""
     import threading
 
     from app import app
@@ -207,9 +207,29 @@ def run_matching() -> int:
 
     services = wiring.container()
     queue = services.settings.queue_urls["matching"].rsplit("/", 1)[-1]
-    poller = SqsPoller(services.client("sqs"), queue, app.handler_map["matching_worker"], 10,
-                       threading.Event())
-    handled = 0
+    return SqsPoller(services.client("sqs"), queue, app.handler_map["matching_worker"], 10,
+                     threading.Event())
+
+
+def discard_matching_requests() -> None:
+    """Empty the matching queue (other tests leave requests there that would each cost a
+    scoring run); PurgeQueue is allowed once a minute only."""
+    from chalicelib import wiring
+
+    services = wiring.container()
+    sqs, url = services.client("sqs"), services.settings.queue_urls["matching"]
+    while True:
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                       WaitTimeSeconds=0).get("Messages", [])
+        if not messages:
+            return
+        sqs.delete_message_batch(QueueUrl=url, Entries=[
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)])
+
+
+def run_matching() -> int:
+    """Drain the matching queue through the Lambda handler; how many requests it handled."""
+    poller, handled = matching_poller(), 0
     while True:
         received = poller.poll_once(wait_seconds=0)
         if not received:

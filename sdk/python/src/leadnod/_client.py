@@ -69,9 +69,10 @@ class Client(_Core):
         me = client.users.me()
 
     Credentials default to LEADNOD_CLIENT_ID / LEADNOD_CLIENT_SECRET; `environment` is
-    "production" (default) or "sandbox", or give any `base_url`. Failed attempts are retried
-    `max_retries` times (429, 5xx, connection errors). Pass `http_client` to use your own
-    `httpx.Client` (proxies, transports); the client is thread-safe.
+    "production" (default) or "sandbox", or give any `base_url` (else LEADNOD_BASE_URL).
+    `scope="read"` asks for read-only tokens. `timeout` applies to each attempt; failed
+    attempts are retried `max_retries` times (429, 5xx, connection errors). Pass
+    `http_client` to use your own `httpx.Client` (proxies, transports). Thread-safe.
     """
 
     users: sync.Users

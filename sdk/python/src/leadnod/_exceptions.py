@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any, Dict, Mapping, Optional, Type
 
 import httpx
@@ -102,9 +104,6 @@ def retry_after_seconds(headers: Mapping[str, str]) -> Optional[float]:
         return max(0.0, float(value))
     except ValueError:
         pass
-    from email.utils import parsedate_to_datetime
-    from datetime import datetime, timezone
-
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
