@@ -171,13 +171,13 @@ def test_rate_limits_are_waited_out_as_retry_after_says(sdk, people, services, s
     sdk.run(client.users.me())
     assert sdk.run(client.users.me()).id == account.user_id  # 429s, waited, retried
 
-    # One request a minute through a sliding window: the next fits in 61-120 s. The first
-    # wait is capped at 60 s; the second 429 asks for the rest, which is waited exactly.
-    assert [e.status for e in sdk.transport.sent("GET")] == [200, 429, 429, 200]
-    first, second = (float(e.answer_headers["retry-after"])
-                     for e in sdk.transport.sent("GET")[1:3])
-    assert first > 60 and abs(second - (first - 60)) <= 1
-    assert server_sleep == [60.0, second]
+    # One request a minute through a sliding window: the next usually fits in 61-120 s, so
+    # the first wait is cut to 60 s and a second 429 asks for the rest, which is waited.
+    sent = sdk.transport.sent("GET")
+    asked = [float(e.answer_headers["retry-after"]) for e in sent if e.status == 429]
+    assert [e.status for e in sent] == [200] + [429] * len(asked) + [200]
+    assert 1 <= len(asked) <= 2 and server_sleep == [min(a, 60.0) for a in asked]
+    assert abs(sum(server_sleep) - asked[0]) <= 1  # what the first 429 asked, waited out
 
     refused = sdk.client(account, max_retries=0)
     with pytest.raises(leadnod.RateLimitError) as error:
