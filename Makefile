@@ -6,7 +6,7 @@ PORT ?= 8000
 STAGE ?= sandbox
 export MOTO_PORT PORT
 
-.PHONY: run test lint deploy clean bench openapi
+.PHONY: run test lint deploy clean bench openapi sdk-check
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ deploy: $(BIN)/.installed
 openapi: $(BIN)/.installed  ## regenerate docs/openapi.json from the routes and models
 	$(BIN)/python -m chalicelib.openapi > docs/openapi.json.tmp
 	mv docs/openapi.json.tmp docs/openapi.json
+
+# pip install ./sdk/python into a fresh venv of each Python 3.8-3.12 found, and smoke-test it
+# (needs the package index; the test suite checks the same offline on this Python)
+sdk-check: $(BIN)/.installed
+	$(BIN)/python sdk/python/scripts/check_pythons.py
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -55,6 +56,40 @@ def aws_env() -> Any:
         env = output_env(provision("dev"))
         os.environ.update(env)
         yield env
+
+
+# Seconds instead of 14 days; moto's Wait states and retries sleep for real.
+FAST = {"ESCROW_REVIEW_PERIOD_SECONDS": "1", "ESCROW_DISPUTE_RECHECK_SECONDS": "1",
+        "PAYMENT_CHARGE_TIMEOUT_SECONDS": "30"}
+
+
+@pytest.fixture(scope="session")
+def payments_env(aws_env: dict[str, str]) -> Any:
+    saved = {k: os.environ.get(k) for k in FAST}
+    os.environ.update(FAST)
+    yield aws_env
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def payments_poller(payments_env: dict[str, str]) -> Any:
+    """The payments queue consumer, fed by a poller thread like `make run` does."""
+    import boto3
+
+    from app import app
+    from devstack.pollers import SqsPoller
+
+    stop = threading.Event()
+    queue = payments_env["PAYMENTS_QUEUE_URL"].rsplit("/", 1)[-1]
+    poller = SqsPoller(boto3.client("sqs"), queue, app.handler_map["payments_worker"], 10, stop)
+    poller.start()
+    yield poller
+    stop.set()
+    poller.join(timeout=5)
 
 
 @pytest.fixture

@@ -341,3 +341,37 @@ def test_webhooks_are_delivered_signed_by_the_local_stack(stack):
             (request.headers["webhook-id"], "succeeded")]
         requests.delete(f"{stack['base']}/v1/webhooks/{created.json()['id']}", headers=headers,
                         timeout=10)
+
+
+def test_the_python_sdk_over_http(stack):
+    """The SDK (sdk/python) as a user runs it against `make run`: real sockets, sync and
+    async; its own tests (tests/test_sdk) cover every operation through the test client."""
+    import asyncio
+
+    import leadnod
+
+    created = admin(stack, "create-account", "--type", "client", "--name", "SDK User",
+                    "--email", f"sdk-{time.time_ns()}@example.com", "--plan", "enterprise",
+                    "--company", "SDK Inc", "--industry", "saas")
+    assert created.returncode == 0, created.stderr
+    account = json.loads(created.stdout)
+    options = dict(client_id=account["client_id"], client_secret=account["client_secret"],
+                   base_url=stack["base"])
+    with leadnod.Client(**options) as client:
+        assert client.users.me().id == account["user_id"]
+        opportunity = client.opportunities.create(title="Over HTTP", industry="saas")
+        assert [o.id for o in client.opportunities.list()] == [opportunity.id]
+        everyone = client.users.search(industry="saas", limit=100).data
+        assert [u.id for u in client.users.search(industry="saas", limit=2)] == \
+            [u.id for u in everyone] and len(everyone) >= 4
+        with pytest.raises(leadnod.NotFoundError) as missing:
+            client.engagements.retrieve("eng_" + "0" * 22)
+        assert missing.value.code == "resource_missing" and missing.value.request_id
+
+    async def from_tasks() -> list:
+        async with leadnod.AsyncClient(**options) as client:
+            return await asyncio.gather(client.users.me(), client.opportunities.retrieve(
+                opportunity.id), client.opportunities.list())
+    me, again, page = asyncio.run(from_tasks())
+    assert (me.id, again.title, [o.id for o in page.data]) == (
+        account["user_id"], "Over HTTP", [opportunity.id])

@@ -1,48 +1,13 @@
-"""Fixtures for the escrow tests: short review periods, the payments-queue consumer running as
-the local stack runs it (a poller thread calling the Chalice handler), engagements written
-directly (the engagements API lives on another branch), and waiting helpers with timeouts."""
+"""Fixtures for the escrow tests: the payments-queue consumer and short review periods (from
+tests/conftest.py, shared with the SDK tests), engagements written directly, and waiting
+helpers with timeouts."""
 from __future__ import annotations
 
-import os
-import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import pytest
-
-# Seconds instead of 14 days; moto's Wait states and retries sleep for real.
-FAST = {"ESCROW_REVIEW_PERIOD_SECONDS": "1", "ESCROW_DISPUTE_RECHECK_SECONDS": "1",
-        "PAYMENT_CHARGE_TIMEOUT_SECONDS": "30"}
-
-
-@pytest.fixture(scope="session")
-def payments_env(aws_env: dict[str, str]) -> Iterator[dict[str, str]]:
-    saved = {k: os.environ.get(k) for k in FAST}
-    os.environ.update(FAST)
-    yield aws_env
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-
-
-@pytest.fixture(scope="session")
-def payments_poller(payments_env: dict[str, str]) -> Iterator[Any]:
-    """The payments queue consumer, fed by a poller thread like `make run` does."""
-    import boto3
-
-    from app import app
-    from devstack.pollers import SqsPoller
-
-    stop = threading.Event()
-    queue = payments_env["PAYMENTS_QUEUE_URL"].rsplit("/", 1)[-1]
-    poller = SqsPoller(boto3.client("sqs"), queue, app.handler_map["payments_worker"], 10, stop)
-    poller.start()
-    yield poller
-    stop.set()
-    poller.join(timeout=5)
 
 
 @pytest.fixture(scope="package")
