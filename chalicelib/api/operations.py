@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Union
@@ -22,6 +23,7 @@ from pydantic import BaseModel
 
 from ..auth.caller import current_caller
 from ..http import parse_body, parse_query, respond
+from ..wiring import container
 from .routing import AUTH
 
 JSON = "application/json"
@@ -30,6 +32,7 @@ JSON = "application/json"
 Returns = Union[type, tuple[type, ...], None]
 Parser = Callable[[Any, type[BaseModel]], BaseModel]
 INJECTED = ("body", "query", "caller", "request", "idempotency_key")
+REPLAYED_HEADERS = ("Location",)  # success headers a replay repeats (besides the body)
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,12 @@ class Operation:
     @property
     def status(self) -> int:
         return self.statuses[0]
+
+    @property
+    def accepts_idempotency_key(self) -> bool:
+        """Money POSTs handle the key themselves (`idempotent`, their object's id derives from
+        it); the decorator runs every other authenticated POST once per key."""
+        return self.idempotent or ("POST" in self.methods and not self.public)
 
     def operation_id(self, method: str) -> str:
         """The handler's name; an alias method (PUT beside PATCH) gets a suffix."""
@@ -123,14 +132,15 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
                 given["request"] = request
             if "idempotency_key" in wanted:
                 given["idempotency_key"] = (request.headers or {}).get("idempotency-key")
-            result = handler(**path_params, **{k: v for k, v in given.items() if k in wanted})
-            if isinstance(result, Response):
-                return result
-            if result is not None and returned and not isinstance(result, returned):
-                # The document promises `returns`; answering something else is a bug.
-                raise TypeError(f"{op.name} returned {type(result).__name__}, "
-                                f"declared {returns!r}")
-            return respond(result, op.status)
+
+            def call() -> Response:
+                return _answer(op, returned, handler(
+                    **path_params, **{k: v for k, v in given.items() if k in wanted}))
+
+            key = (request.headers or {}).get("idempotency-key")
+            if key is not None and op.accepts_idempotency_key and not op.idempotent:
+                return _run_once(bp, op, key, path_params, given.get("body"), call)
+            return call()
 
         view.operation = op  # type: ignore[attr-defined]
         bp.route(path, methods=list(method_list), authorizer=None if public else AUTH,
@@ -138,6 +148,39 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
         return view
 
     return register
+
+
+def _answer(op: Operation, returned: tuple[type, ...], result: Any) -> Response:
+    if isinstance(result, Response):
+        return result
+    if result is not None and returned and not isinstance(result, returned):
+        # The document promises `returns`; answering something else is a bug.
+        raise TypeError(f"{op.name} returned {type(result).__name__}, declared {op.returns!r}")
+    return respond(result, op.status)
+
+
+def _run_once(bp: Blueprint, op: Operation, key: str, path_params: dict[str, str],
+              body: BaseModel | None, call: Callable[[], Response]) -> Response:
+    """A POST with an Idempotency-Key: the first answer (status, body, Location) is kept for
+    24 h and replayed to a retry with the same key; the same key on another request is 422,
+    and a concurrent duplicate 409 (services/payments/idempotency.py)."""
+    from ..services.payments.idempotency import Answer  # Powertools: only when a key is sent
+
+    def action() -> Answer:
+        response = call()
+        text = response.body
+        return Answer(response.status_code, json.loads(text) if text else None,
+                      headers={name: value for name, value in response.headers.items()
+                               if name in REPLAYED_HEADERS} or None)
+
+    request = bp.current_request
+    answer = container().idempotency.run(
+        user_id=current_caller(request).user_id, route=op.name, key=key, action=action,
+        body={"path": path_params, "body": body.model_dump(mode="json") if body else None},
+        lambda_context=bp.lambda_context)
+    headers = {**(answer.headers or {}),
+               **({"Idempotent-Replayed": "true"} if answer.replayed else {})}
+    return respond(answer.body, answer.status, headers)
 
 
 def operation_of(view: Callable[..., Any]) -> Operation | None:

@@ -77,7 +77,7 @@ def path_operation(method: str, op: Operation, schemas: Schemas) -> dict[str, An
     if op.description:
         document["description"] = op.description
     parameters = _path_parameters(op.path) + _query_parameters(op)
-    if op.idempotent:
+    if op.accepts_idempotency_key:
         parameters.append({"$ref": "#/components/parameters/IdempotencyKey"})
     if parameters:
         document["parameters"] = parameters

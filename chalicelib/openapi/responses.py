@@ -88,14 +88,14 @@ def error_statuses(op: Operation, method: str) -> list[int]:
         statuses |= {413, 415}            # body size (middleware), Content-Type (Chalice)
     if "{" in op.path:
         statuses.add(404)
-    if op.idempotent:
+    if op.accepts_idempotency_key:
         statuses |= {400, 409, 422}       # key format, key in use, key reused
     return sorted(statuses)
 
 
 def success_responses(op: Operation, schemas: Schemas) -> dict[str, Any]:
     names = ("X-Request-Id", *_counted(op, 200), *op.headers,
-             *(("Idempotent-Replayed",) if op.idempotent else ()))
+             *(("Idempotent-Replayed",) if op.accepts_idempotency_key else ()))
     answers: dict[str, Any] = {}
     for status in op.statuses:
         response: dict[str, Any] = {"description": HTTPStatus(status).phrase,

@@ -1,4 +1,6 @@
-"""`Idempotency-Key` for the POSTs that move money, with Powertools Idempotency on the table.
+"""`Idempotency-Key` for every authenticated POST, with Powertools Idempotency on the table.
+The money POSTs also derive their object's id from the key (see api/payments.py); the others
+are wrapped by `@operation` (api/operations.py).
 
 The record is keyed by (caller, key), so keys never collide across accounts, and remembers a
 hash of (route, body): the same key with another body or on another endpoint is refused with
@@ -29,8 +31,9 @@ KEY_FORMAT = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, like Stripe
 @dataclass(frozen=True)
 class Answer:
     status: int
-    body: dict[str, Any]
+    body: Any  # the JSON answer (None for no body)
     replayed: bool = False
+    headers: dict[str, str] | None = None  # e.g. Location, replayed too
 
 
 def persistence_layer(table_name: str, dynamodb_client: Any) -> DynamoDBPersistenceLayer:
@@ -68,7 +71,7 @@ class IdempotentRequests:
                              config=self._config, key_prefix=KEY_PREFIX)
         def execute(request: dict[str, Any]) -> dict[str, Any]:
             answer = action()
-            return {"status": answer.status, "body": answer.body}
+            return {"status": answer.status, "body": answer.body, "headers": answer.headers}
 
         try:
             saved = execute(request={"user": user_id, "key": key, "route": route, "body": body})
@@ -80,4 +83,5 @@ class IdempotentRequests:
             raise Conflict("A request with this Idempotency-Key is still being processed; "
                            "retry after it completes.", param="Idempotency-Key",
                            code="idempotency_key_in_use") from None
-        return Answer(saved["status"], saved["body"], bool(saved.get("replayed")))
+        return Answer(saved["status"], saved["body"], bool(saved.get("replayed")),
+                      saved.get("headers"))
