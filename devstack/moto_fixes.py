@@ -1,4 +1,4 @@
-"""Fixes for moto's DynamoDB (moto 5.2.5), applied wherever we run moto (tests, the local stack).
+"""Fixes for moto 5.2.5, applied wherever we run moto (tests, the local stack, the benches).
 
 1. Isolation. moto's DynamoDB backend is not thread-safe: a transaction checks and writes its
    items one by one and, when an action fails, puts back a copy of the *whole table* taken at
