@@ -3,22 +3,22 @@ and the delivery consumer to a receiver on 127.0.0.1 that checks every signature
 
     python -m bench.webhooks [--events 1000] [--rate 20]
 
-Like `make run`: a moto server provisioned from infra/template.yaml (here in a process of its
-own, so that emulating AWS does not compete with the code under test for this process's GIL),
-and the local stack's pollers driving the same Lambda handlers: one stream poller and ONE
-delivery worker (batches of 10, handled in parallel over keep-alive connections). Figures:
+Like `make run`: a moto server provisioned from infra/template.yaml, with the local stack's
+moto fixes (devstack.moto_server: here in a process of its own, so that emulating AWS does not
+compete with the code under test for this process's GIL), and the local stack's pollers
+driving the same Lambda handlers: one stream poller and ONE delivery worker (batches of 10,
+handled in parallel over keep-alive connections). Every event is written in its own
+transaction, as a state change writes it. Figures:
 - latency: N events recorded at --rate per second while everything runs; time from the event
   being committed to the receiver having the request (p50/p95);
-- throughput: the worker drains N fanned-out deliveries, in bursts of 100 (deliveries/s per
-  worker), and the CPU this process spent per delivery: moto answers far slower than DynamoDB
-  and SQS (a consistent BatchGetItem of 20 items takes it ~60 ms), so the wall-clock figure
-  measures moto as much as the consumer; the CPU figure is what the consumer itself costs.
+- throughput: N more events recorded and fanned out, then the worker drains the N deliveries:
+  deliveries/s end to end (the poller's ReceiveMessage and DeleteMessageBatch included), and
+  the handler's own time per batch (what a Lambda worker spends: polling SQS is Lambda's);
+- what a delivery costs: AWS calls by kind, CPU of this process (consumer and receiver) and
+  CPU of the moto server. moto answers far slower than DynamoDB and SQS (a consistent
+  BatchGetItem of 10 deliveries costs it ~12 ms of CPU, a PutItem ~2 ms), so the wall-clock
+  figures measure moto as much as the consumer; the CPU figures separate the two.
 Targets: >= 100 deliveries/s per worker, p95 <= 2 s.
-
-One concession to moto that does not touch the code under test: its TransactWriteItems
-deep-copies the whole table once per action, which would make recording 2,000 events quadratic,
-so events are written as the PutItems their transaction would contain (the stream sees the same
-INSERT records).
 """
 from __future__ import annotations
 
@@ -29,13 +29,14 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TARGET_RATE, TARGET_P95 = 100.0, 2.0
-BURST = 100
 SECRET = "whsec_benchmark_secret_0123456789"
 
 
@@ -44,8 +45,9 @@ def start_moto() -> subprocess.Popen:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p",
-                               str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "devstack.moto_server", "-H", "127.0.0.1", "-p", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.environ.update(AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}", MOTO_PORT=str(port),
                       AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
                       AWS_DEFAULT_REGION="us-east-1", LEADNOD_STAGE="dev",
@@ -74,16 +76,25 @@ class Stack:
         self.stream = StreamPoller(streams_client(services.session), env["TABLE_STREAM_ARN"],
                                    app.handler_map["webhook_outbox_stream"], 100, "LATEST",
                                    self.stop, "webhook_outbox_stream")
+        self._deliver = app.handler_map["webhook_deliveries"]
+        self.handler_seconds, self.batches = 0.0, 0
         self.worker = SqsPoller(services.client("sqs"), "leadnod-dev-webhooks",
-                                app.handler_map["webhook_deliveries"], 10, self.stop)
+                                self._timed_handler, 10, self.stop)
+
+    def _timed_handler(self, event: Any, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return self._deliver(event, context)
+        finally:
+            self.handler_seconds += time.perf_counter() - started
+            self.batches += 1
 
     def record(self, user_id: str, n: int) -> tuple[str, float]:
         """One event in its own transaction, as a state change writes it; (id, committed at)."""
         actions = self.services.events.record("user.updated",
                                               {"user_id": user_id, "changed": ["name"], "n": n},
                                               [user_id])
-        for action in actions:  # what the transaction would write (see the module docstring)
-            self.services.store.table.put_item(**action["Put"])
+        self.services.store.transact(actions)
         return actions[-1]["Put"]["Item"]["payload"]["id"], time.time()
 
     def drain_stream(self) -> None:
@@ -91,25 +102,60 @@ class Stack:
             pass
 
 
-def throughput(stack: Stack, receiver: Any, user_id: str, count: int) -> tuple[float, float]:
-    """(deliveries per second, CPU seconds of this process per delivery) of one worker,
-    draining bursts of BURST fanned-out deliveries: moto's ReceiveMessage costs time in
-    proportion to the queue's length (~0.7 s per call with 1,000 messages waiting; SQS's does
-    not), so one burst of 1,000 would measure moto rather than the worker."""
-    elapsed = cpu = 0.0
-    for start in range(0, count, BURST):
-        size = min(BURST, count - start)
-        for n in range(size):
-            stack.record(user_id, start + n)
-        stack.drain_stream()  # fan-out: `size` messages wait on the queue
-        began, began_cpu, done = time.perf_counter(), time.process_time(), len(receiver.received)
-        while len(receiver.received) < done + size:
-            if stack.worker.poll_once(wait_seconds=0) == 0 and \
-                    time.perf_counter() - began > 120:
-                raise SystemExit("deliveries stalled")
-        elapsed += time.perf_counter() - began
-        cpu += time.process_time() - began_cpu
-    return count / elapsed, cpu / count
+class CallCounter:
+    """AWS calls by operation, from every client of a boto3 session (the worker's threads have
+    their own clients), counted from when it is registered."""
+
+    def __init__(self, session: Any) -> None:
+        self.calls: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        session.events.register("before-call.*.*", self._count)
+
+    def _count(self, event_name: str, **_: Any) -> None:
+        with self._lock:
+            self.calls[event_name.rsplit(".", 1)[-1]] += 1
+
+
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) another process has used so far; None off Linux."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+@dataclass
+class Throughput:
+    per_second: float
+    handler_ms_per_batch: float
+    cpu_ms: float                # this process, per delivery
+    moto_cpu_ms: float | None    # the moto server, per delivery
+    calls: dict[str, float]      # per delivery, by operation
+
+
+def throughput(stack: Stack, receiver: Any, counter: CallCounter, moto_pid: int,
+               user_id: str, count: int) -> Throughput:
+    """One worker draining `count` fanned-out deliveries."""
+    for n in range(count):
+        stack.record(user_id, n)
+    stack.drain_stream()  # fan-out: `count` messages wait on the queue
+    counter.calls.clear()
+    stack.handler_seconds, stack.batches = 0.0, 0
+    done, moto_before = len(receiver.received), process_cpu(moto_pid)
+    began, began_cpu = time.perf_counter(), time.process_time()
+    while len(receiver.received) < done + count:
+        if stack.worker.poll_once(wait_seconds=0) == 0 and time.perf_counter() - began > 120:
+            raise SystemExit("deliveries stalled")
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - began_cpu
+    moto_after = process_cpu(moto_pid)
+    moto_cpu = None if moto_before is None or moto_after is None else moto_after - moto_before
+    return Throughput(
+        per_second=count / elapsed,
+        handler_ms_per_batch=stack.handler_seconds * 1000 / max(1, stack.batches),
+        cpu_ms=cpu * 1000 / count,
+        moto_cpu_ms=None if moto_cpu is None else moto_cpu * 1000 / count,
+        calls={name: n / count for name, n in counter.calls.most_common()})
 
 
 def latency(stack: Stack, receiver: Any, user_id: str, count: int, rate: float) -> list[float]:
@@ -160,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         env = output_env(provision("dev"))
         os.environ.update(env)
         services = wiring.reset()
+        counter = CallCounter(services.session)  # before any client exists
         user = services.users.create_account(user_type="client", name="Bench Client",
                                              email="bench@example.com").user
         with WebhookReceiver(secret=SECRET) as receiver:
@@ -167,25 +214,40 @@ def main(argv: list[str] | None = None) -> int:
                 url=receiver.url(), events=["user.updated"], secret=SECRET))
             stack = Stack(services, env)
             waits = latency(stack, receiver, user.id, args.events, args.rate)
-            per_second, cpu = throughput(stack, receiver, user.id, args.events)
+            result = throughput(stack, receiver, counter, moto.pid, user.id, args.events)
             bad = [r for r in receiver.received if not (r.leadnod_ok and r.standard_ok)]
     finally:
         moto.kill()
+    print(report(args, waits, result, len(receiver.received), len(bad)), flush=True)
+    return 1 if bad else 0
+
+
+def report(args: Any, waits: list[float], result: Throughput, received: int, bad: int) -> str:
     p50, p95 = percentile(waits, 50), percentile(waits, 95)
     verdict = ", ".join(
-        [f"throughput {'meets' if per_second >= TARGET_RATE else 'is below'} the target",
+        [f"throughput {'meets' if result.per_second >= TARGET_RATE else 'is below'} the target",
          f"p95 {'meets' if p95 <= TARGET_P95 else 'is above'} the target",
-         "every signature verified" if not bad else f"{len(bad)} BAD SIGNATURES"])
-    print(f"webhooks: {args.events} events, 1 delivery worker (batches of 10 in parallel), "
-          f"moto server\n"
-          f"  latency     p50 {p50:.3f} s  p95 {p95:.3f} s  max {max(waits):.3f} s   "
-          f"(events at {args.rate:g}/s; target p95 <= {TARGET_P95:g} s)\n"
-          f"  throughput  {per_second:7.1f} deliveries/s on moto   (target >= {TARGET_RATE:g})\n"
-          f"              {cpu * 1000:.1f} ms of this process's CPU per delivery (consumer and "
-          f"receiver): {1 / cpu:.0f} deliveries/s if AWS answered instantly\n"
-          f"  signatures  {len(receiver.received) - len(bad)} verified, {len(bad)} bad\n"
-          f"  {verdict}", flush=True)
-    return 1 if bad else 0
+         "every signature verified" if not bad else f"{bad} BAD SIGNATURES"])
+    calls = ", ".join(f"{name} {n:.2f}" for name, n in result.calls.items())
+    handler = result.handler_ms_per_batch
+    moto = "moto server: not measured (no /proc)" if result.moto_cpu_ms is None else (
+        f"moto server: {result.moto_cpu_ms:.1f} ms per delivery, which alone caps one worker "
+        f"at {1000 / result.moto_cpu_ms:.0f}/s")
+    return (
+        f"webhooks: {args.events} events, 1 delivery worker (batches of 10 in parallel), "
+        f"moto server\n"
+        f"  latency     p50 {p50:.3f} s  p95 {p95:.3f} s  max {max(waits):.3f} s   "
+        f"(events at {args.rate:g}/s; target p95 <= {TARGET_P95:g} s)\n"
+        f"  throughput  {result.per_second:7.1f} deliveries/s on moto, end to end   "
+        f"(target >= {TARGET_RATE:g})\n"
+        f"              handler {handler:.0f} ms per batch of 10: {10000 / handler:.0f} "
+        f"deliveries/s per Lambda worker (polling SQS is Lambda's)\n"
+        f"  AWS calls   per delivery: {calls} ({sum(result.calls.values()):.2f})\n"
+        f"  CPU         this process (consumer and receiver): {result.cpu_ms:.1f} ms per "
+        f"delivery, {1000 / result.cpu_ms:.0f}/s if AWS answered instantly\n"
+        f"              {moto}\n"
+        f"  signatures  {received - bad} verified, {bad} bad\n"
+        f"  {verdict}")
 
 
 if __name__ == "__main__":

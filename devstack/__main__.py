@@ -25,6 +25,9 @@ def start_moto(port: int) -> Any:
     import requests
     from moto.server import ThreadedMotoServer
 
+    from devstack import moto_fixes
+
+    moto_fixes.apply()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()

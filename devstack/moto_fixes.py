@@ -1,4 +1,4 @@
-"""Fixes for moto's DynamoDB (moto 5.2.5), applied wherever we run moto (tests, the local stack).
+"""Fixes for moto 5.2.5, applied wherever we run moto (tests, the local stack, the benches).
 
 1. Isolation. moto's DynamoDB backend is not thread-safe: a transaction checks and writes its
    items one by one and, when an action fails, puts back a copy of the *whole table* taken at
@@ -20,6 +20,11 @@
    every item of the table, then keeps the queried partition: each Query cost O(table), not
    O(partition) as in DynamoDB. We hand it the partition only, already in key order; it still
    sorts and pages those items itself, so results are unchanged.
+6. Cost. SQS ReceiveMessage checks each message it hands out against the queue's retention
+   period by computing *all* the queue's attributes, message counts included: O(queue) per
+   message received. We read the retention period itself; the check is unchanged.
+7. Cost. moto's server lists its own package directory (`list_of_moto_modules`) to route each
+   request, ~0.35 ms a time; the list cannot change while it runs, so it is read once.
 """
 from __future__ import annotations
 
@@ -183,6 +188,26 @@ def _query_one_partition() -> None:
     Table.query = query
 
 
+def _retention_check_reads_one_attribute() -> None:
+    from moto.core.utils import unix_time
+    from moto.sqs.models import SQSBackend
+
+    def is_message_valid_based_on_retention_period(self: Any, queue_name: str,
+                                                   message: Any) -> bool:
+        retention = int(self.get_queue(queue_name).message_retention_period)
+        return retention + message.sent_timestamp / 1000 > unix_time()
+
+    SQSBackend.is_message_valid_based_on_retention_period = \
+        is_message_valid_based_on_retention_period
+
+
+def _modules_listed_once() -> None:
+    from moto import backends
+
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules  # type: ignore[assignment]
+
+
 def apply() -> None:
     global _applied
     with _lock:
@@ -206,4 +231,6 @@ def apply() -> None:
             if inspect.isfunction(member) and not name.startswith("_"):
                 setattr(backend, name, _locked(member))
         _query_one_partition()
+        _retention_check_reads_one_attribute()
+        _modules_listed_once()
         _applied = True

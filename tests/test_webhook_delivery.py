@@ -8,6 +8,7 @@ import hmac
 import json
 import time
 
+from boto3.dynamodb.conditions import Key
 from webhook_support import (DOCS_SECRET, client_account, deliveries, hooks,  # noqa: F401
                              newest_event, other_receiver, receiver, register, rename,
                              sales_pro, shared_accounts)
@@ -222,3 +223,23 @@ def test_pending_deliveries_of_a_disabled_endpoint_are_cancelled(api, hooks, rec
     assert receiver.received == []
     [delivery] = deliveries(api, client_account, webhook["id"])
     assert (delivery["status"], delivery["last_error"]) == ("failed", "endpoint disabled")
+
+
+def test_a_delivery_stored_before_bodies_were_encoded_is_still_delivered(api, hooks, receiver,
+                                                                       client_account):
+    webhook = register(api, client_account, receiver.url())
+    rename(api, client_account)
+    hooks.fan_out_for(client_account.user_id)
+    store = hooks.services.store
+    [item] = store.query_all(Key("PK").eq(f"WHK#{webhook['id']}"))
+    event = json.loads(item.pop("body"))
+    store.put({**item, "event": event})  # the earlier shape: the event as a map
+
+    hooks.pump()
+
+    [request] = receiver.wait_for(1)
+    assert request.json() == event
+    expected = hmac.new(DOCS_SECRET.encode(), request.body, hashlib.sha256).hexdigest()
+    assert request.headers["x-leadnod-signature"] == expected
+    [delivery] = deliveries(api, client_account, webhook["id"])
+    assert (delivery["status"], delivery["attempts"]) == ("succeeded", 1)

@@ -53,13 +53,15 @@ class Store:
         return self.table.get_item(Key=key, ConsistentRead=consistent).get("Item")
 
     def put(self, item: dict[str, Any], condition: str | None = None,
-            values: dict[str, Any] | None = None) -> None:
+            values: dict[str, Any] | None = None, names: dict[str, str] | None = None) -> None:
         kwargs: dict[str, Any] = {"Item": item}
         if condition:
             kwargs["ConditionExpression"] = condition
             kwargs["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         if values:
             kwargs["ExpressionAttributeValues"] = values
+        if names:
+            kwargs["ExpressionAttributeNames"] = names
         try:
             self.table.put_item(**kwargs)
         except ClientError as exc:

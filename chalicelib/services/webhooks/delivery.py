@@ -133,7 +133,8 @@ class Dispatcher:
 
     def _post(self, job: Job) -> HttpResult:
         endpoint, delivery = job.endpoint or {}, job.delivery or {}
-        body = encode_body(delivery["event"])
+        # Deliveries created before bodies were stored encoded carry the event as a map.
+        body = delivery["body"].encode() if "body" in delivery else encode_body(delivery["event"])
         headers = delivery_headers(
             secret=endpoint["secret"], body=body, event_id=delivery["event_id"],
             event_type=delivery["event_type"], delivery_id=delivery["id"],
