@@ -195,7 +195,9 @@ def shared_accounts(aws_env: Any) -> dict[str, Any]:
     from chalicelib import wiring
     from conftest import new_account
 
-    services = wiring.container()
+    # A fresh container: the one left by the previous module's last test may carry its clock
+    # or environment, and would sign tokens the next tests' containers refuse.
+    services = wiring.reset()
 
     def make(kind: str) -> Any:
         # Shared by many tests: no rate limits (they are not about them).

@@ -1,6 +1,7 @@
 """Fixtures for the infra tests: fake credentials, no endpoint override, an in-process moto."""
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Iterator
 
@@ -23,6 +24,9 @@ def fake_aws_credentials() -> Iterator[None]:
 
 
 @pytest.fixture
-def session() -> Iterator[boto3.Session]:
+def session(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
+    # A fresh moto account per test: when another test module's session-wide mock is active,
+    # leaving this inner mock resets nothing, so stacks and keys would leak between tests.
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", str(secrets.randbelow(10**11) + 10**11))
     with mock_aws():
         yield boto3.Session(region_name="us-east-1")

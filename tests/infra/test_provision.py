@@ -185,7 +185,8 @@ def test_state_machines_are_created_with_their_definition_substitutions(session,
         stateMachineArn=outputs["FlowArn"])
     assert machine["name"] == "leadnod-dev-flow"
     assert json.loads(machine["definition"])["States"]["P"]["Result"] == "leadnod-dev-sfn"
-    assert machine["roleArn"] == "arn:aws:iam::123456789012:role/StatesRole"
+    account = session.client("sts").get_caller_identity()["Account"]
+    assert machine["roleArn"] == f"arn:aws:iam::{account}:role/StatesRole"
     assert provision("dev", session, template_path=template) == outputs
 
 
