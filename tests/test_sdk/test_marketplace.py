@@ -156,3 +156,15 @@ def test_state_and_permission_errors_carry_the_api_details(sdk, people):
         sdk.run(client.users.update_me(email="not-an-email"))
     assert (invalid.value.param, invalid.value.code) == ("email", "invalid_parameter")
     assert invalid.value.message == "The 'email' field must be a valid email address."
+
+
+def test_a_create_whose_answer_was_lost_makes_one_object(sdk, people, no_sleep):
+    """Every POST carries an Idempotency-Key and the API honours it on every POST: the retry
+    gets the first answer back instead of creating a second opportunity."""
+    client = sdk.client(people.new("client", company="Retry Co", industry="saas"))
+    sdk.transport.fail("/v1/opportunities", kind="drop")  # processed, answer lost
+    opp = sdk.run(client.opportunities.create(**DOCS_OPPORTUNITY))
+    first, retry = sdk.transport.sent("POST", "/v1/opportunities")
+    assert first.status is None and retry.status == 201 and len(no_sleep) == 1
+    assert retry.headers["idempotency-key"] == first.headers["idempotency-key"]
+    assert [o.id for o in sdk.all(client.opportunities.list())] == [opp.id]
