@@ -20,7 +20,7 @@ run: $(BIN)/.installed
 	$(BIN)/python -m devstack
 
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 deploy: $(BIN)/.installed
 	$(BIN)/python -m devstack.deploy --stage $(STAGE)

@@ -96,8 +96,11 @@ def main() -> int:
 
     env = output_env(provision("dev"))
     os.environ.update(env)
-    LOCAL_DIR.mkdir(exist_ok=True)
-    (LOCAL_DIR / "dev-env.json").write_text(json.dumps(env, indent=2))
+    # Where the admin CLI finds this stack (chalicelib/admin/target.py); tests running stacks
+    # side by side give each its own file.
+    env_file = Path(os.environ.get("LEADNOD_LOCAL_ENV", LOCAL_DIR / "dev-env.json"))
+    env_file.parent.mkdir(parents=True, exist_ok=True)
+    env_file.write_text(json.dumps(env, indent=2))
 
     from chalicelib import wiring
     from chalicelib.admin.seed import load_seed

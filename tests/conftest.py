@@ -328,8 +328,9 @@ def local_stack(tmp_path_factory: Any) -> Any:
     it takes tens of seconds to start and stop, so every black-box test shares it."""
     port, moto_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(PORT=str(port), MOTO_PORT=str(moto_port), PYTHONUNBUFFERED="1")
     log = tmp_path_factory.mktemp("stack") / "stack.log"
+    env.update(PORT=str(port), MOTO_PORT=str(moto_port), PYTHONUNBUFFERED="1",
+               LEADNOD_LOCAL_ENV=str(log.with_name("dev-env.json")))
     with open(log, "w") as out:
         process = subprocess.Popen([sys.executable, "-m", "devstack"], cwd=ROOT, env=env,
                                    stdout=out, stderr=subprocess.STDOUT)
@@ -341,6 +342,7 @@ def local_stack(tmp_path_factory: Any) -> Any:
         time.sleep(0.2)
     text = log.read_text()
     yield {"base": f"http://127.0.0.1:{port}", "moto_port": moto_port, "log": text,
+           "env_file": env["LEADNOD_LOCAL_ENV"],
            "client_id": re.search(r"client_id:\s+(\S+)", text).group(1),
            "client_secret": re.search(r"client_secret:\s+(\S+)", text).group(1),
            "process": process}
@@ -357,7 +359,8 @@ def local_admin(local_stack: dict[str, Any]) -> Any:
     """Runs `python -m chalicelib.admin <args>` against the local stack; returns the process."""
     def run(*args: str) -> subprocess.CompletedProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env["MOTO_PORT"] = str(local_stack["moto_port"])
+        env.update(MOTO_PORT=str(local_stack["moto_port"]),
+                   LEADNOD_LOCAL_ENV=local_stack["env_file"])
         return subprocess.run([sys.executable, "-m", "chalicelib.admin", *args], cwd=ROOT,
                               env=env, capture_output=True, text=True, timeout=60)
     return run

@@ -179,7 +179,7 @@ def test_readme_walkthrough_reaches_an_active_engagement_with_metrics(stack):
 
 def admin(stack, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["MOTO_PORT"] = str(stack["moto_port"])
+    env.update(MOTO_PORT=str(stack["moto_port"]), LEADNOD_LOCAL_ENV=stack["env_file"])
     return subprocess.run([sys.executable, "-m", "chalicelib.admin", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
 
