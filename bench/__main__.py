@@ -13,6 +13,7 @@ def main(names: list[str]) -> int:
                               if not m.name.startswith("_"))
     for name in modules:
         print(f"\n=== bench.{name} ===", flush=True)
+        sys.argv = [f"bench.{name}"]  # each module's own options take their defaults
         importlib.import_module(f"bench.{name}").main()
     return 0
 

@@ -92,7 +92,7 @@ class Stack:
     def record(self, user_id: str, n: int) -> tuple[str, float]:
         """One event in its own transaction, as a state change writes it; (id, committed at)."""
         actions = self.services.events.record("user.updated",
-                                              {"user_id": user_id, "changed": ["name"], "n": n},
+                                              {"user_id": user_id, "changed": ["name"]},
                                               [user_id])
         self.services.store.transact(actions)
         return actions[-1]["Put"]["Item"]["payload"]["id"], time.time()
