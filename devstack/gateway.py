@@ -11,11 +11,13 @@ import json
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
-from chalice.local import ChaliceRequestHandler
+from chalice.local import ChaliceRequestHandler, RouteMatcher
 from chalice.test import HTTPResponse
 
+from chalicelib.api.routing import declared_methods
+from chalicelib.errors import error_body
 from devstack.cfn import TEMPLATE_PATH, Stack, load_template
 
 _HEADER = "gatewayresponse.header."
@@ -133,7 +135,42 @@ def make_handler_cls(responses: GatewayResponses) -> type[ChaliceRequestHandler]
                 code, headers, body = responses.reshape(code, headers, raw, _request_id(headers))
             super()._send_http_response(code, headers, body)
 
+        def __getattr__(self, name: str):
+            # http.server answers a method without a `do_<METHOD>` (TRACE, CONNECT, anything
+            # made up) with its own 501 HTML page; answer like the API's 405 routes instead.
+            if name.startswith("do_"):
+                return self._method_not_routed
+            raise AttributeError(name)
+
+        def _method_not_routed(self) -> None:
+            self._parse_payload()  # drain the body so the connection stays usable
+            routes = self.local_gateway._app_object.routes
+            request_id = str(uuid.uuid4())
+            try:
+                route = RouteMatcher(list(routes)).match_route(self.path).route
+            except ValueError:  # unknown path: API Gateway's unknown-route answer
+                status, headers, body = responses.by_type["MISSING_AUTHENTICATION_TOKEN"].render(
+                    404, request_id)
+            else:
+                status, headers, body = unsupported_method(declared_methods(routes[route]),
+                                                           request_id)
+            super()._send_http_response(status, headers, body)
+
     return GatewayResponseRequestHandler
+
+
+def unsupported_method(route_methods: Iterable[str], request_id: str) -> tuple[int, dict, bytes]:
+    """The 405 a method no route declares gets, in the API's error format with `Allow`.
+
+    API Gateway REST APIs only know GET, POST, PUT, PATCH, DELETE, HEAD and OPTIONS; other
+    methods (TRACE, CONNECT, ...) never reach the API there (docs/openapi.md, "Contract
+    testing"). Locally they would get http.server's 501 HTML page; the API's own answer to a
+    method a path does not list is this 405, so the local stack answers every such method alike.
+    """
+    allowed = ", ".join(route_methods)
+    body = error_body("method_not_allowed", f"This endpoint supports {allowed} only.")
+    headers = {"Content-Type": "application/json", "Allow": allowed, "X-Request-Id": request_id}
+    return 405, headers, json.dumps(body).encode()
 
 
 def reshape_test_response(http_response: HTTPResponse,

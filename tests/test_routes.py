@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from app import app
-from chalicelib.api.routing import AUTH
+from chalicelib.api.routing import AUTH, declared_methods
 
 PUBLIC = {"/oauth/token", "/.well-known/jwks.json"}
 
@@ -23,3 +23,9 @@ def test_every_v1_route_needs_a_token_and_an_api_key():
 def test_unsupported_methods_have_405_routes():
     for path, methods in app.routes.items():
         assert {"GET", "POST", "PUT", "PATCH", "DELETE"} <= set(methods), path
+
+
+def test_declared_methods_leave_out_the_generated_405_routes():
+    assert declared_methods(app.routes["/v1/opportunities"]) == ["GET", "POST"]
+    assert declared_methods(app.routes["/v1/opportunities/{opportunity_id}"]) == [
+        "DELETE", "GET", "PATCH", "PUT"]

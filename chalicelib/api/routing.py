@@ -12,6 +12,7 @@ from ..wiring import container
 
 auth_bp = Blueprint(__name__)
 ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+NOT_ALLOWED_PREFIX = "method_not_allowed_"  # the view names of the generated 405 routes
 
 
 # ttl 0: every request re-checks expiry and the account (the check is one GetItem).
@@ -54,5 +55,11 @@ def add_method_not_allowed_routes(app: Chalice) -> None:
                 f"This endpoint supports {', '.join(_allowed)} only.",
                 headers={"Allow": ", ".join(_allowed)})
 
-        name = "method_not_allowed_" + "".join(c if c.isalnum() else "_" for c in path)
+        name = NOT_ALLOWED_PREFIX + "".join(c if c.isalnum() else "_" for c in path)
         app.route(path, methods=missing, name=name)(not_allowed)
+
+
+def declared_methods(entries: dict[str, Any]) -> list[str]:
+    """The methods a path really has (`app.routes[path]`), the generated 405 routes aside."""
+    return sorted(method for method, entry in entries.items()
+                  if not entry.view_name.startswith(NOT_ALLOWED_PREFIX))

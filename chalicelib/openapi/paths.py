@@ -7,11 +7,11 @@ from typing import Any, Iterator
 from chalice import Chalice
 
 from ..api.operations import Operation, operation_of
+from ..api.routing import NOT_ALLOWED_PREFIX
 from .responses import READ_METHODS, error_responses, success_responses
 from .schemas import Schemas, inline, without_null
 
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
-NOT_ALLOWED_PREFIX = "method_not_allowed_"  # chalicelib.api.routing's generated 405 routes
 
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key", "in": "header", "required": False,

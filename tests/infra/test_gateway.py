@@ -159,3 +159,26 @@ def test_local_server_sends_the_gateway_response_over_http(local_server):
 def test_local_server_passes_route_answers_through(local_server):
     answer = local_get(local_server, "/things", {"Authorization": "Bearer good"})
     assert (answer.status, answer.read()) == (200, b'{"data":[]}')
+
+
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "PROPFIND", "QUERY"])
+def test_a_method_no_route_declares_is_a_405_in_the_api_format(local_server, method):
+    connection = http.client.HTTPConnection(*local_server, timeout=5)
+    connection.request(method, "/things", body=b"ignored", headers={"Content-Type": "text/plain"})
+    answer = connection.getresponse()
+    body = answer.read()
+    assert answer.status == 405
+    assert error_of(body)["code"] == "method_not_allowed"
+    assert answer.headers["Allow"] == "GET"
+    assert answer.headers["Content-Type"] == "application/json"
+    assert answer.headers["X-Request-Id"]
+    connection.request("GET", "/things", headers={"Authorization": "Bearer good"})
+    assert connection.getresponse().read() == b'{"data":[]}'  # same connection, still in step
+
+
+def test_a_method_no_route_declares_on_an_unknown_path_is_the_unknown_route_answer(local_server):
+    connection = http.client.HTTPConnection(*local_server, timeout=5)
+    connection.request("TRACE", "/nowhere")
+    answer = connection.getresponse()
+    assert answer.status == 404
+    assert error_of(answer.read())["code"] == "not_found"
