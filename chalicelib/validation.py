@@ -14,6 +14,9 @@ _TYPE_WORDS = {
     "dict_type": "an object", "model_type": "an object", "model_attributes_type": "an object",
     "datetime_type": "an ISO-8601 date-time", "datetime_parsing": "an ISO-8601 date-time",
     "datetime_from_date_parsing": "an ISO-8601 date-time", "date_parsing": "a date (YYYY-MM-DD)",
+    # models/common.py: Instant, InstantOrDay, Day
+    "iso_date_time": "an ISO-8601 date-time with a time zone, e.g. 2024-01-15T10:30:00Z",
+    "iso_day": "a date (YYYY-MM-DD) or an ISO-8601 date-time with a time zone",
     "url_parsing": "a valid absolute URL", "url_type": "a valid absolute URL",
     "url_scheme": "a URL with an http or https scheme",
 }

@@ -63,6 +63,7 @@ def test_both_parties_log_activities_that_emit_activity_logged(market, engagemen
     ({"type": "deal_closed", "value": "100"}, "value"),
     ({"type": "call", "occurred_at": "yesterday"}, "occurred_at"),
     ({"type": "call", "occurred_at": "2026-01-01T10:00:00"}, "occurred_at"),
+    ({"type": "call", "occurred_at": "1767261600"}, "occurred_at"),  # was a Unix time
     ({"type": "call", "description": "x" * 5001}, "description"),
     ({"type": "call", "outcome": "x" * 1001}, "outcome"), ({"type": "call", "mood": "good"}, "mood"),
 ])

@@ -1,39 +1,18 @@
 """Requests and responses of `/v1/analytics` (docs/analytics.md)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field, ValidationInfo
-from pydantic_core import PydanticCustomError
+from pydantic import ConfigDict, Field
 
 from .common import ApiModel, QueryParams, RequestBody, Timestamp
+from .times import Day
 
 ActivityType = Literal["call", "email", "meeting", "demo", "proposal", "deal_closed", "note"]
 GroupBy = Literal["day", "week", "month", "engagement", "sales_pro", "activity_type"]
 Currency = Annotated[str, Field(pattern=r"^[a-z]{3}$")]
 IdText = Annotated[str, Field(min_length=1, max_length=64)]
-
-
-def _as_day(value: Any, info: ValidationInfo) -> Any:
-    """`YYYY-MM-DD`, or an ISO-8601 date-time whose UTC day is taken."""
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    param = (info.field_name or "").rstrip("_")
-    if isinstance(value, str):
-        try:
-            if len(value) == 10:
-                return date.fromisoformat(value)
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            if moment.tzinfo is not None:
-                return moment.astimezone(timezone.utc).date()
-        except ValueError:
-            pass
-    raise PydanticCustomError("day", f"The '{param}' field must be a date (YYYY-MM-DD) or an "
-                                     "ISO-8601 date-time with a time zone.", {"param": param})
-
-
-Day = Annotated[date, BeforeValidator(_as_day)]
 
 
 class RangeParams(QueryParams):

@@ -1,7 +1,6 @@
 """Engagements, their activities and metrics."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -10,6 +9,7 @@ from pydantic_core import PydanticCustomError
 from .common import ApiModel, CompensationModel, ListParams, RequestBody, Timestamp
 from .opportunities import SalaryRange
 from .payments import EscrowFigures
+from .times import Instant
 
 EngagementStatus = Literal["pending", "active", "completed", "terminated"]
 ActivityType = Literal["call", "email", "meeting", "demo", "proposal", "deal_closed", "note"]
@@ -74,17 +74,9 @@ class Engagement(ApiModel):
 class ActivityCreate(RequestBody):
     type: ActivityType
     description: str | None = Field(None, max_length=5000)
-    occurred_at: datetime | None = None
+    occurred_at: Instant | None = None
     outcome: str | None = Field(None, max_length=1000)
     value: int | None = Field(None, ge=0, le=MAX_DEAL_VALUE)
-
-    @field_validator("occurred_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("The 'occurred_at' field must include a time zone, e.g. "
-                             "2024-01-15T10:30:00Z")
-        return value.astimezone(timezone.utc) if value is not None else None
 
     @model_validator(mode="after")
     def _value_for_deals(self) -> "ActivityCreate":

@@ -1,14 +1,14 @@
 """Escrow payments and disputes: request bodies, query strings and the objects answered."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from .common import ApiModel, ListParams, QueryParams, RequestBody, Timestamp
 from .money import DEFAULT_CURRENCY, Amount, Currency
+from .times import InstantOrDay
 
 PaymentType = Literal["escrow_fund", "escrow_release", "escrow_refund"]
 PaymentStatus = Literal["processing", "succeeded", "failed"]
@@ -53,13 +53,8 @@ class PaymentListParams(ListParams):
     engagement_id: EngagementId | None = None
     type: PaymentType | None = None
     status: PaymentStatus | None = None
-    created_from: datetime | None = Field(None, alias="from")
-    created_to: datetime | None = Field(None, alias="to")
-
-    @field_validator("created_from", "created_to")
-    @classmethod
-    def _utc(cls, value: datetime | None) -> datetime | None:
-        return value.replace(tzinfo=timezone.utc) if value and not value.tzinfo else value
+    created_from: InstantOrDay | None = Field(None, alias="from")
+    created_to: InstantOrDay | None = Field(None, alias="to")
 
     @model_validator(mode="after")
     def _range(self) -> "PaymentListParams":
