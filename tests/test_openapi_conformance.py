@@ -64,6 +64,7 @@ def test_answers_and_events_match_the_document(api, conforms, client_account, sa
          json_body={"opportunities": [{"title": "SDR"}, {"nope": 1}]})      # 207
     call("post", "/v1/opportunities/bulk", token=client,
          json_body={"opportunities": [{"nope": 1}]})                        # 400 with data
+    call("post", "/v1/opportunities/bulk", token=client)                   # 400, no body: no data
     call("post", "/v1/opportunities/{opportunity_id}/interest",
          f"/v1/opportunities/{opp}/interest", token=pro, json_body={})
     call("get", "/v1/opportunities/{opportunity_id}/matches",

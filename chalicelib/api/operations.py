@@ -52,7 +52,8 @@ class Operation:
     public: bool
     idempotent: bool               # honours the Idempotency-Key header
     headers: tuple[str, ...]       # success response headers beyond the shared ones
-    responses: tuple[tuple[int, type[BaseModel]], ...]  # bodies that differ from the usual
+    # Error bodies that differ from the usual (a tuple: the answer is one of them).
+    responses: tuple[tuple[int, type[BaseModel] | tuple[type[BaseModel], ...]], ...]
     content_types: tuple[str, ...]
 
     @property
@@ -90,7 +91,7 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
               query: type[BaseModel] | None = None, returns: Returns = None,
               status: int | tuple[int, ...] = 200, errors: tuple[int, ...] = (),
               public: bool = False, idempotent: bool = False, headers: tuple[str, ...] = (),
-              responses: dict[int, type[BaseModel]] | None = None,
+              responses: dict[int, type[BaseModel] | tuple[type[BaseModel], ...]] | None = None,
               content_types: tuple[str, ...] = (JSON,),
               parse: Parser = parse_body) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `handler` as the route `methods path` and describe it (see the module doc).

@@ -7,6 +7,7 @@ from chalice import Blueprint, Response
 from ..auth.caller import Caller
 from ..http import respond
 from ..models.common import ListParams, Page
+from ..models.errors import ErrorBody
 from ..models.matching import MatchListParams, MatchPage
 from ..models.opportunities import (BulkCreate, BulkRejected, BulkResult, Interest,
                                     InterestCreate, Opportunity, OpportunityCreate,
@@ -33,11 +34,12 @@ def list_opportunities(caller: Caller, query: OpportunityListParams) -> Page[Opp
 
 
 @operation(bp, "POST", "/v1/opportunities/bulk", body=BulkCreate, returns=BulkResult,
-           status=(201, 207), responses={400: BulkRejected}, tag=TAG,
+           status=(201, 207), responses={400: (BulkRejected, ErrorBody)}, tag=TAG,
            summary="Create up to 100 opportunities")
 def bulk_create_opportunities(caller: Caller, body: BulkCreate) -> Response:
     """Each item is validated and created on its own: 201 when all were created, 207 when
-    some were (`data` holds each item's opportunity or error, in order), 400 when none was."""
+    some were (`data` holds each item's opportunity or error, in order), 400 when none was
+    (`data` holds each item's error) or when the request itself is invalid (no `data`)."""
     status, answer = container().bulk_opportunities.create(caller, body.opportunities)
     return respond(answer, status=status)
 

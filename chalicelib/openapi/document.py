@@ -68,8 +68,9 @@ def build(app: Chalice) -> dict[str, Any]:
         for kind in (op.returns if isinstance(op.returns, tuple) else (op.returns,)):
             if kind not in (None, dict):
                 schemas.want(kind, "serialization")
-        for _, model in op.responses:
-            schemas.want(model, "serialization")
+        for _, models in op.responses:
+            for model in models if isinstance(models, tuple) else (models,):
+                schemas.want(model, "serialization")
     for model in events.values():
         schemas.want(model, "serialization")
     schemas.build()

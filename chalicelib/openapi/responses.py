@@ -126,10 +126,11 @@ def error_responses(op: Operation, method: str, schemas: Schemas) -> dict[str, A
             answers[str(status)] = {"$ref": f"#/components/responses/{name}"}
             continue
         body = overrides.get(status, ErrorBody)
+        bodies = body if isinstance(body, tuple) else (body,)
         answers[str(status)] = {
-            "description": description if body is ErrorBody else HTTPStatus(status).phrase,
+            "description": description if ErrorBody in bodies else HTTPStatus(status).phrase,
             "headers": _headers(("X-Request-Id", *extra, *_counted(op, status))),
-            "content": {"application/json": {"schema": schemas.ref(body, "serialization")}}}
+            "content": {"application/json": {"schema": body_schema(bodies, schemas)}}}
     return answers
 
 
