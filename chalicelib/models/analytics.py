@@ -4,14 +4,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, WithJsonSchema
 
+from ..services.analytics.metrics import METRICS
 from .common import ApiModel, QueryParams, RequestBody, Timestamp
+from .money import CurrencyCode
 from .times import Day
 
 ActivityType = Literal["call", "email", "meeting", "demo", "proposal", "deal_closed", "note"]
 GroupBy = Literal["day", "week", "month", "engagement", "sales_pro", "activity_type"]
-Currency = Annotated[str, Field(pattern=r"^[a-z]{3}$")]
 IdText = Annotated[str, Field(min_length=1, max_length=64)]
 
 
@@ -21,7 +22,7 @@ class RangeParams(QueryParams):
 
 
 class SummaryParams(RangeParams):
-    currency: Currency = "usd"
+    currency: CurrencyCode = "usd"
 
 
 class ExportParams(RangeParams):
@@ -34,11 +35,13 @@ class ReportFilters(RequestBody):
     sales_pro_id: IdText | None = None
     client_id: IdText | None = None
     activity_types: list[ActivityType] | None = Field(None, min_length=1, max_length=7)
-    currency: Currency = "usd"
+    currency: CurrencyCode = "usd"
 
 
 class ReportCreate(RequestBody):
-    metrics: list[Annotated[str, Field(max_length=64)]] = Field(min_length=1, max_length=20)
+    # The service names the unknown metric and lists the known ones; the document lists them.
+    metrics: list[Annotated[str, Field(max_length=64), WithJsonSchema(
+        {"type": "string", "enum": list(METRICS)})]] = Field(min_length=1, max_length=20)
     group_by: GroupBy = "day"
     filters: ReportFilters = Field(default_factory=ReportFilters)
     from_: Day | None = Field(None, alias="from")

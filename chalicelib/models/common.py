@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
@@ -25,6 +25,17 @@ UserType = Literal["client", "sales_pro"]
 Plan = Literal["professional", "enterprise", "custom"]
 Availability = Literal["available", "limited", "unavailable"]
 CompensationModel = Literal["commission", "base", "hybrid"]
+
+
+def not_null(schema: dict[str, Any]) -> None:
+    """`json_schema_extra` of an optional field that may be left out but not sent as null (a
+    validator refuses it): the document leaves `null` out. `X | None` stays the annotation, so
+    pydantic's errors keep naming the field plainly (a `SkipJsonSchema[None]` union would add
+    the union member to the error location)."""
+    options = [option for option in schema.get("anyOf", []) if option != {"type": "null"}]
+    if "anyOf" in schema and len(options) == 1:
+        del schema["anyOf"]
+        schema.update(options[0])
 
 
 class RequestBody(BaseModel):

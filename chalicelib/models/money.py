@@ -4,9 +4,9 @@ Amounts are never floats. `1000` with `usd` is $10.00; with `jpy` (no minor unit
 """
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, WithJsonSchema
 
 DEFAULT_CURRENCY = "usd"
 MAX_AMOUNT = 10_000_000_000  # 10^10 minor units: $100,000,000.00 — far above any engagement
@@ -29,9 +29,16 @@ def check_currency(value: str) -> str:
     return code
 
 
+CODES: tuple[str, ...] = tuple(sorted(CURRENCIES))
+_CODES_SCHEMA = {"type": "string", "enum": list(CODES)}
+
 # Request bodies are strict, so "100", 100.0, true and null are refused before these bounds apply.
 Amount = Annotated[int, Field(ge=1, le=MAX_AMOUNT)]
-Currency = Annotated[str, AfterValidator(check_currency)]
+# Payments: any case is accepted and normalised (docs/payments.md); the document lists the codes.
+Currency = Annotated[str, AfterValidator(check_currency), WithJsonSchema(
+    {**_CODES_SCHEMA, "description": "Lower-case ISO-4217 code (upper case is accepted)."})]
+# Opportunities and analytics: exactly one of the lower-case codes.
+CurrencyCode = Literal[CODES]  # type: ignore[valid-type]
 
 
 def format_amount(amount: int, currency: str) -> str:

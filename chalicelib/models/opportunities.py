@@ -5,13 +5,15 @@ docs/marketplace.md; `Industry` is shared with user profiles.
 """
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .common import ApiModel, CompensationModel, Industry, ListParams, RequestBody, Timestamp
+from .common import (ApiModel, CompensationModel, Industry, ListParams, RequestBody, Timestamp,
+                     not_null)
 from .errors import ErrorBody
+from .money import CurrencyCode
 
 OpportunityStatus = Literal["open", "paused", "closed"]
 Duration = Literal["ongoing", "1_month", "3_months", "6_months", "12_months"]
@@ -53,7 +55,7 @@ class OpportunityFields(RequestBody):
     commission_rate: float | None = Field(None, ge=0, le=1)
     duration: Duration | None = None
     requirements: list[str] | None = Field(None, max_length=MAX_REQUIREMENTS)
-    currency: str | None = Field(None, pattern=r"^[a-z]{3}$")
+    currency: CurrencyCode | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -86,7 +88,10 @@ class OpportunityCreate(OpportunityFields):
 class OpportunityUpdate(OpportunityFields):
     """Partial update (PATCH and PUT): only the fields sent change; `null` clears an optional
     field. `status` moves between open and paused, or closes for good."""
-    status: OpportunityStatus | None = None
+    # May be left out but never null (`_required_stay_set`).
+    title: str | None = Field(None, min_length=1, max_length=200, json_schema_extra=not_null)
+    currency: CurrencyCode | None = Field(None, json_schema_extra=not_null)
+    status: OpportunityStatus | None = Field(None, json_schema_extra=not_null)
 
     @model_validator(mode="after")
     def _required_stay_set(self) -> "OpportunityUpdate":

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .common import (ApiModel, Availability, CompensationModel, Industry, ListParams, Plan,
-                     RequestBody, Timestamp, UserType)
+                     RequestBody, Timestamp, UserType, not_null)
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
@@ -104,8 +104,9 @@ class ProfileUpdate(RequestBody):
 
 
 class UserUpdate(RequestBody):
-    name: str | None = Field(None, min_length=1, max_length=100)
-    email: str | None = Field(None, max_length=254)
+    # Never null (the service refuses it).
+    name: str | None = Field(None, min_length=1, max_length=100, json_schema_extra=not_null)
+    email: str | None = Field(None, max_length=254, json_schema_extra=not_null)
     company: str | None = Field(None, max_length=200)
     industry: Industry | None = None
     profile: ProfileUpdate | None = None

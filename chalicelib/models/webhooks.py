@@ -2,18 +2,29 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..services.events import EVENT_TYPES
-from .common import ApiModel, ListParams, RequestBody, Timestamp
+from .common import ApiModel, ListParams, RequestBody, Timestamp, not_null
 
 ALL_EVENTS = "*"
 SECRET = re.compile(r"^[\x21-\x7e]{16,128}$")  # printable ASCII, no spaces
 WebhookStatus = Literal["enabled", "disabled"]
 DeliveryStatus = Literal["pending", "succeeded", "failed"]
+
+# The validators below refuse what the document's enums and patterns leave out, with messages
+# that say what to send; WithJsonSchema makes the document say it up front.
+EventName = Annotated[str, WithJsonSchema(
+    {"type": "string", "enum": [*EVENT_TYPES, ALL_EVENTS]})]
+WebhookUrl = Annotated[str, Field(max_length=2048), WithJsonSchema({
+    "type": "string", "format": "uri", "pattern": "^https?://", "minLength": 1,
+    "maxLength": 2048,
+    "description": "An absolute https URL whose host resolves to a public address (no user "
+                   "name, password or fragment). http is accepted for loopback hosts on the "
+                   "local stack only."})]
 
 
 def check_events(value: list[str] | None) -> list[str] | None:
@@ -37,8 +48,8 @@ def check_secret(value: str | None) -> str | None:
 
 
 class WebhookCreate(RequestBody):
-    url: str = Field(max_length=2048)
-    events: list[str] = Field(min_length=1, max_length=50)
+    url: WebhookUrl
+    events: list[EventName] = Field(min_length=1, max_length=50)
     secret: str | None = None
 
     _events = field_validator("events")(classmethod(lambda cls, v: check_events(v)))
@@ -46,9 +57,11 @@ class WebhookCreate(RequestBody):
 
 
 class WebhookUpdate(RequestBody):
-    url: str | None = Field(None, max_length=2048)
-    events: list[str] | None = Field(None, min_length=1, max_length=50)
-    status: WebhookStatus | None = None
+    # Never null (checked below).
+    url: WebhookUrl | None = Field(None, json_schema_extra=not_null)
+    events: list[EventName] | None = Field(None, min_length=1, max_length=50,
+                                           json_schema_extra=not_null)
+    status: WebhookStatus | None = Field(None, json_schema_extra=not_null)
     secret: str | None = None
     rotate_secret: bool | None = None
 
@@ -120,7 +133,8 @@ class Event(ApiModel):
 
 
 class EventListParams(ListParams):
-    type: str | None = Field(None, max_length=100)
+    type: Annotated[str, Field(max_length=100), WithJsonSchema(
+        {"type": "string", "enum": list(EVENT_TYPES)})] | None = None
 
     @field_validator("type")
     @classmethod

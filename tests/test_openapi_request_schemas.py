@@ -1,0 +1,89 @@
+"""The request schemas in the OpenAPI document are no looser than what the API accepts
+(found by Schemathesis: an enum, a format or `null` the document allowed and the API refused)."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app import app
+from chalicelib.models.money import CURRENCIES
+from chalicelib.openapi import build
+from chalicelib.services.analytics.metrics import METRICS
+from chalicelib.services.events import EVENT_TYPES
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    return build(app)
+
+
+def schema(document: dict[str, Any], name: str) -> dict[str, Any]:
+    return document["components"]["schemas"][name]
+
+
+def query(document: dict[str, Any], path: str, name: str) -> dict[str, Any]:
+    return next(p["schema"] for p in document["paths"][path]["get"]["parameters"]
+                if p["name"] == name)
+
+
+def nullable(prop: dict[str, Any]) -> bool:
+    return prop.get("type") == "null" or {"type": "null"} in prop.get("anyOf", [])
+
+
+def test_vocabularies_are_enums(document):
+    codes = sorted(CURRENCIES)
+    assert query(document, "/v1/payments/balance", "currency")["enum"] == codes
+    assert query(document, "/v1/analytics/summary", "currency")["enum"] == codes
+    assert schema(document, "FundEscrow")["properties"]["currency"]["enum"] == codes
+    assert schema(document, "OpportunityCreate")["properties"]["currency"]["anyOf"][0]["enum"] \
+        == codes
+    assert schema(document, "ReportCreate")["properties"]["metrics"]["items"]["enum"] == \
+        list(METRICS)
+    assert schema(document, "WebhookCreate")["properties"]["events"]["items"]["enum"] == \
+        [*EVENT_TYPES, "*"]
+    assert query(document, "/v1/events", "type")["enum"] == list(EVENT_TYPES)
+    url = schema(document, "WebhookCreate")["properties"]["url"]
+    assert (url["format"], url["minLength"], url["maxLength"]) == ("uri", 1, 2048)
+
+
+@pytest.mark.parametrize("path, model, never_null", [
+    ("/v1/opportunities/{opportunity_id}", "OpportunityUpdate", {"title", "status", "currency"}),
+    ("/v1/users/me", "UserUpdate", {"name", "email"}),
+    ("/v1/webhooks/{webhook_id}", "WebhookUpdate", {"url", "events", "status"}),
+])
+def test_update_fields_the_api_refuses_as_null_are_not_nullable(document, path, model,
+                                                                never_null):
+    assert document["paths"][path]["patch"]["requestBody"]["content"]["application/json"][
+        "schema"] == {"$ref": f"#/components/schemas/{model}"}
+    properties = schema(document, model)["properties"]
+    assert {name for name, prop in properties.items() if not nullable(prop)} == never_null
+    assert all("default" not in properties[name] for name in never_null)
+
+
+def test_null_is_refused_where_the_document_leaves_it_out(api, client_account):
+    token = client_account.token
+    opp = api.post("/v1/opportunities", token=token, json_body={"title": "AE"}).json()["id"]
+    hook = api.post("/v1/webhooks", token=token, json_body={
+        "url": "http://127.0.0.1:9/hook", "events": ["*"]}).json()["id"]
+    for path, fields in ((f"/v1/opportunities/{opp}", ("title", "status", "currency")),
+                         ("/v1/users/me", ("name", "email")),
+                         (f"/v1/webhooks/{hook}", ("url", "events", "status"))):
+        for field in fields:
+            answer = api.patch(path, token=token, json_body={field: None})
+            assert (answer.status, answer.error["param"]) == (400, field), (path, field)
+            assert answer.error["message"] == f"The '{field}' field cannot be null."
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/v1/opportunities", {"title": "AE", "currency": "xyz"}),   # was any three letters
+    ("/v1/analytics/reports", {"metrics": ["activities"], "filters": {"currency": "xyz"}}),
+])
+def test_currencies_outside_the_list_are_refused(api, client_account, path, body):
+    answer = api.post(path, token=client_account.token, json_body=body)
+    assert answer.status == 400 and answer.error["param"].endswith("currency"), answer.json()
+
+
+def test_summary_currency_outside_the_list_is_refused(api, client_account):
+    answer = api.get("/v1/analytics/summary?currency=xyz", token=client_account.token)
+    assert (answer.status, answer.error["param"]) == (400, "currency")
