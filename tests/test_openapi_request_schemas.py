@@ -87,3 +87,13 @@ def test_currencies_outside_the_list_are_refused(api, client_account, path, body
 def test_summary_currency_outside_the_list_is_refused(api, client_account):
     answer = api.get("/v1/analytics/summary?currency=xyz", token=client_account.token)
     assert (answer.status, answer.error["param"]) == (400, "currency")
+
+
+def test_the_token_request_says_what_a_valid_one_is(document, api):
+    body = document["paths"]["/oauth/token"]["post"]["requestBody"]
+    token_request = schema(document, "TokenRequest")
+    assert body["required"] is True and token_request["required"] == ["grant_type"]
+    assert token_request["properties"]["grant_type"]["enum"] == ["client_credentials"]
+    # ...while what is missing or wrong is still answered the RFC 6749 way.
+    answer = api.post("/oauth/token", json_body={"client_id": "cli_x", "client_secret": "s"})
+    assert (answer.status, answer.json()["error"]) == (400, "invalid_request")

@@ -63,7 +63,9 @@ def _query_parameters(op: Operation) -> list[dict[str, Any]]:
 def _request_body(op: Operation, schemas: Schemas) -> dict[str, Any]:
     model = op.body
     assert model is not None
-    required = any(field.is_required() for field in model.model_fields.values())
+    # A model may declare more required than pydantic enforces (the token request).
+    required = any(field.is_required() for field in model.model_fields.values()) or bool(
+        model.model_json_schema(mode="validation").get("required"))
     ref = schemas.ref(model, "validation")
     return {"required": required,
             "content": {media: {"schema": ref} for media in op.content_types}}
