@@ -127,3 +127,47 @@ def test_served_without_a_token_and_not_rate_limited(api, document):
     assert answer.json() == json.loads(render(document))
     assert "x-ratelimit-limit" not in answer.headers
     assert answer.headers["x-request-id"]
+
+
+def test_links_lead_from_created_objects_to_the_operations_that_use_them(document):
+    created = document["paths"]["/v1/opportunities"]["post"]["responses"]["201"]["links"]
+    assert created["get_opportunity"] == {
+        "operationId": "get_opportunity",
+        "parameters": {"path.opportunity_id": "$response.body#/id"}}
+    assert created["create_engagement"] == {
+        "operationId": "create_engagement",
+        "requestBody": {"opportunity_id": "$response.body#/id"}}
+    funded = document["paths"]["/v1/payments/escrow/fund"]["post"]["responses"]["202"]["links"]
+    assert funded["release_escrow"]["requestBody"] == {
+        "engagement_id": "$response.body#/engagement_id"}
+    assert funded["get_payment"]["parameters"] == {"path.payment_id": "$response.body#/id"}
+
+
+def test_every_link_fills_its_target_path(document):
+    by_id = {operation["operationId"]: (path, operation)
+             for path, item in document["paths"].items() for operation in item.values()}
+    count = 0
+    for item in document["paths"].values():
+        for operation in item.values():
+            for response in operation["responses"].values():
+                for name, entry in response.get("links", {}).items():
+                    path, target = by_id[entry["operationId"]]
+                    needed = {f"path.{p['name']}" for p in target.get("parameters", [])
+                              if p.get("in") == "path"}
+                    assert needed <= set(entry.get("parameters", {})), (name, path)
+                    count += 1
+    assert count >= 100
+
+
+def test_a_provided_value_the_answer_does_not_have_is_refused():
+    from chalicelib.api.operations import operation
+    from chalicelib.models.opportunities import Opportunity
+    from chalicelib.openapi.links import check_provides
+
+    @operation(Blueprint(__name__), "POST", "/v1/things", returns=Opportunity,
+               provides={"thing_id": "/thing"}, tag="Meta", summary="A thing")
+    def make_thing() -> None:
+        return None
+
+    with pytest.raises(ValueError, match="does not have"):
+        check_provides(make_thing.operation)

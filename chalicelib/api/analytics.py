@@ -32,13 +32,13 @@ def analytics_engagement(caller: Caller, engagement_id: str,
 
 
 @operation(bp, "POST", "/v1/analytics/reports", body=ReportCreate, returns=Report, status=201,
-           tag=TAG, summary="Create a custom report")
+           provides={"report_id": "/id"}, tag=TAG, summary="Create a custom report")
 def analytics_create_report(caller: Caller, body: ReportCreate) -> Report:
     return container().analytics_reports.create(caller, body)
 
 
 @operation(bp, "GET", "/v1/analytics/reports", query=ListParams, returns=Page[ReportListItem],
-           tag=TAG, summary="List saved reports")
+           provides={"report_id": "/data/0/id"}, tag=TAG, summary="List saved reports")
 def analytics_list_reports(caller: Caller, query: ListParams) -> Page[ReportListItem]:
     return container().analytics_reports.list(caller, query)
 
@@ -50,7 +50,8 @@ def analytics_get_report(caller: Caller, report_id: str) -> Report:
 
 
 @operation(bp, "GET", "/v1/analytics/export", query=ExportParams, returns=Export, status=202,
-           headers=("Location",), tag=TAG, summary="Request a data export")
+           headers=("Location",), provides={"export_id": "/id"}, tag=TAG,
+           summary="Request a data export")
 def analytics_request_export(caller: Caller, query: ExportParams) -> Response:
     """Starts the export; follow `Location` until `status` is `completed`."""
     export = container().analytics_exports.request(caller, query)

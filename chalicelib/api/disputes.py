@@ -17,7 +17,8 @@ ONE = "/v1/payments/disputes/{dispute_id}"
 
 
 @operation(bp, "POST", "/v1/payments/escrow/dispute", body=OpenDispute, returns=Dispute,
-           status=201, idempotent=True, errors=(404, 409), tag=TAG, summary="Open a dispute")
+           status=201, idempotent=True, errors=(404, 409), provides={"dispute_id": "/id"},
+           tag=TAG, summary="Open a dispute")
 def open_dispute(caller: Caller, body: OpenDispute, idempotency_key: str | None) -> Response:
     """Either party; the amount is frozen in escrow at once until the dispute is decided."""
     return money_post(caller, body, idempotency_key, "dispute", "dsp",
@@ -25,7 +26,8 @@ def open_dispute(caller: Caller, body: OpenDispute, idempotency_key: str | None)
 
 
 @operation(bp, "GET", "/v1/payments/disputes", query=DisputeListParams,
-           returns=Page[DisputeSummary], errors=(404,), tag=TAG, summary="List disputes")
+           returns=Page[DisputeSummary], errors=(404,), provides={"dispute_id": "/data/0/id"},
+           tag=TAG, summary="List disputes")
 def list_disputes(caller: Caller, query: DisputeListParams) -> Page[DisputeSummary]:
     return container().disputes.list(caller, query)
 

@@ -16,7 +16,8 @@ ONE = "/v1/engagements/{engagement_id}"
 
 
 @operation(bp, "POST", "/v1/engagements", body=EngagementCreate, returns=Engagement,
-           status=201, errors=(404, 409), tag=TAG, summary="Create an engagement")
+           status=201, errors=(404, 409), provides={"engagement_id": "/id"}, tag=TAG,
+           summary="Create an engagement")
 def create_engagement(caller: Caller, body: EngagementCreate) -> Engagement:
     """The client of an open opportunity engages a sales professional; it is `pending` until
     they accept (`/start`)."""
@@ -24,7 +25,7 @@ def create_engagement(caller: Caller, body: EngagementCreate) -> Engagement:
 
 
 @operation(bp, "GET", "/v1/engagements", query=EngagementListParams, returns=Page[Engagement],
-           tag=TAG, summary="List engagements")
+           provides={"engagement_id": "/data/0/id"}, tag=TAG, summary="List engagements")
 def list_engagements(caller: Caller, query: EngagementListParams) -> Page[Engagement]:
     return container().engagements.list(caller, query)
 

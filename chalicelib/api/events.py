@@ -13,8 +13,8 @@ bp = Blueprint(__name__)
 TAG = "Events"
 
 
-@operation(bp, "GET", "/v1/events", query=EventListParams, returns=Page[Event], tag=TAG,
-           summary="List events")
+@operation(bp, "GET", "/v1/events", query=EventListParams, returns=Page[Event],
+           provides={"event_id": "/data/0/id"}, tag=TAG, summary="List events")
 def list_events(caller: Caller, query: EventListParams) -> Page[Event]:
     """The caller's events of the last 30 days, newest first; the payloads webhooks deliver
     (see the `webhooks` section for each type's `data`)."""

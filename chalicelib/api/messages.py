@@ -15,7 +15,8 @@ TAG = "Messages"
 
 
 @operation(bp, "POST", "/v1/messages/send", body=SendMessage, returns=Message, status=201,
-           errors=(404, 409), tag=TAG, summary="Send a message")
+           errors=(404, 409), provides={"conversation_id": "/conversation_id"}, tag=TAG,
+           summary="Send a message")
 def send_message(caller: Caller, body: SendMessage) -> Message:
     """To a user (`recipient_id`, which starts or continues your conversation with them) or
     into a conversation (`conversation_id`); exactly one of the two."""
@@ -23,7 +24,8 @@ def send_message(caller: Caller, body: SendMessage) -> Message:
 
 
 @operation(bp, "GET", "/v1/messages/conversations", query=ListParams,
-           returns=Page[ConversationSummary], tag=TAG, summary="List conversations")
+           returns=Page[ConversationSummary], provides={"conversation_id": "/data/0/id"},
+           tag=TAG, summary="List conversations")
 def list_conversations(caller: Caller, query: ListParams) -> Page[ConversationSummary]:
     """Latest activity first, with the other participant, a preview of the last message and
     the caller's unread count."""

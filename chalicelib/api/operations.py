@@ -55,6 +55,9 @@ class Operation:
     # Error bodies that differ from the usual (a tuple: the answer is one of them).
     responses: tuple[tuple[int, type[BaseModel] | tuple[type[BaseModel], ...]], ...]
     content_types: tuple[str, ...]
+    # What the answer gives other operations: (parameter name, JSON pointer into the answer),
+    # e.g. ("opportunity_id", "/id"); the document turns them into OpenAPI links.
+    provides: tuple[tuple[str, str], ...] = ()
 
     @property
     def status(self) -> int:
@@ -93,9 +96,11 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
               public: bool = False, idempotent: bool = False, headers: tuple[str, ...] = (),
               responses: dict[int, type[BaseModel] | tuple[type[BaseModel], ...]] | None = None,
               content_types: tuple[str, ...] = (JSON,),
-              parse: Parser = parse_body) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+              parse: Parser = parse_body, provides: dict[str, str] | None = None,
+              ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `handler` as the route `methods path` and describe it (see the module doc).
-    `parse` replaces `parse_body` for bodies that are not plain JSON (the token endpoint)."""
+    `parse` replaces `parse_body` for bodies that are not plain JSON (the token endpoint);
+    `provides` names the values its answer gives other operations (see `Operation`)."""
     method_list = (methods,) if isinstance(methods, str) else tuple(methods)
     statuses = (status,) if isinstance(status, int) else tuple(status)
     returned = _returned_types(returns)
@@ -117,7 +122,8 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
             description=_paragraphs(inspect.getdoc(handler)), body=body, query=query,
             returns=returns, statuses=statuses, errors=tuple(sorted(set(errors))), public=public,
             idempotent=idempotent, headers=headers,
-            responses=tuple(sorted((responses or {}).items())), content_types=content_types)
+            responses=tuple(sorted((responses or {}).items())), content_types=content_types,
+            provides=tuple((provides or {}).items()))
 
         @functools.wraps(handler)
         def view(**path_params: str) -> Response:

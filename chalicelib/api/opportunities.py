@@ -20,14 +20,16 @@ TAG = "Opportunities"
 
 
 @operation(bp, "POST", "/v1/opportunities", body=OpportunityCreate, returns=Opportunity,
-           status=201, errors=(409,), tag=TAG, summary="Create an opportunity")
+           status=201, errors=(409,), provides={"opportunity_id": "/id"}, tag=TAG,
+           summary="Create an opportunity")
 def create_opportunity(caller: Caller, body: OpportunityCreate) -> Opportunity:
     """Clients only. The opportunity opens at once and its matching run is queued."""
     return container().opportunities.create(caller, body)
 
 
 @operation(bp, "GET", "/v1/opportunities", query=OpportunityListParams,
-           returns=Page[Opportunity], tag=TAG, summary="List opportunities")
+           returns=Page[Opportunity], provides={"opportunity_id": "/data/0/id"}, tag=TAG,
+           summary="List opportunities")
 def list_opportunities(caller: Caller, query: OpportunityListParams) -> Page[Opportunity]:
     """A client sees its own opportunities; a sales professional browses the open ones."""
     return container().opportunities.list(caller, query)

@@ -42,6 +42,7 @@ def money_post(caller: Caller, body: BaseModel, idempotency_key: str | None, rou
 
 @operation(bp, "POST", "/v1/payments/escrow/fund", body=FundEscrow, returns=Payment,
            status=(202, 201), idempotent=True, errors=(404, 409), tag=TAG,
+           provides={"payment_id": "/id", "engagement_id": "/engagement_id"},
            summary="Fund an engagement's escrow")
 def fund_escrow(caller: Caller, body: FundEscrow, idempotency_key: str | None) -> Response:
     """The client charges its payment method into the engagement's escrow: 202 while the
@@ -52,6 +53,7 @@ def fund_escrow(caller: Caller, body: FundEscrow, idempotency_key: str | None) -
 
 @operation(bp, "POST", "/v1/payments/escrow/release", body=ReleaseEscrow, returns=Payment,
            status=(202, 201), idempotent=True, errors=(404, 409), tag=TAG,
+           provides={"payment_id": "/id"},
            summary="Release escrow to the sales professional")
 def release_escrow(caller: Caller, body: ReleaseEscrow, idempotency_key: str | None) -> Response:
     return money_post(caller, body, idempotency_key, "release", "pay",
@@ -60,6 +62,7 @@ def release_escrow(caller: Caller, body: ReleaseEscrow, idempotency_key: str | N
 
 @operation(bp, "POST", "/v1/payments/escrow/refund", body=RefundEscrow, returns=Payment,
            status=(202, 201), idempotent=True, errors=(404, 409), tag=TAG,
+           provides={"payment_id": "/id"},
            summary="Refund escrow to the client")
 def refund_escrow(caller: Caller, body: RefundEscrow, idempotency_key: str | None) -> Response:
     return money_post(caller, body, idempotency_key, "refund", "pay",
@@ -67,7 +70,8 @@ def refund_escrow(caller: Caller, body: RefundEscrow, idempotency_key: str | Non
 
 
 @operation(bp, "GET", "/v1/payments", query=PaymentListParams, returns=Page[Payment],
-           errors=(404,), tag=TAG, summary="List payments")
+           errors=(404,), provides={"payment_id": "/data/0/id"}, tag=TAG,
+           summary="List payments")
 def list_payments(caller: Caller, query: PaymentListParams) -> Page[Payment]:
     return container().payment_queries.history(caller, query)
 

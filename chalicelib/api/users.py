@@ -28,6 +28,8 @@ def update_me(caller: Caller, body: UserUpdate) -> User:
 
 
 @operation(bp, "GET", "/v1/users/search", query=UserSearchParams, returns=Page[PublicUser],
+           provides={"user_id": "/data/0/id", "sales_pro_id": "/data/0/id",
+                     "recipient_id": "/data/0/id"},
            tag=TAG, summary="Search sales professionals")
 def search_users(caller: Caller, query: UserSearchParams) -> Page[PublicUser]:
     return container().search.search(query, caller.user_id)

@@ -16,14 +16,15 @@ ONE = "/v1/webhooks/{webhook_id}"
 
 
 @operation(bp, "POST", "/v1/webhooks", body=WebhookCreate, returns=WebhookWithSecret,
-           status=201, errors=(409,), tag=TAG, summary="Create a webhook endpoint")
+           status=201, errors=(409,), provides={"webhook_id": "/id"}, tag=TAG,
+           summary="Create a webhook endpoint")
 def create_webhook(caller: Caller, body: WebhookCreate) -> WebhookWithSecret:
     """The answer is the only time the signing `secret` is shown."""
     return container().webhooks.register(caller.user_id, body)
 
 
-@operation(bp, "GET", "/v1/webhooks", query=ListParams, returns=Page[Webhook], tag=TAG,
-           summary="List webhook endpoints")
+@operation(bp, "GET", "/v1/webhooks", query=ListParams, returns=Page[Webhook],
+           provides={"webhook_id": "/data/0/id"}, tag=TAG, summary="List webhook endpoints")
 def list_webhooks(caller: Caller, query: ListParams) -> Page[Webhook]:
     return container().webhooks.list(caller.user_id, query)
 
@@ -46,7 +47,8 @@ def delete_webhook(caller: Caller, webhook_id: str) -> None:
 
 
 @operation(bp, "GET", ONE + "/deliveries", query=DeliveryListParams, returns=Page[Delivery],
-           tag=TAG, summary="List a webhook endpoint's deliveries")
+           provides={"webhook_id": "/data/0/webhook_id", "delivery_id": "/data/0/id"}, tag=TAG,
+           summary="List a webhook endpoint's deliveries")
 def list_deliveries(caller: Caller, webhook_id: str, query: DeliveryListParams) -> Page[Delivery]:
     return container().webhooks.deliveries(caller.user_id, webhook_id, query)
 
@@ -58,7 +60,8 @@ def retry_delivery(caller: Caller, webhook_id: str, delivery_id: str) -> Deliver
     return container().webhooks.retry(caller.user_id, webhook_id, delivery_id)
 
 
-@operation(bp, "POST", ONE + "/test", returns=Delivery, status=202, errors=(409,), tag=TAG,
+@operation(bp, "POST", ONE + "/test", returns=Delivery, status=202, errors=(409,),
+           provides={"webhook_id": "/webhook_id", "delivery_id": "/id"}, tag=TAG,
            summary="Send a test ping")
 def test_webhook(caller: Caller, webhook_id: str) -> Delivery:
     """Sends a `ping` event to this endpoint only (one attempt; not in the event feed)."""

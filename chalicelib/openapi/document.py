@@ -8,6 +8,7 @@ from chalice import Chalice
 
 from ..models.errors import ErrorBody
 from ..services.events import API_VERSION
+from .links import check_provides, links
 from .paths import IDEMPOTENCY_KEY, operations, path_operation
 from .responses import HEADERS, shared_error_responses
 from .schemas import Schemas
@@ -85,6 +86,9 @@ def build(app: Chalice) -> dict[str, Any]:
             raise ValueError(f"duplicate operationId {operation['operationId']}")
         seen_ids.add(operation["operationId"])
         paths.setdefault(path, {})[method.lower()] = operation
+    for path, method, op in routes:
+        if op.provides:
+            _add_links(paths[path][method.lower()], op, routes)
 
     return {
         "openapi": OPENAPI_VERSION,
@@ -103,3 +107,12 @@ def build(app: Chalice) -> dict[str, Any]:
             "securitySchemes": SECURITY_SCHEMES,
         },
     }
+
+
+def _add_links(operation: dict[str, Any], op: Any, routes: list[Any]) -> None:
+    """The same links on every success answer with a body."""
+    check_provides(op)
+    found = links(op, routes)
+    for status, response in operation["responses"].items():
+        if found and status.startswith("2") and "content" in response:
+            response["links"] = found
