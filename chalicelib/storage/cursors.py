@@ -49,7 +49,8 @@ class CursorCodec:
             payload = _unb64(encoded)
         except (ValueError, TypeError):
             raise invalid from None
-        if not hmac.compare_digest(self._sign(payload), signature):
+        # As bytes: compare_digest refuses str with non-ASCII characters (a TypeError).
+        if not hmac.compare_digest(self._sign(payload).encode(), signature.encode()):
             raise invalid
         data = json.loads(payload)
         if data.get("s") != scope:
