@@ -97,3 +97,40 @@ def test_the_token_request_says_what_a_valid_one_is(document, api):
     # ...while what is missing or wrong is still answered the RFC 6749 way.
     answer = api.post("/oauth/token", json_body={"client_id": "cli_x", "client_secret": "s"})
     assert (answer.status, answer.json()["error"]) == (400, "invalid_request")
+
+
+# ECMA-262's `\s` (what JSON Schema's `pattern` means): WhiteSpace and LineTerminator.
+ECMA_SPACE = set("\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff") | {
+    chr(c) for c in range(0x2000, 0x200B)}
+
+
+def test_not_blank_covers_every_character_python_strips():
+    """NOT_BLANK names the characters `str.strip()` removes that ECMA's `\\s` does not."""
+    from chalicelib.models.common import NOT_BLANK
+    stripped = {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    assert stripped - ECMA_SPACE == {"\x1c", "\x1d", "\x1e", "\x1f", "\x85"}
+    assert NOT_BLANK == r"[^\s\x1c-\x1f\x85]"
+
+
+@pytest.mark.parametrize("model, field, value", [
+    ("OpportunityCreate", "title", "\x1e"),             # Schemathesis' blank title
+    ("UserUpdate", "name", " \x85"),
+    ("TerminateBody", "reason", "\x1f"),
+    ("SendMessage", "body", "\x00hi"),
+    ("UserUpdate", "email", "not-an-email"),
+    ("WebhookCreate", "secret", "short"),
+    ("ProfileUpdate", "website", "ftp://example.com"),
+])
+def test_values_the_validators_refuse_do_not_match_the_document(document, model, field, value):
+    import re
+    prop = schema(document, model)["properties"][field]
+    pattern = prop.get("pattern") or next(o["pattern"] for o in prop["anyOf"] if "pattern" in o)
+    assert re.search(pattern, value) is None
+
+
+def test_requirement_and_skill_items_say_their_bounds(document):
+    requirements = schema(document, "OpportunityCreate")["properties"]["requirements"]
+    skills = schema(document, "ProfileUpdate")["properties"]["skills"]
+    assert requirements["items"] == {"type": "string", "minLength": 1, "maxLength": 100,
+                                     "pattern": r"[^\s\x1c-\x1f\x85]"}
+    assert skills["items"]["maxLength"] == 50

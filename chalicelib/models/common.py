@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Callable, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
@@ -27,15 +27,24 @@ Availability = Literal["available", "limited", "unavailable"]
 CompensationModel = Literal["commission", "base", "hybrid"]
 
 
-def not_null(schema: dict[str, Any]) -> None:
+# Not blank as `str.strip()` sees it: at least one character that is neither whitespace nor a
+# character Python also strips (the ASCII separators \x1c-\x1f and NEL), which JSON Schema's
+# (ECMA-262's) `\s` leaves out. For `json_schema_extra`: the validators keep their messages.
+NOT_BLANK = r"[^\s\x1c-\x1f\x85]"
+
+
+def not_null(**keywords: Any) -> Callable[[dict[str, Any]], None]:
     """`json_schema_extra` of an optional field that may be left out but not sent as null (a
-    validator refuses it): the document leaves `null` out. `X | None` stays the annotation, so
-    pydantic's errors keep naming the field plainly (a `SkipJsonSchema[None]` union would add
-    the union member to the error location)."""
-    options = [option for option in schema.get("anyOf", []) if option != {"type": "null"}]
-    if "anyOf" in schema and len(options) == 1:
-        del schema["anyOf"]
-        schema.update(options[0])
+    validator refuses it): the document leaves `null` out, and adds `keywords`. `X | None`
+    stays the annotation, so pydantic's errors keep naming the field plainly (a
+    `SkipJsonSchema[None]` union would add the union member to the error location)."""
+    def edit(schema: dict[str, Any]) -> None:
+        options = [option for option in schema.get("anyOf", []) if option != {"type": "null"}]
+        if "anyOf" in schema and len(options) == 1:
+            del schema["anyOf"]
+            schema.update(options[0])
+        schema.update(keywords)
+    return edit
 
 
 class RequestBody(BaseModel):

@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .common import ApiModel, CompensationModel, ListParams, RequestBody, Timestamp
+from .common import NOT_BLANK, ApiModel, CompensationModel, ListParams, RequestBody, Timestamp
 from .opportunities import SalaryRange
 from .payments import EscrowFigures
 from .times import Instant
@@ -32,7 +32,7 @@ class EngagementCreate(RequestBody):
 
 
 class TerminateBody(RequestBody):
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: str = Field(min_length=1, max_length=1000, json_schema_extra={"pattern": NOT_BLANK})
 
     @field_validator("reason")
     @classmethod

@@ -20,7 +20,9 @@ class SendMessage(RequestBody):
     recipient_id: str | None = IdField
     conversation_id: str | None = IdField
     engagement_id: str | None = IdField
-    body: str = Field(min_length=1, max_length=MAX_BODY_CHARS)
+    # Not blank, no NUL (the validator below); for the document, an ECMA-262 regex.
+    body: str = Field(min_length=1, max_length=MAX_BODY_CHARS, json_schema_extra={
+        "pattern": r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*$"})
 
     @field_validator("body")
     @classmethod

@@ -10,8 +10,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .common import (ApiModel, CompensationModel, Industry, ListParams, RequestBody, Timestamp,
-                     not_null)
+from .common import (NOT_BLANK, ApiModel, CompensationModel, Industry, ListParams, RequestBody,
+                     Timestamp, not_null)
 from .errors import ErrorBody
 from .money import CurrencyCode
 
@@ -47,14 +47,17 @@ class SalaryRange(RequestBody):
 
 class OpportunityFields(RequestBody):
     """Every writable field; create and update differ in what is required."""
-    title: str | None = Field(None, min_length=1, max_length=200)
+    title: str | None = Field(None, min_length=1, max_length=200,
+                              json_schema_extra={"pattern": NOT_BLANK})
     description: str | None = Field(None, max_length=10_000)
     industry: Industry | None = None
     compensation_model: CompensationModel | None = None
     base_salary_range: SalaryRange | None = None
     commission_rate: float | None = Field(None, ge=0, le=1)
     duration: Duration | None = None
-    requirements: list[str] | None = Field(None, max_length=MAX_REQUIREMENTS)
+    requirements: list[str] | None = Field(None, max_length=MAX_REQUIREMENTS, json_schema_extra={
+        "items": {"type": "string", "minLength": 1, "maxLength": MAX_REQUIREMENT_LENGTH,
+                  "pattern": NOT_BLANK}})
     currency: CurrencyCode | None = None
 
     @model_validator(mode="before")
@@ -82,16 +85,18 @@ class OpportunityFields(RequestBody):
 
 
 class OpportunityCreate(OpportunityFields):
-    title: str = Field(min_length=1, max_length=200)  # type: ignore[assignment]
+    title: str = Field(min_length=1, max_length=200,  # type: ignore[assignment]
+                       json_schema_extra={"pattern": NOT_BLANK})
 
 
 class OpportunityUpdate(OpportunityFields):
     """Partial update (PATCH and PUT): only the fields sent change; `null` clears an optional
     field. `status` moves between open and paused, or closes for good."""
     # May be left out but never null (`_required_stay_set`).
-    title: str | None = Field(None, min_length=1, max_length=200, json_schema_extra=not_null)
-    currency: CurrencyCode | None = Field(None, json_schema_extra=not_null)
-    status: OpportunityStatus | None = Field(None, json_schema_extra=not_null)
+    title: str | None = Field(None, min_length=1, max_length=200,
+                              json_schema_extra=not_null(pattern=NOT_BLANK))
+    currency: CurrencyCode | None = Field(None, json_schema_extra=not_null())
+    status: OpportunityStatus | None = Field(None, json_schema_extra=not_null())
 
     @model_validator(mode="after")
     def _required_stay_set(self) -> "OpportunityUpdate":

@@ -7,12 +7,20 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .common import (ApiModel, Availability, CompensationModel, Industry, ListParams, Plan,
-                     RequestBody, Timestamp, UserType, not_null)
+from .common import (NOT_BLANK, ApiModel, Availability, CompensationModel, Industry, ListParams,
+                     Plan, RequestBody, Timestamp, UserType, not_null)
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 HTTP_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+# The same rules for the OpenAPI document (ECMA-262 regexes: no flags, a narrower `\s`).
+_SPACE = r"\s\x1c-\x1f\x85"
+EMAIL_SCHEMA = {"pattern": EMAIL.pattern.replace(r"[^@\s]", f"[^@{_SPACE}]"),
+                "description": "An email address."}
+URL_SCHEMA = {"pattern": f"^[Hh][Tt][Tt][Pp][Ss]?://[^{_SPACE}/$.?#][^{_SPACE}]*$",
+              "description": "An absolute http(s) URL."}
+SHORT_ITEMS = {"items": {"type": "string", "minLength": 1, "maxLength": 50,
+                         "pattern": NOT_BLANK}}
 PROTECTED_FIELDS = ("id", "type", "created_at", "updated_at", "plan", "scopes", "scope")
 SALES_PRO_FIELDS = ("headline", "skills", "years_experience", "location", "languages",
                     "availability", "compensation_models")
@@ -76,14 +84,14 @@ class User(PublicUser):
 
 
 class ProfileUpdate(RequestBody):
-    avatar_url: str | None = Field(None, max_length=2048)
+    avatar_url: str | None = Field(None, max_length=2048, json_schema_extra=URL_SCHEMA)
     bio: str | None = Field(None, max_length=5000)
-    website: str | None = Field(None, max_length=2048)
+    website: str | None = Field(None, max_length=2048, json_schema_extra=URL_SCHEMA)
     headline: str | None = Field(None, max_length=200)
-    skills: list[str] | None = Field(None, max_length=15)
+    skills: list[str] | None = Field(None, max_length=15, json_schema_extra=SHORT_ITEMS)
     years_experience: int | None = Field(None, ge=0, le=70)
     location: str | None = Field(None, min_length=1, max_length=100)
-    languages: list[str] | None = Field(None, max_length=20)
+    languages: list[str] | None = Field(None, max_length=20, json_schema_extra=SHORT_ITEMS)
     availability: Availability | None = None
     compensation_models: list[CompensationModel] | None = Field(None, max_length=3)
 
@@ -105,8 +113,9 @@ class ProfileUpdate(RequestBody):
 
 class UserUpdate(RequestBody):
     # Never null (the service refuses it).
-    name: str | None = Field(None, min_length=1, max_length=100, json_schema_extra=not_null)
-    email: str | None = Field(None, max_length=254, json_schema_extra=not_null)
+    name: str | None = Field(None, min_length=1, max_length=100,
+                             json_schema_extra=not_null(pattern=NOT_BLANK))
+    email: str | None = Field(None, max_length=254, json_schema_extra=not_null(**EMAIL_SCHEMA))
     company: str | None = Field(None, max_length=200)
     industry: Industry | None = None
     profile: ProfileUpdate | None = None

@@ -47,10 +47,14 @@ def check_secret(value: str | None) -> str | None:
     return value
 
 
+SECRET_SCHEMA = {"pattern": SECRET.pattern, "description": "16-128 printable ASCII characters, "
+                                                           "no spaces; generated when left out."}
+
+
 class WebhookCreate(RequestBody):
     url: WebhookUrl
     events: list[EventName] = Field(min_length=1, max_length=50)
-    secret: str | None = None
+    secret: str | None = Field(None, json_schema_extra=SECRET_SCHEMA)
 
     _events = field_validator("events")(classmethod(lambda cls, v: check_events(v)))
     _secret = field_validator("secret")(classmethod(lambda cls, v: check_secret(v)))
@@ -58,11 +62,11 @@ class WebhookCreate(RequestBody):
 
 class WebhookUpdate(RequestBody):
     # Never null (checked below).
-    url: WebhookUrl | None = Field(None, json_schema_extra=not_null)
+    url: WebhookUrl | None = Field(None, json_schema_extra=not_null())
     events: list[EventName] | None = Field(None, min_length=1, max_length=50,
-                                           json_schema_extra=not_null)
-    status: WebhookStatus | None = Field(None, json_schema_extra=not_null)
-    secret: str | None = None
+                                           json_schema_extra=not_null())
+    status: WebhookStatus | None = Field(None, json_schema_extra=not_null())
+    secret: str | None = Field(None, json_schema_extra=SECRET_SCHEMA)
     rotate_secret: bool | None = None
 
     _events = field_validator("events")(classmethod(lambda cls, v: check_events(v)))
