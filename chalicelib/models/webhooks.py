@@ -19,8 +19,14 @@ DeliveryStatus = Literal["pending", "succeeded", "failed"]
 # that say what to send; WithJsonSchema makes the document say it up front.
 EventName = Annotated[str, WithJsonSchema(
     {"type": "string", "enum": [*EVENT_TYPES, ALL_EVENTS]})]
+# services/webhooks/urls.py's checks that text can show: an http(s) scheme, a host, a valid
+# port, no user info, no fragment, no whitespace (Python's, which is wider than ECMA's `\s`).
+_NOT_SPACE = r"\s\x1c-\x1f\x85"
+_PORT = r"(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?"
+URL_PATTERN = (rf"^[Hh][Tt][Tt][Pp][Ss]?://([^{_NOT_SPACE}/?#@:\[\]]+|\[[0-9A-Fa-f:.]+\])"
+               rf"{_PORT}([/?][^{_NOT_SPACE}#]*)?$")
 WebhookUrl = Annotated[str, Field(max_length=2048), WithJsonSchema({
-    "type": "string", "format": "uri", "pattern": "^https?://", "minLength": 1,
+    "type": "string", "format": "uri", "pattern": URL_PATTERN, "minLength": 1,
     "maxLength": 2048,
     "description": "An absolute https URL whose host resolves to a public address (no user "
                    "name, password or fragment). http is accepted for loopback hosts on the "
