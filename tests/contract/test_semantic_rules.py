@@ -1,0 +1,54 @@
+"""The refusals `make contract` accepts from schema-valid requests are exactly the API's rules
+JSON Schema cannot state (semantic_rules.py); anything else stays a failure."""
+from __future__ import annotations
+
+import pytest
+from semantic_rules import rule_for
+
+
+def error(code: str, param: str | None, message: str) -> dict:
+    return {"error": {"code": code, "message": message, "param": param, "doc_url": "x"}}
+
+
+@pytest.mark.parametrize("answer, body, rule", [
+    (error("invalid_cursor", "cursor", "The 'cursor' is invalid."), None, "cursors"),
+    (error("invalid_parameter", "from", "The 'from' date must be on or before the 'to' date."),
+     None, "`from`"),
+    (error("invalid_parameter", "amount", "The 'amount' field must be an integer."),
+     {"amount": 13718.0}, "whole numbers"),
+    (error("invalid_parameter", "terms.base_salary_range.max",
+           "The 'terms.base_salary_range.max' field must be an integer."),
+     {"terms": {"base_salary_range": {"min": 1, "max": 2.0}}}, "whole numbers"),
+    (error("insufficient_escrow_balance", "amount", "The amount exceeds the balance."), None,
+     "money moves"),
+    (error("invalid_parameter", "url", "The 'url' host could not be resolved."), None,
+     "a webhook host"),
+    ({**error("invalid_parameter", "opportunities", "None was created."), "data": [
+        {"index": 0, "error": error("invalid_parameter", "base_salary_range",
+                                    "The range's 'min' must be less than or equal to its "
+                                    "'max'.")["error"]},
+        {"index": 1, "error": error("invalid_parameter", "base_salary_range.min",
+                                    "The 'base_salary_range.min' field must be an "
+                                    "integer.")["error"]}]},
+     {"opportunities": [{}, {"base_salary_range": {"min": 5.0, "max": 9}}]}, "a salary range"),
+])
+def test_refusals_by_a_rule_json_schema_cannot_state_are_explained(answer, body, rule):
+    found = rule_for(answer, body)
+    assert found is not None and found.name.startswith(rule)
+
+
+@pytest.mark.parametrize("answer, body", [
+    # The same message about a value that is not a whole float: the document is too loose.
+    (error("invalid_parameter", "amount", "The 'amount' field must be an integer."),
+     {"amount": 10.5}),
+    (error("invalid_parameter", "title", "The 'title' field must not be blank."), {}),
+    (error("invalid_parameter", "url", "The 'url' field must be an absolute URL."), {}),
+    (error("invalid_cursor", "limit", "nope"), {}),
+    ({"error": "invalid_client", "error_description": "OAuth"}, {}),
+    # One bulk item refused for another reason: not explained.
+    ({**error("invalid_parameter", "opportunities", "None was created."), "data": [
+        {"index": 0, "error": error("invalid_parameter", "title", "blank")["error"]}]},
+     {"opportunities": [{}]}),
+])
+def test_other_refusals_stay_failures(answer, body):
+    assert rule_for(answer, body) is None
