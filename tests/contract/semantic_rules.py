@@ -7,13 +7,21 @@ DNS. A refusal that names one of the rules below (error code, `param`, message) 
 every other ST202 still fails the run, so a document looser than the validators is still
 caught. docs/openapi.md ("Contract testing") lists the same rules.
 
+One more hook, `before_call`, keeps Idempotency-Keys unique: Schemathesis draws few distinct
+keys (the coverage phase sends the same boundary values to every POST), and the API refuses a
+key already used for another request (422, by design), so every later POST would be refused
+before it is read. A valid key that was already sent gets a suffix and stays valid; an invalid
+one is left as it is (it is what a negative case tests).
+
 Imported by Schemathesis (`hooks` in schemathesis.toml; the runner puts this directory on
 PYTHONPATH).
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -78,6 +86,8 @@ RULES = (
          "invalid_parameter", ("currency",), ("not both",)),
     Rule("money moves only what the escrow holds (its state)",
          "insufficient_escrow_balance", ("amount",)),
+    Rule("a sales professional's profile fields are for sales professionals (the account type)",
+         "invalid_parameter", ("*",), ("applies to sales professionals only",)),
     Rule("a webhook host must resolve to a public address, and only loopback hosts may use "
          "http (the DNS and the host; the contract run has no DNS)",
          "invalid_parameter", ("url",),
@@ -130,3 +140,20 @@ def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool
         with open(record, "a", encoding="utf-8") as log:
             log.write(json.dumps({"rule": rule.name, "operation": failure.operation}) + "\n")
     return False
+
+
+VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # the document's Idempotency-Key schema
+_sent_keys: set[str] = set()
+_suffixes = itertools.count(1)
+
+
+@schemathesis.hook
+def before_call(context: Any, case: Any, kwargs: Any) -> None:
+    headers = case.headers if isinstance(getattr(case, "headers", None), dict) else None
+    key = headers.get("Idempotency-Key") if headers else None
+    if not (isinstance(key, str) and VALID_KEY.match(key)):
+        return
+    if key in _sent_keys:
+        key = f"{key[:240]}~{next(_suffixes)}"
+        headers["Idempotency-Key"] = key
+    _sent_keys.add(key)

@@ -52,3 +52,25 @@ def test_refusals_by_a_rule_json_schema_cannot_state_are_explained(answer, body,
 ])
 def test_other_refusals_stay_failures(answer, body):
     assert rule_for(answer, body) is None
+
+
+def test_a_sales_pro_field_sent_by_a_client_is_explained():
+    answer = error("invalid_parameter", "profile.headline",
+                   "The 'profile.headline' field applies to sales professionals only.")
+    assert rule_for(answer, {}).name.startswith("a sales professional's profile")
+
+
+def test_idempotency_keys_sent_again_get_a_suffix_and_stay_valid():
+    from types import SimpleNamespace
+
+    from semantic_rules import VALID_KEY, before_call
+
+    def send(key: str) -> str:
+        case = SimpleNamespace(headers={"Idempotency-Key": key})
+        before_call(None, case, {})
+        return case.headers["Idempotency-Key"]
+
+    first, again, long_again = send("k-unique-1"), send("k-unique-1"), send("x" * 255)
+    assert first == "k-unique-1" and again != first and VALID_KEY.match(again)
+    assert send("x" * 255) != long_again and all(len(k) <= 255 for k in (again, long_again))
+    assert send("bad key") == send("bad key") == "bad key"   # a negative case stays invalid
