@@ -208,6 +208,21 @@ def test_owner_patches_partially_and_put_is_accepted(market):
     assert market.event_types(owner.user_id).count("opportunity.updated") == before + 2
 
 
+def test_commission_rates_are_kept_to_six_decimals(market):
+    """5e-166 was a 500: DynamoDB numbers stop at 1e-130 (Schemathesis found it)."""
+    api, owner = market.api, market.client
+    created = api.post("/v1/opportunities", token=owner.token, json_body={
+        "title": "AE", "commission_rate": 0.12345678})
+    assert created.status == 201 and created.json()["commission_rate"] == 0.123457
+    path = f"/v1/opportunities/{created.json()['id']}"
+    tiny = api.put(path, token=owner.token, json_body={"commission_rate": 5.34436917273815e-166})
+    assert tiny.status == 200 and tiny.json()["commission_rate"] == 0.0
+    engagement = api.post("/v1/engagements", token=owner.token, json_body={
+        "opportunity_id": created.json()["id"], "sales_pro_id": market.pro.user_id,
+        "terms": {"commission_rate": 1e-200}})
+    assert engagement.status == 201 and engagement.json()["terms"]["commission_rate"] == 0.0
+
+
 @pytest.mark.parametrize("body, param", [
     ({"title": None}, "title"), ({"status": None}, "status"), ({"status": "archived"}, "status"),
     ({"base_salary_range": {"min": 5, "max": 1}}, "base_salary_range"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Callable, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer,
+                      WithJsonSchema)
 
 from ..clock import isoformat
 
@@ -25,6 +26,11 @@ UserType = Literal["client", "sales_pro"]
 Plan = Literal["professional", "enterprise", "custom"]
 Availability = Literal["available", "limited", "unavailable"]
 CompensationModel = Literal["commission", "base", "hybrid"]
+
+RATE_DIGITS = 6
+# A fraction in [0, 1], kept to 6 decimal places (0.0001 %): DynamoDB numbers stop at 1e-130,
+# so 5e-166 could not be stored (a 500), and no commission needs more precision.
+Rate = Annotated[float, Field(ge=0, le=1), AfterValidator(lambda value: round(value, RATE_DIGITS))]
 
 
 # Not blank as `str.strip()` sees it: at least one character that is neither whitespace nor a

@@ -6,7 +6,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .common import NOT_BLANK, ApiModel, CompensationModel, ListParams, RequestBody, Timestamp
+from .common import (NOT_BLANK, ApiModel, CompensationModel, ListParams, Rate, RequestBody,
+                     Timestamp)
 from .opportunities import SalaryRange
 from .payments import EscrowFigures
 from .times import Instant
@@ -21,7 +22,7 @@ ObjectId = Field(min_length=1, max_length=64)
 class TermsUpdate(RequestBody):
     """Terms that differ from the opportunity's; anything not sent is copied from it."""
     compensation_model: CompensationModel | None = None
-    commission_rate: float | None = Field(None, ge=0, le=1)
+    commission_rate: Rate | None = None
     base_salary_range: SalaryRange | None = None
 
 

@@ -10,8 +10,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .common import (NOT_BLANK, ApiModel, CompensationModel, Industry, ListParams, RequestBody,
-                     Timestamp, not_null)
+from .common import (NOT_BLANK, ApiModel, CompensationModel, Industry, ListParams, Rate,
+                     RequestBody, Timestamp, not_null)
 from .errors import ErrorBody
 from .money import CurrencyCode
 
@@ -53,7 +53,7 @@ class OpportunityFields(RequestBody):
     industry: Industry | None = None
     compensation_model: CompensationModel | None = None
     base_salary_range: SalaryRange | None = None
-    commission_rate: float | None = Field(None, ge=0, le=1)
+    commission_rate: Rate | None = None
     duration: Duration | None = None
     requirements: list[str] | None = Field(None, max_length=MAX_REQUIREMENTS, json_schema_extra={
         "items": {"type": "string", "minLength": 1, "maxLength": MAX_REQUIREMENT_LENGTH,
