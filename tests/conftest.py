@@ -316,6 +316,17 @@ def dynamodb_calls(market: Market) -> Any:
     events.register("before-call.dynamodb", count)
     yield calls
     events.unregister("before-call.dynamodb", count)
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """The contract run (tests/contract) takes minutes: it runs only when `-m` names it
+    (`make contract` passes `-m contract`), so `make test` and any other `-m` leave it out."""
+    if "contract" in (config.option.markexpr or ""):
+        return
+    left_out = [item for item in items if item.get_closest_marker("contract")]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker("contract")]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

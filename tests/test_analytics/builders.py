@@ -52,7 +52,7 @@ def put_activity(services: Any, eng: dict[str, Any], activity_type: str, occurre
 
 
 # Payments written here have no ledger transfers behind them (aggregation tests need only the
-# items); the whole-ledger audit in tests/payments/test_randomized.py leaves them out.
+# items); conftest deletes them when the module ends.
 FABRICATED_PAYMENT_IDS: set[str] = set()
 
 

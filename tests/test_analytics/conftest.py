@@ -25,6 +25,21 @@ def module_services(aws_env: Any) -> Any:
     return wiring.reset()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def forget_fabricated_payments(aws_env: Any) -> Any:
+    """Payments the builders write have no ledger transfers behind them; delete them with the
+    module, so whole-ledger audits in later test files (same moto backend) stay exact."""
+    from .builders import FABRICATED_PAYMENT_IDS
+
+    yield
+    from chalicelib import wiring
+
+    table = wiring.container().table
+    for pay_id in FABRICATED_PAYMENT_IDS:
+        table.delete_item(Key={"PK": f"PAY#{pay_id}", "SK": "PAY"})
+    FABRICATED_PAYMENT_IDS.clear()
+
+
 @pytest.fixture
 def services(module_services: Any) -> Any:
     """The module's container, made current again (another module may have replaced it)."""
