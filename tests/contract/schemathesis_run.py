@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 CONFIG = HERE / "schemathesis.toml"
 SEED = 20261125
-MAX_EXAMPLES = 10
+MAX_EXAMPLES = 5
 # (auth name, account type); the first is the identity Schemathesis tries first.
 ACCOUNTS = (("client", "client"), ("other_client", "client"), ("sales_pro", "sales_pro"))
 
