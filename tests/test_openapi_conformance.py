@@ -90,6 +90,8 @@ def test_answers_and_events_match_the_document(api, conforms, client_account, sa
     call("get", "/v1/analytics/engagement/{engagement_id}", f"/v1/analytics/engagement/{eng}",
          token=client)
     call("post", "/v1/analytics/reports", token=client, json_body={"metrics": ["activities"]})
+    call("post", "/v1/analytics/reports", token=client, json_body={      # 404: no such engagement
+        "metrics": ["activities"], "filters": {"engagement_id": "eng_nope"}})
     call("get", "/v1/analytics/export", token=client)
     hook = call("post", "/v1/webhooks", token=client,
                 json_body={"url": "http://127.0.0.1:9/hook", "events": ["*"]})["id"]

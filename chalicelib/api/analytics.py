@@ -32,7 +32,8 @@ def analytics_engagement(caller: Caller, engagement_id: str,
 
 
 @operation(bp, "POST", "/v1/analytics/reports", body=ReportCreate, returns=Report, status=201,
-           provides={"report_id": "/id"}, tag=TAG, summary="Create a custom report")
+           errors=(404,), provides={"report_id": "/id"}, tag=TAG,
+           summary="Create a custom report")
 def analytics_create_report(caller: Caller, body: ReportCreate) -> Report:
     return container().analytics_reports.create(caller, body)
 

@@ -68,6 +68,8 @@ RULES = (
          "invalid_cursor", ("cursor",)),
     Rule("`from` is on or before `to` (two parameters)",
          "invalid_parameter", ("from",), ("'from' date must",)),
+    Rule("a report covers at most 366 days from `from` to `to` (two fields)",
+         "invalid_parameter", ("to",), ("may cover at most 366 days",)),
     Rule("a salary range's `min` is at most its `max` (two fields)",
          "invalid_parameter", ("*base_salary_range",), ("'min' must be less than or equal",)),
     Rule("whole numbers are written without a fraction: 10.0 is refused where JSON Schema's "
@@ -82,6 +84,8 @@ RULES = (
          "missing_parameter", ("recipient_id",), ("'recipient_id' or 'conversation_id'",)),
     Rule("a message goes to a `recipient_id` or a `conversation_id`: exactly one of them",
          "invalid_parameter", ("recipient_id", "conversation_id"), ("not both",)),
+    Rule("a message about an engagement goes to its other party (a relationship)",
+         "invalid_parameter", ("recipient_id",), ("is not a party to engagement",)),
     Rule("a balance is of an engagement or in a currency, not both (two parameters)",
          "invalid_parameter", ("currency",), ("not both",)),
     Rule("money moves only what the escrow holds (its state)",
@@ -149,8 +153,8 @@ _suffixes = itertools.count(1)
 
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: Any) -> None:
-    headers = case.headers if isinstance(getattr(case, "headers", None), dict) else None
-    key = headers.get("Idempotency-Key") if headers else None
+    headers = getattr(case, "headers", None)  # a CaseInsensitiveDict
+    key = headers.get("Idempotency-Key") if headers is not None else None
     if not (isinstance(key, str) and VALID_KEY.match(key)):
         return
     if key in _sent_keys:

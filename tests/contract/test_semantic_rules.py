@@ -19,6 +19,8 @@ def error(code: str, param: str | None, message: str) -> dict:
     (error("invalid_parameter", "terms.base_salary_range.max",
            "The 'terms.base_salary_range.max' field must be an integer."),
      {"terms": {"base_salary_range": {"min": 1, "max": 2.0}}}, "whole numbers"),
+    (error("invalid_parameter", "to", "The range from 'from' to 'to' may cover at most 366 "
+                                      "days; split longer periods."), None, "a report covers"),
     (error("insufficient_escrow_balance", "amount", "The amount exceeds the balance."), None,
      "money moves"),
     (error("invalid_parameter", "url", "The 'url' host could not be resolved."), None,
@@ -65,8 +67,10 @@ def test_idempotency_keys_sent_again_get_a_suffix_and_stay_valid():
 
     from semantic_rules import VALID_KEY, before_call
 
+    from requests.structures import CaseInsensitiveDict
+
     def send(key: str) -> str:
-        case = SimpleNamespace(headers={"Idempotency-Key": key})
+        case = SimpleNamespace(headers=CaseInsensitiveDict({"idempotency-key": key}))
         before_call(None, case, {})
         return case.headers["Idempotency-Key"]
 
@@ -74,3 +78,15 @@ def test_idempotency_keys_sent_again_get_a_suffix_and_stay_valid():
     assert first == "k-unique-1" and again != first and VALID_KEY.match(again)
     assert send("x" * 255) != long_again and all(len(k) <= 255 for k in (again, long_again))
     assert send("bad key") == send("bad key") == "bad key"   # a negative case stays invalid
+
+
+def test_the_run_figures_come_from_the_summary_and_the_junit_report(tmp_path):
+    from schemathesis_run import figures
+
+    junit = tmp_path / "junit.xml"
+    junit.write_text('<testsuites><testsuite failures="2" errors="1" tests="61"/></testsuites>')
+    output = ("     Operations:       60 selected / 60 total\n...\nTest cases:\n"
+              "  3599 generated, 1 found 1 unique failure, 23 skipped\n")
+    found = figures(output, junit, 12.5)
+    assert (found.operations, found.cases, found.failures) == (60, 3599, 3)
+    assert figures(output, tmp_path / "none.xml", 1).failures == 1
