@@ -327,6 +327,20 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         items[:] = [item for item in items if not item.get_closest_marker("contract")]
 
 
+def wait_until(check: Any, timeout: float = 10.0) -> Any:
+    """Poll `check` until it returns something truthy; back off from 20 ms to 200 ms (every
+    poll is a moto call competing for the same interpreter as the work it waits for)."""
+    deadline, interval = time.monotonic() + timeout, 0.02
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        time.sleep(interval)
+        interval = min(interval * 1.5, 0.2)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -3,11 +3,12 @@ tests/conftest.py, shared with the SDK tests), engagements written directly, and
 helpers with timeouts."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import pytest
+
+from conftest import wait_until  # noqa: F401  (this package's tests import it from here)
 
 
 @pytest.fixture(scope="package")
@@ -46,20 +47,6 @@ class People:
 @pytest.fixture(scope="package")
 def people(pay: Any) -> People:
     return People(pay)
-
-
-def wait_until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
-    """Poll `check` until it returns something truthy; back off from 20 ms to 200 ms (every
-    poll is a moto call competing for the same interpreter as the work it waits for)."""
-    deadline, interval = time.monotonic() + timeout, 0.02
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        time.sleep(interval)
-        interval = min(interval * 1.5, 0.2)
 
 
 def wait_payment(services: Any, payment_id: str, timeout: float = 10.0) -> dict[str, Any]:

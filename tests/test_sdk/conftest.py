@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from chalicelib.clock import Clock
+from conftest import wait_until  # noqa: F401  (this package's tests import it from here)
 
 from .transport import AsyncChaliceTransport, ChaliceTransport
 
@@ -235,17 +236,3 @@ def run_matching() -> int:
         if not received:
             return handled
         handled += received
-
-
-def wait_until(check: Any, timeout: float = 15.0) -> Any:
-    import time
-
-    deadline, interval = time.monotonic() + timeout, 0.05
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        time.sleep(interval)
-        interval = min(interval * 1.5, 0.3)

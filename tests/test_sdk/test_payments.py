@@ -17,7 +17,7 @@ def settled(sdk, client, payment_id):
     def done():
         payment = sdk.run(client.payments.retrieve(payment_id))
         return payment if payment.status != "processing" else None
-    return wait_until(done)
+    return wait_until(done, timeout=15)
 
 
 def test_fund_release_refund_dispute_and_history(sdk, people):
@@ -53,7 +53,7 @@ def test_fund_release_refund_dispute_and_history(sdk, people):
 
     sdk.run(client.payments.disputes.accept(dispute.id))  # the client concedes in full
     resolved = wait_until(lambda: (lambda d: d if d.status == "resolved" else None)(
-        sdk.run(client.payments.disputes.retrieve(dispute.id))))
+        sdk.run(client.payments.disputes.retrieve(dispute.id))), timeout=15)
     assert resolved.resolution.method == "accepted" and resolved.resolution.release == 1000
 
     history = sdk.all(client.payments.list(engagement_id=engagement.id, limit=2))
