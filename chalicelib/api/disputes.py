@@ -21,7 +21,7 @@ ONE = "/v1/payments/disputes/{dispute_id}"
            tag=TAG, summary="Open a dispute")
 def open_dispute(caller: Caller, body: OpenDispute, idempotency_key: str | None) -> Response:
     """Either party; the amount is frozen in escrow at once until the dispute is decided."""
-    return money_post(caller, body, idempotency_key, "dispute", "dsp",
+    return money_post(caller, idempotency_key, "dispute", "dsp",
                       lambda services, dsp: services.disputes.open(caller, body, dsp))
 
 
@@ -49,5 +49,5 @@ def accept_dispute(caller: Caller, dispute_id: str, body: NoBody,
                    idempotency_key: str | None) -> Response:
     """The party who did not open the dispute concedes it in full: 200 once settled, 202
     while the settlement runs."""
-    return money_post(caller, body, idempotency_key, f"accept:{dispute_id}", "dsp",
+    return money_post(caller, idempotency_key, f"accept:{dispute_id}", "dsp",
                       lambda services, _id: services.disputes.accept(caller, dispute_id))

@@ -50,7 +50,7 @@ class Operation:
     statuses: tuple[int, ...]      # success statuses; the first is the usual one
     errors: tuple[int, ...]        # route-specific error statuses (shared ones are added)
     public: bool
-    idempotent: bool               # honours the Idempotency-Key header
+    idempotent: bool               # the handler reads the Idempotency-Key (money POSTs)
     headers: tuple[str, ...]       # success response headers beyond the shared ones
     # Error bodies that differ from the usual (a tuple: the answer is one of them).
     responses: tuple[tuple[int, type[BaseModel] | tuple[type[BaseModel], ...]], ...]
@@ -65,8 +65,8 @@ class Operation:
 
     @property
     def accepts_idempotency_key(self) -> bool:
-        """Money POSTs handle the key themselves (`idempotent`, their object's id derives from
-        it); the decorator runs every other authenticated POST once per key."""
+        """The decorator runs every authenticated POST once per key; `idempotent` handlers
+        (the money POSTs) also derive their object's id from it."""
         return self.idempotent or ("POST" in self.methods and not self.public)
 
     def operation_id(self, method: str) -> str:
@@ -145,7 +145,7 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
                     **path_params, **{k: v for k, v in given.items() if k in wanted}))
 
             key = (request.headers or {}).get("idempotency-key")
-            if key is not None and op.accepts_idempotency_key and not op.idempotent:
+            if key is not None and op.accepts_idempotency_key:
                 return _run_once(bp, op, key, path_params, given.get("body"), call)
             return call()
 

@@ -12,7 +12,6 @@ from ..models.common import Page
 from ..models.payments import (BalanceParams, EscrowBalance, FundEscrow, Payment,
                                PaymentListParams, RefundEscrow, ReleaseEscrow)
 from ..services.payments.escrow import request_object_id
-from ..services.payments.idempotency import Answer
 from ..wiring import Container, container
 from .operations import operation
 
@@ -21,23 +20,14 @@ TAG = "Payments"
 Move = Callable[[Container, str], tuple[int, BaseModel]]
 
 
-def money_post(caller: Caller, body: BaseModel, idempotency_key: str | None, route: str,
-               prefix: str, move: Move) -> Response:
-    """A POST that moves money: run once per Idempotency-Key (the created object's id derives
-    from the key, so even a retry after a crash finds the same one). `move(services, id)`
-    answers (status, object)."""
-    services = container()
-
-    def action() -> Answer:
-        status, result = move(services, request_object_id(prefix, caller.user_id, route,
-                                                          idempotency_key))
-        return Answer(status, result.model_dump(mode="json"))
-
-    answer = services.idempotency.run(user_id=caller.user_id, route=route, key=idempotency_key,
-                                      body=body.model_dump(mode="json"), action=action,
-                                      lambda_context=bp.lambda_context)
-    return respond(answer.body, status=answer.status,
-                   headers={"Idempotent-Replayed": "true"} if answer.replayed else None)
+def money_post(caller: Caller, idempotency_key: str | None, route: str, prefix: str,
+               move: Move) -> Response:
+    """A POST that moves money: the created object's id derives from the Idempotency-Key, so
+    even a retry after a crash finds the same one (`@operation` runs the request once per key
+    and replays its answer). `move(services, id)` answers (status, object)."""
+    status, result = move(container(), request_object_id(prefix, caller.user_id, route,
+                                                         idempotency_key))
+    return respond(result, status=status)
 
 
 @operation(bp, "POST", "/v1/payments/escrow/fund", body=FundEscrow, returns=Payment,
@@ -47,7 +37,7 @@ def money_post(caller: Caller, body: BaseModel, idempotency_key: str | None, rou
 def fund_escrow(caller: Caller, body: FundEscrow, idempotency_key: str | None) -> Response:
     """The client charges its payment method into the engagement's escrow: 202 while the
     charge runs (follow the payment), 201 if it has already finished."""
-    return money_post(caller, body, idempotency_key, "fund", "pay",
+    return money_post(caller, idempotency_key, "fund", "pay",
                       lambda services, pid: services.escrow.fund(caller, body, pid))
 
 
@@ -56,7 +46,7 @@ def fund_escrow(caller: Caller, body: FundEscrow, idempotency_key: str | None) -
            provides={"payment_id": "/id"},
            summary="Release escrow to the sales professional")
 def release_escrow(caller: Caller, body: ReleaseEscrow, idempotency_key: str | None) -> Response:
-    return money_post(caller, body, idempotency_key, "release", "pay",
+    return money_post(caller, idempotency_key, "release", "pay",
                       lambda services, pid: services.escrow.release(caller, body, pid))
 
 
@@ -65,7 +55,7 @@ def release_escrow(caller: Caller, body: ReleaseEscrow, idempotency_key: str | N
            provides={"payment_id": "/id"},
            summary="Refund escrow to the client")
 def refund_escrow(caller: Caller, body: RefundEscrow, idempotency_key: str | None) -> Response:
-    return money_post(caller, body, idempotency_key, "refund", "pay",
+    return money_post(caller, idempotency_key, "refund", "pay",
                       lambda services, pid: services.escrow.refund(caller, body, pid))
 
 

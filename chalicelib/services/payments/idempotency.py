@@ -1,6 +1,6 @@
-"""`Idempotency-Key` for every authenticated POST, with Powertools Idempotency on the table.
-The money POSTs also derive their object's id from the key (see api/payments.py); the others
-are wrapped by `@operation` (api/operations.py).
+"""`Idempotency-Key` for every authenticated POST (run by `@operation`, api/operations.py),
+with Powertools Idempotency on the table. The money POSTs also derive their object's id from
+the key (api/payments.py).
 
 The record is keyed by (caller, key), so keys never collide across accounts, and remembers a
 hash of (route, body): the same key with another body or on another endpoint is refused with
