@@ -89,7 +89,7 @@ class Stack:
             self.handler_seconds += time.perf_counter() - started
             self.batches += 1
 
-    def record(self, user_id: str, n: int) -> tuple[str, float]:
+    def record(self, user_id: str) -> tuple[str, float]:
         """One event in its own transaction, as a state change writes it; (id, committed at)."""
         actions = self.services.events.record("user.updated",
                                               {"user_id": user_id, "changed": ["name"]},
@@ -137,8 +137,8 @@ class Throughput:
 def throughput(stack: Stack, receiver: Any, counter: CallCounter, moto_pid: int,
                user_id: str, count: int) -> Throughput:
     """One worker draining `count` fanned-out deliveries."""
-    for n in range(count):
-        stack.record(user_id, n)
+    for _ in range(count):
+        stack.record(user_id)
     stack.drain_stream()  # fan-out: `count` messages wait on the queue
     counter.calls.clear()
     stack.handler_seconds, stack.batches = 0.0, 0
@@ -164,8 +164,8 @@ def latency(stack: Stack, receiver: Any, user_id: str, count: int, rate: float) 
     for thread in threads:
         thread.start()
     interval, next_at = 1.0 / rate, time.perf_counter()
-    for n in range(count):
-        event_id, at = stack.record(user_id, n)
+    for _ in range(count):
+        event_id, at = stack.record(user_id)
         committed[event_id] = at
         next_at += interval
         time.sleep(max(0.0, next_at - time.perf_counter()))
