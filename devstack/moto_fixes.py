@@ -6,7 +6,9 @@
    other threads are resizing. Step Functions executions, the threaded moto server and our race
    tests all write concurrently, so every backend call runs under one re-entrant lock: each API
    call is atomic and isolated, as it is in DynamoDB. (Money tests depend on it: without it two
-   racing releases can both pass their balance condition.)
+   racing releases can both pass their balance condition.) The lock covers the whole
+   DynamoDB API call, serializing the answer included: a GetItem returns the live item, and
+   turning it into JSON outside the lock raced writers ("dictionary changed size").
 2. Cost. That rollback copy was a `copy.deepcopy(table)` per action — seconds per transaction
    once the table holds a few thousand items. Under the lock nothing else writes, so a
    transaction journals the items it touches (and the table stream's length) and restores just
@@ -230,6 +232,9 @@ def apply() -> None:
         for name, member in list(vars(backend).items()):
             if inspect.isfunction(member) and not name.startswith("_"):
                 setattr(backend, name, _locked(member))
+        from moto.dynamodb.responses import DynamoHandler
+
+        DynamoHandler.call_action = _locked(DynamoHandler.call_action)
         _query_one_partition()
         _retention_check_reads_one_attribute()
         _modules_listed_once()
