@@ -379,7 +379,8 @@ class Container:
     @cached_property
     def webhook_url_guard(self) -> UrlGuard:
         from .services.webhooks.urls import UrlGuard
-        return UrlGuard(allow_loopback=self.webhook_settings.allow_loopback)
+        s = self.webhook_settings
+        return UrlGuard(allow_loopback=s.allow_loopback, own_ports=s.own_ports)
 
     @cached_property
     def webhook_endpoints(self) -> EndpointRepository:

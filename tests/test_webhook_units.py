@@ -49,6 +49,40 @@ def test_delivery_connects_to_the_address_it_checked(monkeypatch):
         UrlGuard(allow_loopback=False).target("http://127.0.0.1:9000/x")
 
 
+def test_the_stacks_own_ports_come_from_its_environment_in_the_local_stage_only():
+    from chalicelib.config import Settings
+
+    env = {"AWS_ENDPOINT_URL": "http://127.0.0.1:5123", "MOTO_PORT": "5124", "PORT": "8123"}
+    local = WebhookSettings.from_env(Settings(stage="dev"), env)
+    prod = WebhookSettings.from_env(Settings(stage="prod"), env)
+
+    assert local.own_ports == {5123, 5124, 8123}
+    assert WebhookSettings.from_env(Settings(stage="dev"), {}).own_ports == {5000, 8000}
+    assert not prod.allow_loopback and prod.own_ports == frozenset()
+
+
+def test_delivery_checks_the_stacks_own_ports_again_before_connecting():
+    """An endpoint stored before the stack moved to this port is refused at send time."""
+    from chalicelib.services.webhooks.http import WebhookHttpClient
+    from devstack.webhook_receiver import WebhookReceiver
+
+    with WebhookReceiver() as receiver:
+        guard = UrlGuard(allow_loopback=True, own_ports=frozenset({receiver.port}))
+        result = WebhookHttpClient(guard).post(f"http://127.0.0.1:{receiver.port}/moto-api/reset",
+                                               b"{}", {"Content-Type": "application/json"})
+        assert result.status is None and "local stack's own" in result.error
+        assert receiver.received == []
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:9000/x", "https://127.0.0.1/x", "https://127.0.0.2/x", "https://[::1]/x",
+    "https://localhost/x", "https://10.0.0.1/x", "https://169.254.169.254/latest",
+    "https://[::ffff:127.0.0.1]/x", "https://2130706433/x"])
+def test_non_local_stages_refuse_every_internal_address(url):
+    with pytest.raises(UrlRefused):
+        UrlGuard(allow_loopback=False).target(url)
+
+
 def test_both_signatures_verify_with_the_receivers_recipes():
     secret = new_secret()
     body = encode_body({"id": "evt_1", "type": "ping", "data": {"amount": 12.5, "name": "Zoë"}})

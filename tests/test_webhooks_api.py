@@ -165,6 +165,31 @@ def test_the_local_stage_also_accepts_loopback_receivers(api, client_account, pu
         assert answer.status == 400, (url, answer.body)
 
 
+def test_the_local_stage_refuses_its_own_ports_and_other_loopback_hosts(
+        api, client_account, public_dns, monkeypatch):
+    """One ping to moto's /moto-api/reset wiped the whole local stack; docs/webhooks.md allows
+    only the exact hosts 127.0.0.1, localhost and [::1] locally."""
+    from chalicelib import wiring
+
+    monkeypatch.setenv("MOTO_PORT", "5123")
+    monkeypatch.setenv("PORT", "8123")
+    for name in WEBHOOK_PROPERTIES:
+        vars(wiring.container()).pop(name, None)
+    token = client_account.token
+    for url in ("http://127.0.0.1:5123/moto-api/reset", "http://localhost:5123/",
+                "http://[::1]:8123/v1/users/me", "http://127.0.0.1:8123/oauth/token",
+                "http://127.0.0.2:9000/x", "http://127.1:9000/x", "https://127.0.0.2/x"):
+        answer = api.post("/v1/webhooks", token=token, json_body={"url": url, "events": ["*"]})
+        assert answer.status == 400, (url, answer.body)
+        assert answer.error["param"] == "url", url
+    created = api.post("/v1/webhooks", token=token,
+                       json_body={"url": "http://[::1]:9000/in", "events": ["*"]})
+    assert created.status == 201, created.body
+    moved = api.patch(f"/v1/webhooks/{created.json()['id']}", token=token,
+                      json_body={"url": "http://127.0.0.1:5123/moto-api/reset"})
+    assert moved.status == 400 and moved.error["param"] == "url", moved.body
+
+
 def test_an_account_has_at_most_20_endpoints(api, services, make_account):
     account = make_account("client")
     # As if it had 19 already: the counter that the create/delete transactions keep.

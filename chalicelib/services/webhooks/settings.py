@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from ...config import Settings
 
@@ -18,6 +19,20 @@ def _schedule(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(",") if part.strip())
 
 
+def local_stack_ports(env: dict[str, str]) -> frozenset[int]:
+    """The local stack's own loopback ports: its AWS endpoint (moto) and its API. A webhook
+    there would let any account drive the stack itself (moto's /moto-api/reset wipes it)."""
+    texts = (env.get("MOTO_PORT") or "5000", env.get("PORT") or "8000")
+    ports = {int(text) for text in texts if text.strip().isdigit()}
+    try:
+        endpoint = urlsplit(env.get("AWS_ENDPOINT_URL", ""))
+        ports.add(endpoint.port or (443 if endpoint.scheme == "https" else 80)
+                  if endpoint.hostname else 0)
+    except ValueError:
+        pass
+    return frozenset(ports - {0})
+
+
 @dataclass(frozen=True)
 class WebhookSettings:
     queue_url: str = ""
@@ -30,6 +45,7 @@ class WebhookSettings:
     concurrency: int = 10             # parallel HTTP requests per batch
     max_endpoints: int = 20
     allow_loopback: bool = False      # the local stage delivers to http://127.0.0.1:<port>
+    own_ports: frozenset[int] = frozenset()  # ...but never to the stack's own ports
 
     @property
     def max_attempts(self) -> int:
@@ -51,4 +67,5 @@ class WebhookSettings:
             timeout_seconds=float(env.get("WEBHOOK_TIMEOUT_SECONDS", "10")),
             concurrency=int(env.get("WEBHOOK_CONCURRENCY", "10")),
             allow_loopback=settings.is_local,
+            own_ports=local_stack_ports(env) if settings.is_local else frozenset(),
         )

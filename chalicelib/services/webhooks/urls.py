@@ -4,7 +4,9 @@ A webhook URL is chosen by a customer, so it must never reach our own network: t
 resolved and *every* address must be public (no loopback, private, link-local such as
 169.254.169.254, multicast, reserved or unspecified addresses). Delivery resolves again and
 connects to the address it checked, so DNS rebinding between check and connect cannot work.
-The local stage additionally accepts loopback hosts so developers can receive on their machine.
+The local stage additionally accepts the exact loopback hosts (127.0.0.1, localhost, [::1]) so
+developers can receive on their machine, but never on the local stack's own ports (its API and
+its AWS endpoint: one POST to moto's /moto-api/reset would wipe every local resource).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
-LOOPBACK_NAMES = frozenset({"localhost"})
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})  # docs/webhooks.md
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -51,18 +53,10 @@ def is_public(address: IPAddress) -> bool:
         or address.is_multicast or address.is_reserved or address.is_unspecified)
 
 
-def _is_loopback_host(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 class UrlGuard:
-    def __init__(self, *, allow_loopback: bool) -> None:
-        self._allow_loopback = allow_loopback
+    def __init__(self, *, allow_loopback: bool, own_ports: frozenset[int] = frozenset()) -> None:
+        """`allow_loopback`: the local stage; `own_ports`: loopback ports never called there."""
+        self._allow_loopback, self._own_ports = allow_loopback, own_ports
 
     def parse(self, url: str) -> SplitResult:
         """Refuse what is not an absolute http(s) URL we are willing to call."""
@@ -80,18 +74,21 @@ class UrlGuard:
             raise UrlRefused("The 'url' field must not contain a user name or password.")
         if parts.fragment:
             raise UrlRefused("The 'url' field must not contain a fragment ('#...').")
-        loopback = self._allow_loopback and _is_loopback_host(parts.hostname)
+        loopback = self._allow_loopback and parts.hostname in LOOPBACK_HOSTS
         if parts.scheme != "https" and not loopback:
             raise UrlRefused("The 'url' field must use https.")
+        if loopback and _port(parts) in self._own_ports:
+            raise UrlRefused(f"The 'url' port {_port(parts)} is the local stack's own (its API "
+                             "or AWS endpoint); receive webhooks on another port.")
         return parts
 
     def target(self, url: str) -> Target:
         """Parse, resolve and check `url`; the answer says which address to connect to."""
         parts = self.parse(url)
         host = parts.hostname or ""
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        port = _port(parts)
         addresses = self._resolve(host, port)
-        loopback = self._allow_loopback and _is_loopback_host(host)
+        loopback = self._allow_loopback and host in LOOPBACK_HOSTS
         for address in addresses:
             allowed = address.is_loopback if loopback else is_public(address)
             if not allowed:
@@ -118,3 +115,7 @@ class UrlGuard:
         if not addresses:
             raise UrlRefused("The 'url' host could not be resolved.")
         return addresses
+
+
+def _port(parts: SplitResult) -> int:
+    return parts.port or (443 if parts.scheme == "https" else 80)
