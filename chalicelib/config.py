@@ -6,6 +6,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 ENVIRONMENT_BY_STAGE = {"dev": "local", "sandbox": "sandbox", "prod": "production"}
+DEFAULT_LOCAL_PORT = 8000
+
+
+def local_base_url(env: dict[str, str] | None = None) -> str:
+    """The local stack's base URL, from the port its API listens on (`PORT`, as `make run`
+    sets it). The dev stage's token issuer and audience and the OpenAPI document's local
+    server follow it, so a stack on another port issues tokens naming that port."""
+    env = os.environ if env is None else env
+    return f"http://127.0.0.1:{env.get('PORT') or DEFAULT_LOCAL_PORT}"
 
 
 def _csv(value: str) -> tuple[str, ...]:
@@ -17,8 +26,8 @@ class Settings:
     stage: str = "dev"
     table_name: str = "leadnod-dev"
     token_signing_key_ids: tuple[str, ...] = ("alias/leadnod-dev-token-signing",)
-    token_issuer: str = "http://127.0.0.1:8000"
-    token_audience: str = "http://127.0.0.1:8000/v1"
+    token_issuer: str = f"http://127.0.0.1:{DEFAULT_LOCAL_PORT}"
+    token_audience: str = f"http://127.0.0.1:{DEFAULT_LOCAL_PORT}/v1"
     token_ttl_seconds: int = 3600
     app_secret_arn: str = "leadnod/dev/app"
     queue_urls: dict[str, str] = field(default_factory=dict)
@@ -40,13 +49,14 @@ class Settings:
         env = dict(os.environ if env is None else env)
         stage = env.get("LEADNOD_STAGE", "dev")
         defaults = cls()
+        local = local_base_url(env)  # deployed stages set TOKEN_ISSUER/AUDIENCE (.chalice)
         return cls(
             stage=stage,
             table_name=env.get("TABLE_NAME", f"leadnod-{stage}"),
             token_signing_key_ids=_csv(
                 env.get("TOKEN_SIGNING_KEY_IDS", f"alias/leadnod-{stage}-token-signing")),
-            token_issuer=env.get("TOKEN_ISSUER", defaults.token_issuer),
-            token_audience=env.get("TOKEN_AUDIENCE", defaults.token_audience),
+            token_issuer=env.get("TOKEN_ISSUER", local),
+            token_audience=env.get("TOKEN_AUDIENCE", f"{local}/v1"),
             token_ttl_seconds=int(env.get("TOKEN_TTL_SECONDS", "3600")),
             app_secret_arn=env.get("APP_SECRET_ARN", f"leadnod/{stage}/app"),
             queue_urls={

@@ -7,9 +7,10 @@ from typing import Any
 
 from chalice import Chalice
 
+from ..config import local_base_url
 from .document import build
 
-_cache: dict[int, str] = {}
+_cache: dict[tuple[int, str], str] = {}
 
 
 def render(document: dict[str, Any]) -> str:
@@ -18,10 +19,12 @@ def render(document: dict[str, Any]) -> str:
 
 
 def document_text(app: Chalice) -> str:
-    """Built once per process: the routes cannot change after the app is assembled."""
-    if id(app) not in _cache:
-        _cache[id(app)] = render(build(app))
-    return _cache[id(app)]
+    """Built once per process: the routes cannot change after the app is assembled. The local
+    stack's server entry names the port this stack serves on."""
+    key = (id(app), local_base_url())
+    if key not in _cache:
+        _cache[key] = render(build(app, local_url=key[1]))
+    return _cache[key]
 
 
 __all__ = ["build", "document_text", "render"]

@@ -6,6 +6,7 @@ from typing import Any
 
 from chalice import Chalice
 
+from ..config import local_base_url
 from ..models.errors import ErrorBody
 from ..services.events import API_VERSION
 from .links import check_provides, links
@@ -31,8 +32,8 @@ SERVERS = [
     {"url": "https://api.leadnod.com", "description": "Production"},
     {"url": "https://sandbox.api.leadnod.com",
      "description": "Sandbox: separate credentials, test data only"},
-    {"url": "http://127.0.0.1:8000", "description": "Local stack (`make run`)"},
 ]
+LOCAL_STACK = "Local stack (`make run`)"
 TAGS = {  # in the order the docs page shows them
     "Authentication": "OAuth 2.0 client credentials and the keys that verify tokens.",
     "Users": "The caller's account, public profiles, sales-professional search.",
@@ -58,7 +59,8 @@ SECURITY_SCHEMES = {"oauth2": {
 }}
 
 
-def build(app: Chalice) -> dict[str, Any]:
+def build(app: Chalice, local_url: str = local_base_url({})) -> dict[str, Any]:
+    """`local_url`: the local stack's server entry (docs/openapi.json: the default port)."""
     routes = list(operations(app))
     events = envelopes()
     schemas = Schemas()
@@ -95,7 +97,7 @@ def build(app: Chalice) -> dict[str, Any]:
         "info": {"title": "LeadNod API", "version": API_VERSION, "description": DESCRIPTION,
                  "contact": {"name": "LeadNod developer support",
                              "url": "https://docs.leadnod.com"}},
-        "servers": SERVERS,
+        "servers": [*SERVERS, {"url": local_url, "description": LOCAL_STACK}],
         "tags": [{"name": name, "description": text} for name, text in TAGS.items()],
         "paths": paths,
         "webhooks": webhooks(events, schemas),
