@@ -1,7 +1,8 @@
 """Operator CLI: `python -m chalicelib.admin <command> ...` (see `--help`).
 
-Targets the running local stack by default (moto on 127.0.0.1:$MOTO_PORT) and a deployed
-stage with `--stage sandbox|prod` (reads the stage's CloudFormation outputs).
+Targets a running local stack by default: the one started last, or `--port` (its API port), or
+the env file `$LEADNOD_LOCAL_ENV` names (each `make run` records its AWS endpoint there); and a
+deployed stage with `--stage sandbox|prod` (reads the stage's CloudFormation outputs).
 """
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ from typing import Any
 
 from ..errors import ApiError
 from . import commands
-from .target import configure
+from .target import TargetError, configure
 
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m chalicelib.admin", description=__doc__)
     root.add_argument("--stage", choices=["dev", "sandbox", "prod"], default="dev",
                       help="dev = the local stack (default)")
+    root.add_argument("--port", type=int,
+                      help="dev: the API port of the local stack to use (default: "
+                           "$LEADNOD_LOCAL_ENV, else the stack started last)")
     sub = root.add_subparsers(dest="command", required=True)
 
     create = sub.add_parser("create-account", help="create a user with API credentials")
@@ -70,12 +74,12 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        services = configure(args.stage)
+        services = configure(args.stage, args.port)
         result: Any = getattr(commands, args.command.replace("-", "_"))(services, args)
     except ApiError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
-    except commands.CommandError as exc:
+    except (commands.CommandError, TargetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except commands.CheckFailed as exc:  # a report that found problems: print it, exit 1
