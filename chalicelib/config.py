@@ -34,6 +34,9 @@ class Settings:
     export_bucket: str = ""
     usage_plan_ids: dict[str, str] = field(default_factory=dict)
     max_body_bytes: int = 1_048_576
+    # Unauthenticated requests that reach the API, per source address (docs/rate-limits.md).
+    unauthenticated_per_minute: int = 60
+    unauthenticated_per_day: int = 10_000
 
     @property
     def environment(self) -> str:
@@ -70,6 +73,10 @@ class Settings:
                 if key.startswith("USAGE_PLAN_") and key.endswith("_ID")
             },
             max_body_bytes=int(env.get("MAX_BODY_BYTES", str(defaults.max_body_bytes))),
+            unauthenticated_per_minute=int(env.get("UNAUTHENTICATED_RATE_PER_MINUTE",
+                                                   str(defaults.unauthenticated_per_minute))),
+            unauthenticated_per_day=int(env.get("UNAUTHENTICATED_RATE_PER_DAY",
+                                                str(defaults.unauthenticated_per_day))),
         )
 
 

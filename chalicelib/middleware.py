@@ -15,12 +15,14 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalice import Chalice, Response
 
 from .errors import CHALICE_CODES, ApiError, InsufficientScope, InternalError, RequestTooLarge
-from .services.ratelimit import RateDecision, limits_for
+from .services.oauth import OAuthError
+from .services.ratelimit import Limits, RateDecision, limits_for
 from .wiring import container
 
 logger = Logger(service="leadnod-api")
 metrics = Metrics(namespace="LeadNod", service="leadnod-api")
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
+TOKEN_PATH = "/oauth/token"
 
 
 def _request_id(request: Any) -> str:
@@ -38,20 +40,32 @@ def _check_scope(request: Any) -> None:
 
 
 def _rate_limit(request: Any) -> RateDecision | None:
-    """Count an authenticated `/v1` request against its account's limits; a refused one
-    raises before any work is done. Requests API Gateway answers itself (no or invalid
-    token) and the unauthenticated 405 answers never get here with an account."""
-    authorizer = (request.context or {}).get("authorizer") or {}
-    if "user_id" not in authorizer or not (request.path + "/").startswith("/v1/"):
-        return None
-    limits = limits_for(authorizer.get("plan", "professional"),
-                        authorizer.get("rate_per_minute"), authorizer.get("rate_per_day"))
-    decision = container().rate_limiter.hit(authorizer["user_id"], limits)
+    """Count an authenticated `/v1` request against its account's limits, and any request
+    without an account (the token endpoint, public documents, 405 answers) against its source
+    address; a refused one raises before any work is done. Requests API Gateway answers
+    itself (no or invalid token, unknown routes) never get here (docs/rate-limits.md)."""
+    context = request.context or {}
+    authorizer = context.get("authorizer") or {}
+    limiter = container().rate_limiter
+    if "user_id" in authorizer:
+        if not (request.path + "/").startswith("/v1/"):
+            return None
+        decision = limiter.hit(authorizer["user_id"], limits_for(
+            authorizer.get("plan", "professional"), authorizer.get("rate_per_minute"),
+            authorizer.get("rate_per_day")))
+    else:
+        settings = container().settings
+        source_ip = (context.get("identity") or {}).get("sourceIp") or "unknown"
+        decision = limiter.hit_address(source_ip, Limits(
+            settings.unauthenticated_per_minute, settings.unauthenticated_per_day))
     if decision.degraded:
         metrics.add_metric(name="RateLimiterFailOpen", unit=MetricUnit.Count, value=1)
     if not decision.allowed:
         metrics.add_metric(name="RateLimited", unit=MetricUnit.Count, value=1)
-        raise decision.error()
+        error = decision.error()
+        if request.path == TOKEN_PATH:  # OAuth clients parse RFC 6749's error shape there
+            raise OAuthError(error.code, error.message, error.status, error.headers)
+        raise error
     return decision
 
 

@@ -11,8 +11,8 @@ bp = Blueprint(__name__)
 @operation(bp, "GET", "/v1/openapi.json", returns=dict, public=True, headers=("Cache-Control",),
            tag="Meta", summary="Get the OpenAPI document")
 def openapi_document() -> Response:
-    """This API's OpenAPI 3.1 document, generated from the routes themselves. Public and not
-    rate limited."""
+    """This API's OpenAPI 3.1 document, generated from the routes themselves. Public; counted
+    per source address like every request without an access token."""
     from ..openapi import document_text  # built on first use only: keeps cold starts lean
 
     return Response(body=document_text(bp.current_app), status_code=200,

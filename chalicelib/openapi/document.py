@@ -22,9 +22,10 @@ The LeadNod API: find, hire and pay independent sales professionals.
 
 Get an access token with your client credentials (`POST /oauth/token`, OAuth 2.0 client
 credentials) and send it as `Authorization: Bearer <token>`. GET needs the `read` scope, every
-other method `write`. Requests are counted per account (see the rate-limit headers); lists page
-with `limit` and the opaque `cursor` (`next_cursor` of the previous page). Money is integer minor
-units with a lowercase ISO-4217 `currency`; times are ISO-8601 UTC. Every error answers
+other method `write`. Requests are counted per account, those without an access token per
+source address (see the rate-limit headers); lists page with `limit` and the opaque `cursor`
+(`next_cursor` of the previous page). Money is integer minor units with a lowercase ISO-4217
+`currency`; times are ISO-8601 UTC. Every error answers
 `{"error": {"code", "message", "param", "doc_url"}}`; a method a path does not list answers
 405 with `Allow`.
 """

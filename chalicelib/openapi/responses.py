@@ -15,7 +15,8 @@ _INT, _STR = {"type": "integer"}, {"type": "string"}
 
 HEADERS: dict[str, dict[str, Any]] = {
     "X-Request-Id": {"description": "This request's id; quote it to support.", "schema": _STR},
-    "X-RateLimit-Limit": {"description": "Requests per minute the account's plan allows.",
+    "X-RateLimit-Limit": {"description": "Requests per minute the account's plan allows; "
+                                         "without an access token, the per-address limit.",
                           "schema": _INT},
     "X-RateLimit-Remaining": {"description": "Requests left: the lower of what remains of the "
                                              "per-minute limit and of the daily quota.",
@@ -73,15 +74,16 @@ def _headers(names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _counted(op: Operation, status: int) -> tuple[str, ...]:
-    """Rate-limit headers go on every answer to an authenticated request the limiter counted;
-    a 401 comes from the gateway before any counting."""
-    return RATE_LIMIT_HEADERS if not op.public and status != 401 else ()
+    """Rate-limit headers go on every answer the limiter counted: per account, or per source
+    address for public operations; an authenticated operation's 401 comes from the gateway
+    before any counting."""
+    return RATE_LIMIT_HEADERS if op.public or status != 401 else ()
 
 
 def error_statuses(op: Operation, method: str) -> list[int]:
-    statuses = {500, *op.errors}
+    statuses = {429, 500, *op.errors}     # rate limits: per account, or per address if public
     if not op.public:
-        statuses |= {401, 403, 429}       # authorizer, scopes, rate limits
+        statuses |= {401, 403}            # authorizer, scopes
     if op.query is not None or (op.body is not None and method not in READ_METHODS):
         statuses.add(400)                 # validation
     if method not in READ_METHODS:
@@ -116,8 +118,8 @@ def body_schema(returns: Any, schemas: Schemas) -> dict[str, Any] | None:
 
 
 def error_responses(op: Operation, method: str, schemas: Schemas) -> dict[str, Any]:
-    """References to the shared error responses; public operations' errors (no rate-limit
-    headers) and errors with their own body (the token endpoint's) are written out."""
+    """References to the shared error responses; public operations' errors and errors with
+    their own body (the token endpoint's) are written out."""
     overrides = dict(op.responses)
     answers: dict[str, Any] = {}
     for status in error_statuses(op, method):
@@ -139,7 +141,6 @@ def shared_error_responses(schemas: Schemas) -> dict[str, Any]:
     error = {"application/json": {"schema": schemas.ref(ErrorBody, "serialization")}}
     return {name: {"description": description,
                    "headers": _headers(("X-Request-Id", *extra,
-                                        *(RATE_LIMIT_HEADERS if status not in (401, 405)
-                                          else ()))),
+                                        *(RATE_LIMIT_HEADERS if status != 401 else ()))),
                    "content": error}
             for status, (name, description, extra) in sorted(ERRORS.items())}

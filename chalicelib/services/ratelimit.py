@@ -1,5 +1,6 @@
-"""Per-plan rate limits for `/v1`, the rate-limit headers, and the token endpoint's guard
-against guessing client secrets. See docs/rate-limits.md."""
+"""Per-plan rate limits for `/v1`, per-address limits for unauthenticated requests, the
+rate-limit headers, and the token endpoint's guard against guessing client secrets. See
+docs/rate-limits.md."""
 from __future__ import annotations
 
 import logging
@@ -9,7 +10,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ..errors import TooManyRequests
-from ..storage.ratelimits import account_subject, auth_failure_subject
+from ..storage.ratelimits import account_subject, address_subject, auth_failure_subject
 from .sliding_window import Hit, SlidingWindow, Window, ms_until_allowed, remaining
 from .users import PLAN_LIMITS as _PLAN_LIMITS
 
@@ -55,9 +56,10 @@ class RateDecision:
     day_remaining: int
     code: str | None = None    # rate_limit_exceeded | daily_quota_exceeded when refused
     degraded: bool = False     # the counters were unavailable: allowed without counting
+    anonymous: bool = False    # counted per source address, not per account
 
     @classmethod
-    def from_hit(cls, limits: Limits, hit: Hit) -> RateDecision:
+    def from_hit(cls, limits: Limits, hit: Hit, anonymous: bool = False) -> RateDecision:
         w = hit.window
         left = remaining(limits.per_minute, hit.current, hit.previous, w)
         reset_ms = ms_until_allowed(limits.per_minute, hit.current, hit.previous, w) \
@@ -65,13 +67,13 @@ class RateDecision:
         code = None if hit.allowed else (
             "daily_quota_exceeded" if hit.over_day else "rate_limit_exceeded")
         return cls(limits, w, hit.allowed, left, reset_ms, max(0, limits.per_day - hit.day),
-                   code)
+                   code, anonymous=anonymous)
 
     @classmethod
-    def unmetered(cls, limits: Limits, window: Window) -> RateDecision:
+    def unmetered(cls, limits: Limits, window: Window, anonymous: bool = False) -> RateDecision:
         """Fail open: the full limits, nothing counted."""
         return cls(limits, window, True, limits.per_minute, window.end_ms - window.now_ms,
-                   limits.per_day, degraded=True)
+                   limits.per_day, degraded=True, anonymous=anonymous)
 
     @property
     def day_reset_ms(self) -> int:
@@ -107,17 +109,22 @@ class RateDecision:
         return headers
 
     def error(self) -> TooManyRequests:
+        quota = "The daily quota of unauthenticated requests from your address" \
+            if self.anonymous else "Your plan's daily quota"
+        allows = "unauthenticated requests from one address are limited to" \
+            if self.anonymous else "your plan allows"
         if self.code == "daily_quota_exceeded":
-            message = (f"Your plan's daily quota of {self.limits.per_day} requests is used up. "
+            message = (f"{quota} of {self.limits.per_day} requests is used up. "
                        f"It resets at 00:00 UTC, in {self.retry_after} seconds.")
         else:
-            message = (f"Rate limit exceeded: your plan allows {self.limits.per_minute} "
+            message = (f"Rate limit exceeded: {allows} {self.limits.per_minute} "
                        f"requests per minute. Retry after {self.retry_after} seconds.")
         return TooManyRequests(message, code=self.code, headers=self.headers())
 
 
 class RateLimiter:
-    """Counts every `/v1` request of an account, all of its credentials together."""
+    """Counts every `/v1` request of an account, all of its credentials together, and every
+    unauthenticated request that reaches the API per source address."""
 
     def __init__(self, window: SlidingWindow) -> None:
         self._window = window
@@ -125,13 +132,21 @@ class RateLimiter:
     def hit(self, user_id: str, limits: Limits) -> RateDecision:
         """Count one request; refused requests are not counted and must do no work. When
         the counters cannot be reached the request is allowed (fail open) and logged."""
+        return self._hit(account_subject(user_id), limits, {"user_id": user_id})
+
+    def hit_address(self, source_ip: str, limits: Limits) -> RateDecision:
+        """The same for an unauthenticated request, counted against its source address."""
+        return self._hit(address_subject(source_ip), limits, {"source_ip": source_ip},
+                         anonymous=True)
+
+    def _hit(self, subject: str, limits: Limits, about: dict[str, str],
+             anonymous: bool = False) -> RateDecision:
         try:
-            hit = self._window.hit(account_subject(user_id), limits.per_minute, limits.per_day)
+            hit = self._window.hit(subject, limits.per_minute, limits.per_day)
         except STORE_ERRORS as exc:
-            log.warning("rate limiter unavailable, allowing the request: %s", exc,
-                        extra={"user_id": user_id})
-            return RateDecision.unmetered(limits, self._window.now())
-        return RateDecision.from_hit(limits, hit)
+            log.warning("rate limiter unavailable, allowing the request: %s", exc, extra=about)
+            return RateDecision.unmetered(limits, self._window.now(), anonymous)
+        return RateDecision.from_hit(limits, hit, anonymous)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 One item per subject (an account, or a client id's failed authentications) per UTC day:
 
-    PK = RATE#<user_id> | AUTHFAIL#<client_id>      SK = DAY#<yyyymmdd>
+    PK = RATE#<user_id> | ADDR#<source ip> | AUTHFAIL#<client_id>      SK = DAY#<yyyymmdd>
     d = requests counted today            m<HHMM> = requests counted in that minute
     ttl = two days after the day's end
 
@@ -28,6 +28,11 @@ _deserialize = TypeDeserializer().deserialize
 
 def account_subject(user_id: str) -> str:
     return f"RATE#{user_id}"
+
+
+def address_subject(source_ip: str) -> str:
+    """Unauthenticated requests, counted per source address."""
+    return f"ADDR#{source_ip}"
 
 
 def auth_failure_subject(client_id: str) -> str:
