@@ -1,19 +1,23 @@
-"""`make bench`: run every benchmark module in this package (or those named on the command line)."""
+"""`make bench`: run every benchmark module in this package (or those named on the command line,
+with any options after the names: `python -m bench http --levels 1,16`)."""
 from __future__ import annotations
 
 import importlib
+import itertools
 import pkgutil
 import sys
 from pathlib import Path
 
 
-def main(names: list[str]) -> int:
+def main(args: list[str]) -> int:
+    names = list(itertools.takewhile(lambda arg: not arg.startswith("-"), args))
+    options = args[len(names):]  # `python -m bench http --base URL`: options go to the modules
     here = Path(__file__).parent
     modules = names or sorted(m.name for m in pkgutil.iter_modules([str(here)])
                               if not m.name.startswith("_"))
     for name in modules:
         print(f"\n=== bench.{name} ===", flush=True)
-        sys.argv = [f"bench.{name}"]  # each module's own options take their defaults
+        sys.argv = [f"bench.{name}", *options]  # else each module's options take defaults
         importlib.import_module(f"bench.{name}").main()
     return 0
 

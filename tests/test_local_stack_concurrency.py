@@ -4,7 +4,7 @@ shared one `current_request`, so one caller's request ran as another's).
 
 Two clients with engagements of their own and a read-only token of one of them send reads,
 creates and money POSTs from 16 threads at once; every answer must be the request's own
-(`bench/http_mix.py` tags each request so that anything else shows), and what is stored must
+(`bench/_http_mix.py` tags each request so that anything else shows), and what is stored must
 be each write exactly once, the balances their owner's movements, the ledger clean."""
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from collections import Counter
 
 import pytest
 
-from bench.http_mix import (OPENING_BALANCE, build_mix, call, clients_with_engagements, fire,
-                            stored_problems)
+from bench._http_mix import (OPENING_BALANCE, build_mix, call, clients_with_engagements, fire,
+                             stored_problems)
 
 WORKERS = 16
 
