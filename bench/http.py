@@ -11,7 +11,8 @@ starting requests after --seconds.
     python -m bench http [--base URL] [--requests 102] [--seconds 60] [--levels 1,4,16]
 
 Without --base it starts `python -m devstack` on free ports and stops it afterwards. With
---base the admin CLI must reach that stack as `make run` left it (MOTO_PORT, the env file)."""
+--base (a stack started by `make run`) the admin CLI is pointed at it with `--port`, or at the
+env file $LEADNOD_LOCAL_ENV names."""
 from __future__ import annotations
 
 import argparse
@@ -40,10 +41,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def admin_runner(env: dict[str, str]) -> Any:
+def admin_runner(env: dict[str, str], port: str | None = None) -> Any:
+    """`python -m chalicelib.admin` for that stack: the one `env`'s LEADNOD_LOCAL_ENV names,
+    else the one serving the API on `port`."""
+    target = ["--port", port] if port and not env.get("LEADNOD_LOCAL_ENV") else []
+
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "chalicelib.admin", *args], cwd=ROOT,
-                              env=env, capture_output=True, text=True, timeout=60)
+        return subprocess.run([sys.executable, "-m", "chalicelib.admin", *target, *args],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     return run
 
 
@@ -107,7 +112,7 @@ HEADER = ("concurrency requests   req/s  p50 ms  p95 ms  p99 ms errors crosstalk
 
 def run(base: str, env: dict[str, str], levels: list[int], requests: int,
         seconds: float) -> None:
-    admin = admin_runner(env)
+    admin = admin_runner(env, base.rsplit(":", 1)[-1])
     parties = clients_with_engagements(base, admin)
     print(f"stack: {base}; per level up to {requests} requests or {seconds:.0f} s; mix per "
           f"client {MIX['reads']}:{MIX['creates']}:{MIX['funds']}:{MIX['releases']} "
