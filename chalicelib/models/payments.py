@@ -8,6 +8,7 @@ from pydantic_core import PydanticCustomError
 
 from .common import ApiModel, ListParams, QueryParams, RequestBody, Timestamp
 from .money import DEFAULT_CURRENCY, Amount, Currency
+from .text import Text
 from .times import InstantOrDay
 
 PaymentType = Literal["escrow_fund", "escrow_release", "escrow_refund"]
@@ -17,7 +18,7 @@ DisputeStatus = Literal["open", "under_review", "resolved"]
 EngagementId = Annotated[str, Field(pattern=r"^eng_[0-9A-Za-z]{22}$")]
 # Processor payment-method tokens; the sandbox understands pm_card_visa, pm_card_declined, ...
 PaymentMethod = Annotated[str, Field(pattern=r"^pm_[0-9A-Za-z_]{1,64}$")]
-Note = Annotated[str, Field(min_length=1, max_length=500)]
+Note = Annotated[Text, Field(min_length=1, max_length=500)]
 
 
 class FundEscrow(RequestBody):
@@ -42,11 +43,11 @@ class RefundEscrow(RequestBody):
 class OpenDispute(RequestBody):
     engagement_id: EngagementId
     amount: Amount
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
 
 
 class DisputeEvidence(RequestBody):
-    text: str = Field(min_length=1, max_length=5000)
+    text: Text = Field(min_length=1, max_length=5000)
 
 
 class PaymentListParams(ListParams):
@@ -74,6 +75,8 @@ class DisputeListParams(ListParams):
     status: DisputeStatus | None = None
 
 
+# Answers leave out the internal identifiers stored with payments and disputes (execution
+# ARNs, transfer and charge ids, task tokens): account ids and resource names stay ours.
 class Payment(ApiModel):
     id: str
     type: PaymentType
@@ -88,7 +91,6 @@ class Payment(ApiModel):
     dispute_id: str | None = None
     failure_code: str | None = None
     failure_message: str | None = None
-    execution_arn: str | None = None
     created_at: Timestamp
     updated_at: Timestamp
 
@@ -150,7 +152,6 @@ class DisputeSummary(ApiModel):
     status: DisputeStatus
     evidence_count: int = 0
     resolution: Resolution | None = None
-    execution_arn: str | None = None
     created_at: Timestamp
     updated_at: Timestamp
     resolved_at: Timestamp | None = None

@@ -57,6 +57,12 @@ def wait_payment(services: Any, payment_id: str, timeout: float = 10.0) -> dict[
     return wait_until(done, timeout)
 
 
+def execution_of(services: Any, object_id: str) -> str:
+    """The stored execution ARN of a payment or dispute (internal: the API never answers it)."""
+    repo = services.disputes_repo if object_id.startswith("dsp_") else services.payments_repo
+    return repo.get(object_id, consistent=True)["execution_arn"]
+
+
 def wait_execution(services: Any, arn: str, timeout: float = 10.0) -> str:
     status = services.workflows.wait(arn, timeout)
     assert status != "RUNNING", f"{arn} still running after {timeout}s"

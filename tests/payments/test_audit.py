@@ -14,7 +14,7 @@ from .conftest import wait_until
 @pytest.fixture
 def admin(pay, monkeypatch, capsys):
     """Run the CLI in-process against the test backend; returns (exit code, JSON, stderr)."""
-    monkeypatch.setattr(cli, "configure", lambda stage: pay)
+    monkeypatch.setattr(cli, "configure", lambda stage, port=None: pay)
 
     def run(*args: str):
         code = cli.main(list(args))

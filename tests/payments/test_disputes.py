@@ -8,7 +8,7 @@ import pytest
 from chalicelib.admin import commands
 from chalicelib.errors import ApiError
 
-from .conftest import audit, events_of, wait_execution, wait_until
+from .conftest import audit, events_of, execution_of, wait_execution, wait_until
 
 
 def open_dispute(deal, amount, by=None, reason="The meetings never happened", key=None):
@@ -46,9 +46,9 @@ def test_opening_freezes_the_amount_and_tells_both_parties(make_deal, http):
         assert "evidence" not in listed[0] and listed[0]["evidence_count"] == 0
     # The execution stores its task token on the dispute and waits there.
     wait_until(lambda: deal.services.disputes_repo.get(dispute["id"], True).get("task_token"))
-    assert deal.services.workflows.status(dispute["execution_arn"]) == "RUNNING"
-    assert "task_token" not in http.get(f"/v1/payments/disputes/{dispute['id']}",
-                                        token=deal.client.token).json()
+    assert deal.services.workflows.status(execution_of(deal.services, dispute["id"])) == "RUNNING"
+    shown = http.get(f"/v1/payments/disputes/{dispute['id']}", token=deal.client.token).json()
+    assert not {"task_token", "execution_arn"} & set(shown) and "execution_arn" not in dispute
     assert audit(deal.services, engagement_id=deal.id).ok
     deal.services.disputes.resolve(dispute["id"], 3_000, 0)  # leave nothing running
 
@@ -109,7 +109,7 @@ def test_the_other_party_concedes_by_accepting(make_deal, http):
                       token=deal.client.token).json()
     assert (refund["type"], refund["status"], refund["dispute_id"]) == (
         "escrow_refund", "succeeded", dispute["id"])
-    assert wait_execution(deal.services, dispute["execution_arn"]) == "SUCCEEDED"
+    assert wait_execution(deal.services, execution_of(deal.services, dispute["id"])) == "SUCCEEDED"
     again = deal.post(path, as_=deal.pro)  # the same concession again: nothing moves twice
     assert (again.status, again.json()["status"]) == (200, "resolved")
     assert deal.balance()["refunded"] == 1_500
@@ -144,7 +144,7 @@ def test_an_operator_splits_the_disputed_amount(make_deal, http):
                     if e["data"].get("dispute_id") == dispute["id"]]
         assert len(released) == 1 and released[0]["data"]["amount"] == 4_000
         assert released[0]["data"]["trigger"] == "dispute_resolution"
-    assert wait_execution(deal.services, dispute["execution_arn"]) == "SUCCEEDED"
+    assert wait_execution(deal.services, execution_of(deal.services, dispute["id"])) == "SUCCEEDED"
     with pytest.raises(ApiError, match="already been decided"):
         deal.services.disputes.resolve(dispute["id"], 0, 6_000)
     # The same decision again is harmless (an operator retrying after a timeout).

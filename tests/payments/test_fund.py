@@ -1,10 +1,11 @@
 """Funding escrow: the Fund state machine charges through the payments queue, then credits."""
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import replace
 
-from .conftest import audit, events_of, wait_payment, wait_until
+from .conftest import audit, events_of, execution_of, wait_payment, wait_until
 
 
 def test_fund_charges_then_credits_escrow_once(make_deal, http):
@@ -16,12 +17,14 @@ def test_fund_charges_then_credits_escrow_once(make_deal, http):
     assert first["status"] in ("processing", "succeeded")
     assert (answer.status == 202) == (first["status"] == "processing")
     assert first["payment_method"] == "pm_card_visa"  # the sandbox default
-    assert ":execution:leadnod-dev-escrow-fund:fund-" in first["execution_arn"]
+    assert "execution_arn" not in first  # internal: stored, never answered
+    assert ":execution:leadnod-dev-escrow-fund:fund-" in execution_of(deal.services, first["id"])
 
     payment = wait_payment(deal.services, first["id"])
     assert payment["status"] == "succeeded" and payment["charge_id"].startswith("ch_")
     view = http.get(f"/v1/payments/{first['id']}", token=deal.pro.token).json()
     assert view["status"] == "succeeded" and view["failure_code"] is None
+    assert "execution_arn" not in view and "arn:aws" not in json.dumps(view)
     assert {view["client_id"], view["sales_pro_id"]} == {deal.client.user_id, deal.pro.user_id}
     assert view["amount"] == 25_000 and view["currency"] == "usd"
     expected = {"engagement_id": deal.id, "currency": "usd", "funded": 25_000, "released": 0,
@@ -36,7 +39,7 @@ def test_fund_charges_then_credits_escrow_once(make_deal, http):
                       if e["data"]["payment_id"] == first["id"]]
             assert len(events) == 1, (party.type, event_type)
             assert events[0]["data"]["amount"] == 25_000
-    assert deal.services.workflows.status(first["execution_arn"]) == "SUCCEEDED"
+    assert deal.services.workflows.status(execution_of(deal.services, first["id"])) == "SUCCEEDED"
     assert audit(deal.services, engagement_id=deal.id).ok
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import audit, events_of, wait_execution, wait_payment, wait_until
+from .conftest import audit, events_of, execution_of, wait_execution, wait_payment, wait_until
 from .test_disputes import open_dispute
 
 
@@ -25,7 +25,7 @@ def test_completion_releases_the_remaining_escrow_after_the_review_period(make_d
                  if e["data"]["trigger"] == "auto_release"]
     assert [e["amount"] for e in automatic] == [7_000]
     payment = pay.payment_queries.get(as_caller(deal.client), automatic[0]["payment_id"])
-    assert (payment.status, payment.execution_arn) == ("succeeded", arn)
+    assert (payment.status, execution_of(pay, payment.id)) == ("succeeded", arn)
     assert audit(pay, engagement_id=deal.id).ok
 
 

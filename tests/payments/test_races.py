@@ -13,7 +13,7 @@ from chalicelib.errors import ApiError
 from chalicelib.ids import new_id
 from chalicelib.models.payments import FundEscrow, OpenDispute, RefundEscrow, ReleaseEscrow
 
-from .conftest import audit, wait_execution, wait_payment
+from .conftest import audit, execution_of, wait_execution, wait_payment
 
 REQUESTS = {"fund": FundEscrow, "release": ReleaseEscrow, "refund": RefundEscrow,
             "dispute": OpenDispute}
@@ -74,7 +74,8 @@ def test_release_dispute_and_refund_racing_for_the_same_money_one_wins(make_deal
         for result, created in results:  # settle a winning dispute: leave nothing waiting
             if result == "won" and created.id.startswith("dsp_"):
                 deal.services.disputes.resolve(created.id, 2_500, 2_500)
-                assert wait_execution(deal.services, created.execution_arn) == "SUCCEEDED"
+                arn = execution_of(deal.services, created.id)
+                assert wait_execution(deal.services, arn) == "SUCCEEDED"
         report = audit(deal.services, engagement_id=deal.id)
         assert report.ok, report.discrepancies
 

@@ -1,7 +1,7 @@
 """Release and refund (Release / Refund state machines), payment history and balances."""
 from __future__ import annotations
 
-from .conftest import audit, events_of, wait_payment
+from .conftest import audit, events_of, execution_of, wait_payment
 
 
 def test_release_pays_the_pro_and_tells_both_parties_once(make_deal, http):
@@ -61,7 +61,7 @@ def test_a_payout_that_loses_the_race_fails_cleanly_in_the_state_machine(deal, p
     assert (failed["status"], failed["failure_code"]) == ("failed", "insufficient_escrow_balance")
     assert "Nothing was moved" in failed["failure_message"]
     assert deal.balance()["available"] == 500
-    assert pay.workflows.status(payment.execution_arn) == "SUCCEEDED"
+    assert pay.workflows.status(execution_of(pay, payment.id)) == "SUCCEEDED"
     assert audit(pay, engagement_id=deal.id).ok
 
 

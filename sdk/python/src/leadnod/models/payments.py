@@ -22,7 +22,6 @@ class Payment(LeadNodModel):
     dispute_id: Optional[str] = None
     failure_code: Optional[str] = None
     failure_message: Optional[str] = None
-    execution_arn: Optional[str] = None
     created_at: datetime
     updated_at: datetime
 
@@ -62,7 +61,6 @@ class Dispute(LeadNodModel):
     evidence_count: int = 0
     evidence: List[Evidence] = []
     resolution: Optional[Resolution] = None
-    execution_arn: Optional[str] = None
     created_at: datetime
     updated_at: datetime
     resolved_at: Optional[datetime] = None
