@@ -1,11 +1,13 @@
 """Pydantic validation errors → the API's `invalid_parameter` / `missing_parameter` errors."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pydantic import ValidationError
 
 from .errors import ApiError, InvalidParameter, InvalidRequest, MissingParameter
+from .models.text import RULES
 
 _TYPE_WORDS = {
     "int_type": "an integer", "int_parsing": "an integer", "int_from_float": "an integer",
@@ -54,17 +56,62 @@ def _message(param: str, error: dict[str, Any]) -> str:
         return str(ctx.get("error", error["msg"])).rstrip(".") + "."
     if "param" in ctx:  # PydanticCustomError raised by our own validators
         return error["msg"].rstrip(".") + "."
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in RULES:  # models/text.py
+        refused, allowed = RULES[ctx["pattern"]]
+        found = refused.search(str(error.get("input", "")))
+        where = f" (found U+{ord(found.group()):04X})" if found else ""
+        return f"The '{param}' field must be {allowed}{where}."
     if kind == "string_pattern_mismatch":
         return f"The '{param}' field has an invalid format."
     return f"The '{param}' field is invalid: {error['msg'][0].lower()}{error['msg'][1:]}."
 
 
-def to_api_error(exc: ValidationError) -> ApiError:
-    """The first error of a pydantic ValidationError, in the API's terms."""
-    errors = exc.errors(include_input=False, include_url=False)
+MAX_INT_DIGITS = 4300  # pydantic-core's JSON parser and Python's int() both stop there
+
+
+class _TooLong(int):
+    """An integer literal with more digits than the parsers convert."""
+
+
+def _too_long(text: str) -> int:
+    return _TooLong(0) if len(text.lstrip("-")) > MAX_INT_DIGITS else int(text)
+
+
+def _path_to(value: Any, kind: type) -> list[str] | None:
+    """The path of the first `kind` in parsed JSON, in document order."""
+    if isinstance(value, kind):
+        return []
+    items = value.items() if isinstance(value, dict) else \
+        enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _path_to(item, kind)
+        if found is not None:
+            return [str(key), *found]
+    return None
+
+
+def out_of_range_number(raw: bytes | str) -> ApiError | None:
+    """The error for valid JSON that pydantic's parser refused because an integer literal is
+    longer than 4300 digits (a limit Python's json shares): it names the field."""
+    try:
+        parsed = json.loads(raw, parse_int=_too_long)
+    except ValueError:
+        return None  # not JSON after all
+    path = _path_to(parsed, _TooLong) if isinstance(parsed, dict) else None
+    if not path:
+        return None
+    param = ".".join(path)
+    return InvalidParameter(f"The '{param}' field is out of range.", param=param)
+
+
+def to_api_error(exc: ValidationError, raw: bytes | str | None = None) -> ApiError:
+    """The first error of a pydantic ValidationError, in the API's terms; `raw` is the JSON
+    text it came from, if any."""
+    errors = exc.errors(include_url=False)
     error = errors[0]
     if error["type"] == "json_invalid":
-        return InvalidRequest("The request body is not valid JSON.", code="invalid_json")
+        return (raw is not None and out_of_range_number(raw)) or \
+            InvalidRequest("The request body is not valid JSON.", code="invalid_json")
     ctx = error.get("ctx") or {}
     param = ctx.get("param") or _param(tuple(error["loc"]))
     if param is None:

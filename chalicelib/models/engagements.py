@@ -6,10 +6,10 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .common import (NOT_BLANK, ApiModel, CompensationModel, ListParams, Rate, RequestBody,
-                     Timestamp)
+from .common import ApiModel, CompensationModel, ListParams, Rate, RequestBody, Timestamp
 from .opportunities import SalaryRange
 from .payments import EscrowFigures
+from .text import TEXT_NOT_BLANK, Text
 from .times import Instant
 
 EngagementStatus = Literal["pending", "active", "completed", "terminated"]
@@ -33,7 +33,8 @@ class EngagementCreate(RequestBody):
 
 
 class TerminateBody(RequestBody):
-    reason: str = Field(min_length=1, max_length=1000, json_schema_extra={"pattern": NOT_BLANK})
+    reason: Text = Field(min_length=1, max_length=1000,
+                         json_schema_extra={"pattern": TEXT_NOT_BLANK})
 
     @field_validator("reason")
     @classmethod
@@ -74,9 +75,9 @@ class Engagement(ApiModel):
 
 class ActivityCreate(RequestBody):
     type: ActivityType
-    description: str | None = Field(None, max_length=5000)
+    description: Text | None = Field(None, max_length=5000)
     occurred_at: Instant | None = None
-    outcome: str | None = Field(None, max_length=1000)
+    outcome: Text | None = Field(None, max_length=1000)
     value: int | None = Field(None, ge=0, le=MAX_DEAL_VALUE)
 
     @model_validator(mode="after")

@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from .common import ApiModel, RequestBody, Timestamp, UserType
+from .text import TEXT_NOT_BLANK, Text
 
 MAX_BODY_CHARS = 10_000
 PREVIEW_CHARS = 140
@@ -20,18 +21,15 @@ class SendMessage(RequestBody):
     recipient_id: str | None = IdField
     conversation_id: str | None = IdField
     engagement_id: str | None = IdField
-    # Not blank, no NUL (the validator below); for the document, an ECMA-262 regex.
-    body: str = Field(min_length=1, max_length=MAX_BODY_CHARS, json_schema_extra={
-        "pattern": r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*$"})
+    # Free text (models/text.py), not blank (the validator below).
+    body: Text = Field(min_length=1, max_length=MAX_BODY_CHARS,
+                       json_schema_extra={"pattern": TEXT_NOT_BLANK})
 
     @field_validator("body")
     @classmethod
     def _text(cls, value: str) -> str:
-        # Any Unicode is kept verbatim (no trimming, no normalisation). NUL is refused because
-        # downstream consumers (email, CSV exports, C clients) treat it as a terminator; lone
-        # surrogates never get here: the JSON parser refuses them as invalid JSON.
-        if "\x00" in value:
-            raise ValueError("The 'body' field must not contain NUL characters")
+        # Any other Unicode is kept verbatim (no trimming, no normalisation); lone surrogates
+        # never get here: the JSON parser refuses them as invalid JSON.
         if not value.strip():
             raise ValueError("The 'body' field must not be blank")
         return value

@@ -10,10 +10,11 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .common import (NOT_BLANK, ApiModel, CompensationModel, Industry, ListParams, Rate,
-                     RequestBody, Timestamp, not_null)
+from .common import (ApiModel, CompensationModel, Industry, ListParams, Rate, RequestBody,
+                     Timestamp, not_null)
 from .errors import ErrorBody
 from .money import CurrencyCode
+from .text import LINE_NOT_BLANK, Line, Text
 
 OpportunityStatus = Literal["open", "paused", "closed"]
 Duration = Literal["ongoing", "1_month", "3_months", "6_months", "12_months"]
@@ -47,17 +48,17 @@ class SalaryRange(RequestBody):
 
 class OpportunityFields(RequestBody):
     """Every writable field; create and update differ in what is required."""
-    title: str | None = Field(None, min_length=1, max_length=200,
-                              json_schema_extra={"pattern": NOT_BLANK})
-    description: str | None = Field(None, max_length=10_000)
+    title: Line | None = Field(None, min_length=1, max_length=200,
+                               json_schema_extra={"pattern": LINE_NOT_BLANK})
+    description: Text | None = Field(None, max_length=10_000)
     industry: Industry | None = None
     compensation_model: CompensationModel | None = None
     base_salary_range: SalaryRange | None = None
     commission_rate: Rate | None = None
     duration: Duration | None = None
-    requirements: list[str] | None = Field(None, max_length=MAX_REQUIREMENTS, json_schema_extra={
+    requirements: list[Line] | None = Field(None, max_length=MAX_REQUIREMENTS, json_schema_extra={
         "items": {"type": "string", "minLength": 1, "maxLength": MAX_REQUIREMENT_LENGTH,
-                  "pattern": NOT_BLANK}})
+                  "pattern": LINE_NOT_BLANK}})
     currency: CurrencyCode | None = None
 
     @model_validator(mode="before")
@@ -85,16 +86,16 @@ class OpportunityFields(RequestBody):
 
 
 class OpportunityCreate(OpportunityFields):
-    title: str = Field(min_length=1, max_length=200,  # type: ignore[assignment]
-                       json_schema_extra={"pattern": NOT_BLANK})
+    title: Line = Field(min_length=1, max_length=200,  # type: ignore[assignment]
+                        json_schema_extra={"pattern": LINE_NOT_BLANK})
 
 
 class OpportunityUpdate(OpportunityFields):
     """Partial update (PATCH and PUT): only the fields sent change; `null` clears an optional
     field. `status` moves between open and paused, or closes for good."""
     # May be left out but never null (`_required_stay_set`).
-    title: str | None = Field(None, min_length=1, max_length=200,
-                              json_schema_extra=not_null(pattern=NOT_BLANK))
+    title: Line | None = Field(None, min_length=1, max_length=200,
+                               json_schema_extra=not_null(pattern=LINE_NOT_BLANK))
     currency: CurrencyCode | None = Field(None, json_schema_extra=not_null())
     status: OpportunityStatus | None = Field(None, json_schema_extra=not_null())
 
@@ -122,7 +123,7 @@ class OpportunityListParams(ListParams):
 
 
 class InterestCreate(RequestBody):
-    message: str | None = Field(None, max_length=2000)
+    message: Text | None = Field(None, max_length=2000)
 
 
 class Opportunity(ApiModel):

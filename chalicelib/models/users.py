@@ -7,20 +7,21 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .common import (NOT_BLANK, ApiModel, Availability, CompensationModel, Industry, ListParams,
-                     Plan, RequestBody, Timestamp, UserType, not_null)
+from .common import (ApiModel, Availability, CompensationModel, Industry, ListParams, Plan,
+                     RequestBody, Timestamp, UserType, not_null)
+from .text import LINE_NOT_BLANK, Line, Text
 
-EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+# Neither whitespace nor a control character. Python's `\s` is wider than ECMA-262's only by
+# control characters, so the same text is the document's pattern (no flags there).
+_SPACE = r"\s\x00-\x1f\x7f-\x9f"
+EMAIL = re.compile(rf"^[^@{_SPACE}]{{1,64}}@[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?"
                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
-HTTP_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-# The same rules for the OpenAPI document (ECMA-262 regexes: no flags, a narrower `\s`).
-_SPACE = r"\s\x1c-\x1f\x85"
-EMAIL_SCHEMA = {"pattern": EMAIL.pattern.replace(r"[^@\s]", f"[^@{_SPACE}]"),
-                "description": "An email address."}
+HTTP_URL = re.compile(rf"^https?://[^{_SPACE}/$.?#][^{_SPACE}]*$", re.IGNORECASE)
+EMAIL_SCHEMA = {"pattern": EMAIL.pattern, "description": "An email address."}
 URL_SCHEMA = {"pattern": f"^[Hh][Tt][Tt][Pp][Ss]?://[^{_SPACE}/$.?#][^{_SPACE}]*$",
               "description": "An absolute http(s) URL."}
 SHORT_ITEMS = {"items": {"type": "string", "minLength": 1, "maxLength": 50,
-                         "pattern": NOT_BLANK}}
+                         "pattern": LINE_NOT_BLANK}}
 PROTECTED_FIELDS = ("id", "type", "created_at", "updated_at", "plan", "scopes", "scope")
 SALES_PRO_FIELDS = ("headline", "skills", "years_experience", "location", "languages",
                     "availability", "compensation_models")
@@ -85,13 +86,13 @@ class User(PublicUser):
 
 class ProfileUpdate(RequestBody):
     avatar_url: str | None = Field(None, max_length=2048, json_schema_extra=URL_SCHEMA)
-    bio: str | None = Field(None, max_length=5000)
+    bio: Text | None = Field(None, max_length=5000)
     website: str | None = Field(None, max_length=2048, json_schema_extra=URL_SCHEMA)
-    headline: str | None = Field(None, max_length=200)
-    skills: list[str] | None = Field(None, max_length=15, json_schema_extra=SHORT_ITEMS)
+    headline: Line | None = Field(None, max_length=200)
+    skills: list[Line] | None = Field(None, max_length=15, json_schema_extra=SHORT_ITEMS)
     years_experience: int | None = Field(None, ge=0, le=70)
-    location: str | None = Field(None, min_length=1, max_length=100)
-    languages: list[str] | None = Field(None, max_length=20, json_schema_extra=SHORT_ITEMS)
+    location: Line | None = Field(None, min_length=1, max_length=100)
+    languages: list[Line] | None = Field(None, max_length=20, json_schema_extra=SHORT_ITEMS)
     availability: Availability | None = None
     compensation_models: list[CompensationModel] | None = Field(None, max_length=3)
 
@@ -113,10 +114,10 @@ class ProfileUpdate(RequestBody):
 
 class UserUpdate(RequestBody):
     # Never null (the service refuses it).
-    name: str | None = Field(None, min_length=1, max_length=100,
-                             json_schema_extra=not_null(pattern=NOT_BLANK))
+    name: Line | None = Field(None, min_length=1, max_length=100,
+                              json_schema_extra=not_null(pattern=LINE_NOT_BLANK))
     email: str | None = Field(None, max_length=254, json_schema_extra=not_null(**EMAIL_SCHEMA))
-    company: str | None = Field(None, max_length=200)
+    company: Line | None = Field(None, max_length=200)
     industry: Industry | None = None
     profile: ProfileUpdate | None = None
 

@@ -67,7 +67,12 @@ def test_any_unicode_is_stored_and_returned_exactly(api, alice, bob):
     ("", "invalid_parameter", "The 'body' field must be at least 1 characters long."),
     ("x" * 10_001, "invalid_parameter", "The 'body' field must be at most 10000 characters long."),
     (" \n\t ", "invalid_parameter", "The 'body' field must not be blank."),
-    ("a\u0000b", "invalid_parameter", "The 'body' field must not contain NUL characters."),
+    ("a\u0000b", "invalid_parameter", "The 'body' field must be free of control characters "
+                                       "other than tab, line feed and carriage return "
+                                       "(found U+0000)."),
+    ("bell\u0007", "invalid_parameter", "The 'body' field must be free of control characters "
+                                        "other than tab, line feed and carriage return "
+                                        "(found U+0007)."),
     (42, "invalid_parameter", "The 'body' field must be a string."),
     (None, "invalid_parameter", "The 'body' field must be a string."),
 ])
