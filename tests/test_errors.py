@@ -24,15 +24,15 @@ def test_body_that_is_not_an_object(api, client_account):
     assert_error(answer, 400, "invalid_json")
 
 
-def test_body_without_content_type_is_still_validated(api, client_account):
+def test_body_without_content_type_is_415(api, client_account):
     answer = api.patch("/v1/users/me", token=client_account.token, body='{"name": 5}')
-    assert_error(answer, 400, "invalid_parameter", "name")
+    assert_error(answer, 415, "unsupported_media_type", "Content-Type")
 
 
 def test_wrong_content_type(api, client_account):
     answer = api.patch("/v1/users/me", token=client_account.token, body="name=x",
                        headers={"Content-Type": "text/plain"})
-    assert_error(answer, 415, "unsupported_media_type")
+    assert_error(answer, 415, "unsupported_media_type", "Content-Type")
 
 
 def test_body_over_the_size_limit(api, client_account):

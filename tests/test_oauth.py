@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from urllib.parse import urlencode
 
 import jwt
@@ -123,3 +124,49 @@ def test_jwks_publishes_the_signing_key(api, client_account):
     claims = jwt.decode(token, key=key.key, algorithms=["RS256"],
                         audience="http://127.0.0.1:8000/v1")
     assert claims["sub"] == client_account.user_id
+
+
+def credentials(account):
+    return {"grant_type": "client_credentials", "client_id": account.client_id,
+            "client_secret": account.client_secret}
+
+
+@pytest.mark.parametrize("content_type", [None, "*/*", "text/plain",
+                                          "application/json; charset=utf-16"])
+def test_a_body_of_another_media_type_is_415_in_the_oauth_shape(api, client_account,
+                                                                content_type):
+    headers = {"Content-Type": content_type} if content_type else {}
+    answer = api.post("/oauth/token", body=json.dumps(credentials(client_account)),
+                      headers=headers)
+    assert answer.status == 415, answer.body
+    assert set(answer.json()) == {"error", "error_description"}
+    assert answer.json()["error"] == "invalid_request"
+    assert "Content-Type" in answer.json()["error_description"]
+    assert answer.headers["cache-control"] == "no-store"
+
+
+def test_form_and_json_with_a_utf8_charset_are_accepted(api, client_account):
+    form = api.post("/oauth/token", body=urlencode(credentials(client_account)), headers={
+        "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"})
+    as_json = api.post("/oauth/token", body=json.dumps(credentials(client_account)),
+                       headers={"Content-Type": "application/json; charset=utf-8"})
+    assert (form.status, as_json.status) == (200, 200), (form.body, as_json.body)
+
+
+@pytest.mark.parametrize("failing", ["token_issuer.issue", "users_repo.get_credential"])
+def test_an_unexpected_failure_is_a_500_in_the_oauth_shape(api, services, client_account,
+                                                           monkeypatch, failing):
+    """A KMS or DynamoDB outage while issuing: RFC 6749's `server_error`, nothing internal."""
+    owner, method = failing.split(".")
+
+    def outage(*args, **kwargs):
+        raise RuntimeError("arn:aws:kms:eu-west-1:123456789012:key/secret-internal-detail")
+
+    services.oauth  # built before the dependency fails
+    monkeypatch.setattr(getattr(services, owner), method, outage)
+    answer = api.post("/oauth/token", json_body=credentials(client_account))
+    assert answer.status == 500, answer.body
+    body = answer.json()
+    assert set(body) == {"error", "error_description"} and body["error"] == "server_error"
+    assert "arn:aws" not in answer.body.decode() and "support" in body["error_description"]
+    assert answer.headers["cache-control"] == "no-store" and answer.headers["x-request-id"]

@@ -8,6 +8,7 @@ import pytest
 
 from app import app
 from chalicelib.models.money import CURRENCIES
+from chalicelib.models.text import LINE_NOT_BLANK
 from chalicelib.openapi import build
 from chalicelib.services.analytics.metrics import METRICS
 from chalicelib.services.events import EVENT_TYPES
@@ -117,6 +118,21 @@ def test_not_blank_covers_every_character_python_strips():
     ("UserUpdate", "name", " \x85"),
     ("TerminateBody", "reason", "\x1f"),
     ("SendMessage", "body", "\x00hi"),
+    ("SendMessage", "body", "bell\x07"),
+    ("OpportunityCreate", "title", "AE\x00"),
+    ("OpportunityCreate", "title", "AE\nSDR"),
+    ("OpportunityCreate", "description", "ok\tok\x1b"),
+    ("UserUpdate", "name", "Ann\u2028"),
+    ("UserUpdate", "company", "Acme\x00"),
+    ("ProfileUpdate", "bio", "\x85"),
+    ("ProfileUpdate", "headline", "AE\r"),
+    ("ActivityCreate", "outcome", "\x00"),
+    ("OpenDispute", "reason", "\x7f"),
+    ("DisputeEvidence", "text", "\x9f"),
+    ("InterestCreate", "message", "\x00"),
+    ("ReleaseEscrow", "description", "\x00"),
+    ("UserUpdate", "email", "a\x00b@example.com"),
+    ("ProfileUpdate", "website", "https://example.com/\x00"),
     ("UserUpdate", "email", "not-an-email"),
     ("WebhookCreate", "secret", "short"),
     ("ProfileUpdate", "website", "ftp://example.com"),
@@ -132,5 +148,18 @@ def test_requirement_and_skill_items_say_their_bounds(document):
     requirements = schema(document, "OpportunityCreate")["properties"]["requirements"]
     skills = schema(document, "ProfileUpdate")["properties"]["skills"]
     assert requirements["items"] == {"type": "string", "minLength": 1, "maxLength": 100,
-                                     "pattern": r"[^\s\x1c-\x1f\x85]"}
-    assert skills["items"]["maxLength"] == 50
+                                     "pattern": LINE_NOT_BLANK}
+    assert skills["items"]["maxLength"] == 50 and skills["items"]["pattern"] == LINE_NOT_BLANK
+
+
+@pytest.mark.parametrize("model, field, value", [
+    ("OpportunityCreate", "title", "Ünïcode AE 😀 \u00a0"),
+    ("OpportunityCreate", "description", "Line one\r\n\tLine two \u2028 \u202e"),
+    ("SendMessage", "body", "  tabs\tand\r\nCRLF  "),
+    ("UserUpdate", "name", "Zoë"),
+])
+def test_text_the_api_accepts_matches_the_document(document, model, field, value):
+    import re
+    prop = schema(document, model)["properties"][field]
+    pattern = prop.get("pattern") or next(o["pattern"] for o in prop["anyOf"] if "pattern" in o)
+    assert re.search(pattern, value)

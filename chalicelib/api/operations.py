@@ -22,7 +22,7 @@ from chalice import Blueprint, Response
 from pydantic import BaseModel
 
 from ..auth.caller import current_caller
-from ..http import parse_body, parse_query, respond
+from ..http import media_type, parse_body, parse_query, respond
 from ..wiring import container
 from .routing import AUTH
 
@@ -99,7 +99,8 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
               parse: Parser = parse_body, provides: dict[str, str] | None = None,
               ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `handler` as the route `methods path` and describe it (see the module doc).
-    `parse` replaces `parse_body` for bodies that are not plain JSON (the token endpoint);
+    `parse` replaces `parse_body` for bodies that are not plain JSON (the token endpoint), and
+    then also checks the Content-Type against `content_types` (`media_type`);
     `provides` names the values its answer gives other operations (see `Operation`)."""
     method_list = (methods,) if isinstance(methods, str) else tuple(methods)
     statuses = (status,) if isinstance(status, int) else tuple(status)
@@ -129,6 +130,8 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
         def view(**path_params: str) -> Response:
             request = bp.current_request
             given: dict[str, Any] = {}
+            if parse is parse_body:
+                media_type(request, content_types)
             if body is not None:
                 given["body"] = parse(request, body)
             if query is not None:
@@ -150,8 +153,10 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
             return call()
 
         view.operation = op  # type: ignore[attr-defined]
+        # Chalice lets every Content-Type through: `media_type` (or a custom `parse`) refuses
+        # what `content_types` leaves out, with the API's message (docs/errors.md).
         bp.route(path, methods=list(method_list), authorizer=None if public else AUTH,
-                 content_types=list(content_types))(view)
+                 content_types=["*/*"])(view)
         return view
 
     return register
