@@ -1,7 +1,8 @@
 """HTTP middleware: request ids, the error format for everything, scopes, logs and metrics.
 
 Powertools' decorators expect `(event, context)` and would break Chalice routes, so Logger
-and Metrics are driven from here with `app.lambda_context`.
+and Metrics are driven from here with the request's own `lambda_context`; the request is made
+current for the views below (`request_scope`), never read from the shared app.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalice import Chalice, Response
 
 from .errors import CHALICE_CODES, ApiError, InsufficientScope, InternalError, RequestTooLarge
+from .request_scope import serving
 from .services.oauth import OAuthError
 from .services.ratelimit import Limits, RateDecision, limits_for
 from .wiring import container
@@ -108,7 +110,8 @@ def register(app: Chalice) -> None:
             if len(request.raw_body or b"") > container().settings.max_body_bytes:
                 raise RequestTooLarge("The request body is larger than 1 MB.")
             _check_scope(request)
-            response = get_response(request)
+            with serving(request):
+                response = get_response(request)
         except ApiError as error:
             response = error.to_response()
         response = _as_api_error(response, request_id)

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from ..auth.caller import current_caller
 from ..http import media_type, parse_body, parse_query, respond
+from ..request_scope import current_request
 from ..wiring import container
 from .routing import AUTH
 
@@ -128,7 +129,7 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
 
         @functools.wraps(handler)
         def view(**path_params: str) -> Response:
-            request = bp.current_request
+            request = current_request()
             given: dict[str, Any] = {}
             if parse is parse_body:
                 media_type(request, content_types)
@@ -149,7 +150,7 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
 
             key = (request.headers or {}).get("idempotency-key")
             if key is not None and op.accepts_idempotency_key:
-                return _run_once(bp, op, key, path_params, given.get("body"), call)
+                return _run_once(request, op, key, path_params, given.get("body"), call)
             return call()
 
         view.operation = op  # type: ignore[attr-defined]
@@ -171,7 +172,7 @@ def _answer(op: Operation, returned: tuple[type, ...], result: Any) -> Response:
     return respond(result, op.status)
 
 
-def _run_once(bp: Blueprint, op: Operation, key: str, path_params: dict[str, str],
+def _run_once(request: Any, op: Operation, key: str, path_params: dict[str, str],
               body: BaseModel | None, call: Callable[[], Response]) -> Response:
     """A POST with an Idempotency-Key: the first answer (status, body, Location) is kept for
     24 h and replayed to a retry with the same key; the same key on another request is 422,
@@ -185,11 +186,10 @@ def _run_once(bp: Blueprint, op: Operation, key: str, path_params: dict[str, str
                       headers={name: value for name, value in response.headers.items()
                                if name in REPLAYED_HEADERS} or None)
 
-    request = bp.current_request
     answer = container().idempotency.run(
         user_id=current_caller(request).user_id, route=op.name, key=key, action=action,
         body={"path": path_params, "body": body.model_dump(mode="json") if body else None},
-        lambda_context=bp.lambda_context)
+        lambda_context=getattr(request, "lambda_context", None))
     headers = {**(answer.headers or {}),
                **({"Idempotent-Replayed": "true"} if answer.replayed else {})}
     return respond(answer.body, answer.status, headers)
