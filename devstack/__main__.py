@@ -1,13 +1,14 @@
 """`make run`: the whole LeadNod stack on this machine, until Ctrl-C.
 
 moto server (Step Functions executing) → resources from infra/template.yaml → sandbox seed
-data → the API on `chalice local`'s server (with API Gateway's gateway responses, and the
-Swagger UI page at /docs) → pollers that feed each SQS queue, the table's stream and each rate
-schedule to the same handlers Lambda runs.
+data → the API: an HTTP front with API Gateway's gateway responses and the Swagger UI page at
+/docs, handing each request to a pool of worker processes that serve one request at a time, as
+Lambda's execution environments do (up to LOCAL_CONCURRENCY, docs/local-stack.md) → pollers
+that feed each SQS queue, the table's stream and each rate schedule to the same handlers
+Lambda runs.
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import signal
@@ -18,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCAL_DIR = ROOT / ".local"
 
 
 def start_moto(port: int) -> Any:
@@ -42,22 +42,24 @@ def local_aws_environment(moto_port: int) -> dict[str, str]:
             "AWS_DEFAULT_REGION": "us-east-1", "LEADNOD_STAGE": "dev"}
 
 
-def start_api(port: int) -> Any:
+def start_api(port: int) -> tuple[Any, Any]:
+    """The API on 127.0.0.1:`port`: the HTTP front (devstack.http_front) and a pool of worker
+    processes, each importing the app (devstack.lambda_pool). Returns (server, pool)."""
     from chalice.cli.factory import CLIFactory
-    from chalice.local import LocalDevServer
 
-    from devstack.docs_page import with_docs_page
-    from devstack.gateway import GatewayResponses, make_handler_cls
+    from devstack.gateway import GatewayResponses
+    from devstack.http_front import ApiServer
+    from devstack.lambda_pool import LambdaPool, LambdaSettings
 
     config = CLIFactory(str(ROOT)).create_config_obj(chalice_stage_name="dev")
-    os.environ.update(config.environment_variables)  # as `chalice local` does
-    from app import app
+    os.environ.update(config.environment_variables)  # as `chalice local` does; workers inherit
+    from app import app  # the routes, for the front's 405s; the pollers run its handlers
 
-    server = LocalDevServer(app, config, "127.0.0.1", port,
-                            handler_cls=with_docs_page(
-                                make_handler_cls(GatewayResponses.from_template())))
-    threading.Thread(target=server.serve_forever, name="chalice-local", daemon=True).start()
-    return app, server
+    pool = LambdaPool.from_environment(LambdaSettings.of(config))
+    server = ApiServer(("127.0.0.1", port), pool.invoke, app.routes,
+                       GatewayResponses.from_template())
+    threading.Thread(target=server.serve_forever, name="api-front", daemon=True).start()
+    return server, pool
 
 
 def banner(port: int, moto_port: int, seed: dict[str, Any]) -> str:
@@ -96,18 +98,18 @@ def main() -> int:
 
     env = output_env(provision("dev"))
     os.environ.update(env)
-    # Where the admin CLI finds this stack (chalicelib/admin/target.py); tests running stacks
-    # side by side give each its own file.
-    env_file = Path(os.environ.get("LEADNOD_LOCAL_ENV", LOCAL_DIR / "dev-env.json"))
-    env_file.parent.mkdir(parents=True, exist_ok=True)
-    env_file.write_text(json.dumps(env, indent=2))
+    from devstack.stack_env import api_environment, write_env_file
+
+    os.environ.update(api_environment(port))  # before the API's workers start: they inherit it
+    write_env_file(env, port=port, moto_port=moto_port)  # where the admin CLI finds this stack
 
     from chalicelib import wiring
     from chalicelib.admin.seed import load_seed
 
     services = wiring.reset()
     seed = load_seed(services)
-    app, api = start_api(port)
+    api, pool = start_api(port)
+    from app import app
 
     from devstack.pollers import schedule_pollers, sqs_pollers, stream_pollers, streams_client
 
@@ -126,7 +128,8 @@ def main() -> int:
     signal.signal(signal.SIGTERM, shutdown)
     stop.wait()
     print("Stopping the local stack...", flush=True)
-    api.server.shutdown()
+    api.shutdown()
+    pool.close()
     deadline = time.monotonic() + 5  # pollers are daemon threads: wait a little, not per poller
     for poller in pollers:
         poller.join(timeout=max(0.0, deadline - time.monotonic()))

@@ -11,8 +11,6 @@ import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
-from chalice.local import ChaliceRequestHandler
-
 PREFIX = "/docs"
 ASSETS = {"swagger-ui.css": "text/css; charset=utf-8",
           "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
@@ -71,21 +69,3 @@ def docs_response(path: str) -> tuple[int, dict[str, str], bytes] | None:
     return 200, {"Content-Type": ASSETS[name], "Cache-Control": "max-age=3600"}, \
         (dist_dir() / name).read_bytes()
 
-
-def with_docs_page(handler_cls: type[ChaliceRequestHandler]) -> type[ChaliceRequestHandler]:
-    """`handler_cls` answering `GET /docs...` itself; everything else goes to the API."""
-
-    class DocsPageRequestHandler(handler_cls):  # type: ignore[valid-type,misc]
-        def do_GET(self) -> None:
-            answer = docs_response(self.path)
-            if answer is None:
-                self._generic_handle()
-                return
-            status, headers, body = answer
-            self.send_response(status)
-            for name, value in {**headers, "Content-Length": str(len(body))}.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
-
-    return DocsPageRequestHandler

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from chalice.local import ChaliceRequestHandler, RouteMatcher
+from chalice.local import RouteMatcher
 from chalice.test import HTTPResponse
 
 from chalicelib.api.routing import declared_methods
@@ -122,41 +122,15 @@ def _request_id(headers: dict) -> str:
     return _header(headers, "x-amzn-RequestId") or str(uuid.uuid4())
 
 
-def make_handler_cls(responses: GatewayResponses) -> type[ChaliceRequestHandler]:
-    """A `chalice.local` request handler that reshapes gateway errors like API Gateway.
-
-    Use with `LocalDevServer(app, config, host, port, handler_cls=make_handler_cls(...))`.
-    """
-
-    class GatewayResponseRequestHandler(ChaliceRequestHandler):
-        def _send_http_response(self, code, headers, body) -> None:
-            if body is not None:
-                raw = body.encode() if isinstance(body, str) else body
-                code, headers, body = responses.reshape(code, headers, raw, _request_id(headers))
-            super()._send_http_response(code, headers, body)
-
-        def __getattr__(self, name: str):
-            # http.server answers a method without a `do_<METHOD>` (TRACE, CONNECT, anything
-            # made up) with its own 501 HTML page; answer like the API's 405 routes instead.
-            if name.startswith("do_"):
-                return self._method_not_routed
-            raise AttributeError(name)
-
-        def _method_not_routed(self) -> None:
-            self._parse_payload()  # drain the body so the connection stays usable
-            routes = self.local_gateway._app_object.routes
-            request_id = str(uuid.uuid4())
-            try:
-                route = RouteMatcher(list(routes)).match_route(self.path).route
-            except ValueError:  # unknown path: API Gateway's unknown-route answer
-                status, headers, body = responses.by_type["MISSING_AUTHENTICATION_TOKEN"].render(
-                    404, request_id)
-            else:
-                status, headers, body = unsupported_method(declared_methods(routes[route]),
-                                                           request_id)
-            super()._send_http_response(status, headers, body)
-
-    return GatewayResponseRequestHandler
+def method_not_routed(routes: dict, path: str, responses: GatewayResponses,
+                      request_id: str) -> tuple[int, dict, bytes]:
+    """The answer to a method API Gateway does not route (TRACE, CONNECT, anything made up):
+    the unknown-route answer on an unknown path, else the API's 405 with `Allow`."""
+    try:
+        route = RouteMatcher(list(routes)).match_route(path).route
+    except ValueError:  # unknown path: API Gateway's unknown-route answer
+        return responses.by_type["MISSING_AUTHENTICATION_TOKEN"].render(404, request_id)
+    return unsupported_method(declared_methods(routes[route]), request_id)
 
 
 def unsupported_method(route_methods: Iterable[str], request_id: str) -> tuple[int, dict, bytes]:

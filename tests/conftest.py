@@ -389,8 +389,7 @@ def local_admin(local_stack: dict[str, Any]) -> Any:
     """Runs `python -m chalicelib.admin <args>` against the local stack; returns the process."""
     def run(*args: str) -> subprocess.CompletedProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.update(MOTO_PORT=str(local_stack["moto_port"]),
-                   LEADNOD_LOCAL_ENV=local_stack["env_file"])
+        env.update(LEADNOD_LOCAL_ENV=local_stack["env_file"])
         return subprocess.run([sys.executable, "-m", "chalicelib.admin", *args], cwd=ROOT,
                               env=env, capture_output=True, text=True, timeout=60)
     return run

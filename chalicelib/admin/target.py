@@ -47,9 +47,10 @@ def local_env(port: int | None = None) -> dict[str, str]:
                           + (f" with PORT={port}." if port is not None else "."))
     env_file = env_file.resolve()  # dev-env.json: the latest stack's own file
     recorded = json.loads(env_file.read_text())
-    # A file written before devstack/stack_env.py recorded the endpoint: $MOTO_PORT's, checked.
-    endpoint = recorded.setdefault(
-        "AWS_ENDPOINT_URL", f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '5000')}")
+    endpoint = recorded.get("AWS_ENDPOINT_URL")
+    if not endpoint:
+        raise TargetError(f"{env_file} does not record the stack's AWS endpoint (written by an "
+                          "older version): restart the stack with `make run`.")
     if not _alive(recorded.get("LEADNOD_LOCAL_PID")) or not _answers(endpoint):
         raise TargetError(f"The local stack recorded in {env_file} (API port "
                           f"{recorded.get('PORT', '?')}, AWS endpoint {endpoint}) is not "

@@ -3,18 +3,22 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import threading
+import time
 from typing import Iterator
 
 import pytest
 from chalice import AuthResponse, Chalice
-from chalice.config import Config
-from chalice.local import LocalDevServer
 from chalice.test import Client, HTTPResponse
 
-from devstack.gateway import GatewayResponses, make_handler_cls, reshape_test_response
+from devstack.gateway import GatewayResponses, reshape_test_response
+from devstack.http_front import ApiServer
+from devstack.lambda_pool import LambdaSettings
+from devstack.lambda_runtime import Runtime
 
 REQUEST_ID = "5d2e6a4c-0000-4000-8000-000000000001"
+READ_TIMEOUT = 1.5  # the front's socket timeout here (10 s on the stack)
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +101,10 @@ def tiny_app() -> Chalice:
     def things():
         return {"data": []}
 
+    @app.route("/echo", methods=["POST"])
+    def echo():
+        return app.current_request.json_body
+
     return app
 
 
@@ -129,14 +137,16 @@ def test_test_client_route_answers_are_untouched(client, responses):
 
 @pytest.fixture(scope="module")
 def local_server(responses) -> Iterator[tuple[str, int]]:
-    config = Config.create(chalice_stage="dev", app_name="gateway-test")
-    server = LocalDevServer(tiny_app(), config, "127.0.0.1", 0,
-                            handler_cls=make_handler_cls(responses))
+    """The local stack's HTTP front (devstack/http_front.py) with the app run in-process."""
+    app = tiny_app()
+    runtime = Runtime(LambdaSettings("gateway-test", 128, 30), app)
+    server = ApiServer(("127.0.0.1", 0), runtime.handle, app.routes, responses,
+                       read_timeout=READ_TIMEOUT)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield server.server.server_address[:2]
+    yield server.server_address[:2]
     server.shutdown()
-    server.server.server_close()
+    server.server_close()
 
 
 def local_get(address: tuple[str, int], path: str, headers: dict) -> http.client.HTTPResponse:
@@ -182,3 +192,77 @@ def test_a_method_no_route_declares_on_an_unknown_path_is_the_unknown_route_answ
     answer = connection.getresponse()
     assert answer.status == 404
     assert error_of(answer.read())["code"] == "not_found"
+
+
+def raw_exchange(address: tuple[str, int], sent: bytes, wait: float = 5) -> tuple[bytes, float]:
+    """Send bytes on a fresh connection; everything the server answers before closing, and
+    how long that took."""
+    started = time.monotonic()
+    with socket.create_connection(address, timeout=wait) as connection:
+        connection.sendall(sent)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    return received, time.monotonic() - started
+
+
+def parsed(raw: bytes) -> tuple[int, dict[str, str], bytes]:
+    head, _, body = raw.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines)
+    return int(status_line.split()[1]), headers, body
+
+
+@pytest.mark.parametrize("request_line, status", [
+    (b"GARBAGE", 400), (b"GET /things HTTP/9.9", 505), (b"GET /things HTTP/x.y", 400),
+    (b"GET /things", 400), (b"GET / things HTTP/1.1 extra", 400)])
+def test_protocol_errors_are_answered_in_the_api_format(local_server, request_line, status):
+    raw, _ = raw_exchange(local_server, request_line + b"\r\nHost: local\r\n\r\n")
+    answered, headers, body = parsed(raw)
+    assert answered == status, raw
+    assert set(error_of(body)) == {"code", "message", "param", "doc_url"}
+    assert headers["Content-Type"] == "application/json" and headers["Connection"] == "close"
+    assert int(headers["Content-Length"]) == len(body)
+    assert "Server" not in headers and b"Python" not in raw and b"<html" not in raw.lower()
+
+
+def test_a_body_shorter_than_its_content_length_times_out_with_408(local_server):
+    raw, took = raw_exchange(local_server, b"POST /things HTTP/1.1\r\nHost: local\r\n"
+                             b"Content-Type: application/json\r\nContent-Length: 100\r\n"
+                             b"Authorization: Bearer good\r\n\r\n{\"a\"", wait=10)
+    status, headers, body = parsed(raw)
+    assert status == 408 and error_of(body)["code"] == "request_timeout"
+    assert READ_TIMEOUT <= took < READ_TIMEOUT + 3 and headers["Connection"] == "close"
+
+
+def test_a_stalled_client_does_not_hold_up_others(local_server):
+    with socket.create_connection(local_server, timeout=10) as stalled:
+        stalled.sendall(b"POST /things HTTP/1.1\r\nHost: local\r\nContent-Length: 10\r\n\r\n")
+        answer = local_get(local_server, "/things", {"Authorization": "Bearer good"})
+        assert (answer.status, answer.read()) == (200, b'{"data":[]}')
+
+
+def test_chunked_bodies_are_read_and_the_connection_stays_in_step(local_server):
+    connection = http.client.HTTPConnection(*local_server, timeout=5)
+    connection.request("POST", "/echo", body=iter([b'{"a": ', b"1}"]),
+                       headers={"Content-Type": "application/json"})
+    answer = connection.getresponse()
+    assert (answer.status, json.loads(answer.read())) == (200, {"a": 1})
+    connection.request("GET", "/things", headers={"Authorization": "Bearer good"})
+    assert connection.getresponse().read() == b'{"data":[]}'
+
+
+def test_a_payload_over_api_gateways_quota_is_413_before_it_is_read(local_server):
+    raw, _ = raw_exchange(local_server, b"POST /echo HTTP/1.1\r\nHost: local\r\n"
+                          b"Content-Length: 10485761\r\n\r\n{")
+    status, _, body = parsed(raw)
+    assert status == 413 and error_of(body)["code"] == "request_too_large"
+
+
+def test_head_answers_carry_no_body(local_server):
+    connection = http.client.HTTPConnection(*local_server, timeout=5)
+    connection.request("HEAD", "/things", headers={"Authorization": "Bearer good"})
+    answer = connection.getresponse()
+    assert answer.read() == b"" and answer.status in (200, 405)
+    connection.request("GET", "/things", headers={"Authorization": "Bearer good"})
+    assert connection.getresponse().read() == b'{"data":[]}'
