@@ -16,7 +16,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalice import Chalice, Response
 
 from .errors import CHALICE_CODES, ApiError, InsufficientScope, InternalError, RequestTooLarge
-from .request_scope import serving
+from . import request_scope
 from .services.oauth import OAuthError
 from .services.ratelimit import Limits, RateDecision, limits_for
 from .wiring import container
@@ -110,8 +110,7 @@ def register(app: Chalice) -> None:
             if len(request.raw_body or b"") > container().settings.max_body_bytes:
                 raise RequestTooLarge("The request body is larger than 1 MB.")
             _check_scope(request)
-            with serving(request):
-                response = get_response(request)
+            response = get_response(request)
         except ApiError as error:
             response = error.to_response()
         response = _as_api_error(response, request_id)
@@ -132,3 +131,5 @@ def register(app: Chalice) -> None:
         metrics.clear_metrics()  # flush skips clearing when metrics are disabled (local)
         logger.remove_keys(["request_id", "user_id"])
         return response
+
+    request_scope.register(app)  # inside the middleware above: its errors are reshaped too

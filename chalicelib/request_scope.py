@@ -1,5 +1,6 @@
 """The request being served, for code below the route (`@operation`'s view, the keyed-POST
-path): a ContextVar the HTTP middleware sets from the request Chalice hands it.
+path): a ContextVar that `middleware` (registered on the app by `register`) sets from the
+request Chalice hands it.
 
 Not `app.current_request` / `Blueprint.current_request`: those are one attribute of the
 process-wide app, so a server running requests side by side in one process (threads) hands
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
+
+from chalice import Chalice
 
 _request: ContextVar[Any] = ContextVar("leadnod_request")
 
@@ -26,6 +29,20 @@ def serving(request: Any) -> Iterator[Any]:
 
 
 def current_request() -> Any:
-    """The Chalice `Request` being served; LookupError outside a request."""
-    return _request.get()
+    """The Chalice `Request` being served."""
+    try:
+        return _request.get()
+    except LookupError:
+        raise LookupError("no request is being served: register chalicelib.request_scope "
+                          "on the app") from None
 
+
+
+def middleware(request: Any, get_response: Callable[[Any], Any]) -> Any:
+    with serving(request):
+        return get_response(request)
+
+
+def register(app: Chalice) -> None:
+    """Every app serving `@operation` routes needs this (app.py via `chalicelib.middleware`)."""
+    app.register_middleware(middleware, "http")

@@ -9,6 +9,7 @@ from chalice import Blueprint, Chalice
 from chalice.test import Client
 from pydantic import ValidationError
 
+from chalicelib import request_scope
 from chalicelib.api.operations import operation, operation_of
 from chalicelib.clock import FrozenClock
 from chalicelib.config import Settings
@@ -21,7 +22,9 @@ class Echo(RequestBody):
 
 
 def small_app() -> tuple[Chalice, Blueprint]:
-    return Chalice(app_name="ops"), Blueprint(__name__)
+    app = Chalice(app_name="ops")
+    request_scope.register(app)
+    return app, Blueprint(__name__)
 
 
 def test_declared_models_are_parsed_injected_and_answered_with_the_declared_status():
