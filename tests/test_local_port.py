@@ -30,6 +30,14 @@ def test_a_stack_on_port_8123_issues_tokens_and_documents_servers_for_8123(api, 
 
     monkeypatch.setenv("PORT", "8123")
     services = wiring.reset()  # settings are read once per process (per Lambda container)
+    try:
+        on_8123(api, services)
+    finally:  # later tests in this process use whatever container wiring holds
+        monkeypatch.undo()
+        wiring.reset()
+
+
+def on_8123(api, services):
     created = services.users.create_account(user_type="client", name="Port Test",
                                             email=f"port-{uuid.uuid4().hex[:8]}@example.com", plan="professional")
     answer = api.post("/oauth/token", json_body={
