@@ -29,7 +29,8 @@ def clock():
 def services(aws_env, clock):
     from chalicelib import wiring
 
-    return wiring.reset(clock)
+    yield wiring.reset(clock)
+    wiring.reset()  # later tests in this process must not inherit a clock stopped in March
 
 
 @pytest.fixture

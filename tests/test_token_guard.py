@@ -20,7 +20,8 @@ def clock():
 def services(aws_env, clock):
     from chalicelib import wiring
 
-    return wiring.reset(clock)
+    yield wiring.reset(clock)
+    wiring.reset()  # later tests in this process must not inherit a stopped clock
 
 
 def token(api, client_id, secret):

@@ -34,6 +34,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 CONFIG = HERE / "schemathesis.toml"
 SEED = 20261125
+# Concurrent callers: the local stack serves each request in a worker process of its own
+# (docs/local-stack.md), so Schemathesis may send from more than one thread.
+WORKERS = int(os.environ.get("CONTRACT_WORKERS", "2"))
 MAX_EXAMPLES = 5
 # (auth name, account type); the first is the identity Schemathesis tries first.
 ACCOUNTS = (("client", "client"), ("other_client", "client"), ("sales_pro", "sales_pro"))
@@ -166,7 +169,7 @@ def run(base: str, admin: Admin, out: Path, *, seed: int = SEED,
             "WEBHOOK_URL": f"http://127.0.0.1:{receiver.server_address[1]}/leadnod"})
         command = [str(Path(sys.executable).with_name("st")), "--config-file", str(config),
                    "--no-color", "run", f"{base}/v1/openapi.json", "--seed", str(seed),
-                   "--max-examples", str(max_examples), "--workers", "1",
+                   "--max-examples", str(max_examples), "--workers", str(WORKERS),
                    "--report", "junit,ndjson", "--report-dir", str(out),
                    "--report-junit-path", str(out / "junit.xml"),
                    "--report-ndjson-path", str(out / "events.ndjson"),
