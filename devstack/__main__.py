@@ -90,6 +90,7 @@ def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
     moto_port = int(os.environ.get("MOTO_PORT", "5000"))
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("devstack.lambda_pool").setLevel(logging.INFO)  # cold starts show
     os.environ.update(local_aws_environment(moto_port))
     moto = start_moto(moto_port)
 

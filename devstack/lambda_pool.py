@@ -20,6 +20,7 @@ Choices, all written down in docs/local-stack.md:
 from __future__ import annotations
 
 import importlib
+import logging
 import multiprocessing
 import os
 import signal
@@ -28,6 +29,8 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 DEFAULT_CONCURRENCY = 10  # a new AWS account's Lambda concurrency quota
 INTEGRATION_TIMEOUT = 29.0  # API Gateway's maximum, seconds
@@ -76,6 +79,8 @@ class Worker:
     def call(self, invocation: Invocation, timeout: float) -> Answer:
         if self.init_ms is None:  # the cold start: wait for the import to finish
             self.init_ms = self._receive(timeout)
+            log.info("cold start: execution environment %s imported the app in %.0f ms",
+                     self.process.pid, self.init_ms)
         self.conn.send(invocation)
         answer = self._receive(timeout)
         self.served += 1

@@ -321,15 +321,21 @@ def dynamodb_calls(market: Market) -> Any:
     events.register("before-call.dynamodb", count)
     yield calls
     events.unregister("before-call.dynamodb", count)
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """The contract run (tests/contract) takes minutes: it runs only when `-m` names it
-    (`make contract` passes `-m contract`), so `make test` and any other `-m` leave it out."""
-    if "contract" in (config.option.markexpr or ""):
-        return
-    left_out = [item for item in items if item.get_closest_marker("contract")]
-    if left_out:
-        config.hook.pytest_deselected(items=left_out)
-        items[:] = [item for item in items if not item.get_closest_marker("contract")]
+    """Suites that take minutes run only when `-m` names them, so `make test` (and any other
+    `-m`) leaves them out: `contract` (`make contract`: Schemathesis, tests/contract) and
+    `stack_races` (`make test-races`: the money races and the randomized ledger over concurrent
+    HTTP). `.ci/run` runs all three."""
+    named = config.option.markexpr or ""
+    for marker in ("contract", "stack_races"):
+        if marker in named:
+            continue
+        left_out = [item for item in items if item.get_closest_marker(marker)]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if not item.get_closest_marker(marker)]
 
 
 def wait_until(check: Any, timeout: float = 10.0) -> Any:

@@ -22,6 +22,8 @@ from bench._http_mix import (OPPORTUNITY, admin_json, access_token, call, list_a
                              new_accounts, open_engagement, wait_settled)
 
 
+pytestmark = pytest.mark.stack_races  # `make test-races` (CI runs it): about 50 s
+
 def at_once(base: str, sends: list[tuple[str, str, Any, str, dict[str, str]]]) -> list[Any]:
     """Send (method, path, body, token, headers) requests from one thread each, released
     together; [(status, JSON body, headers)] in order."""

@@ -25,10 +25,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 import requests
 
 from bench._http_mix import (Caller, admin_json, call, new_accounts, open_engagement,
                              wait_settled)
+
+pytestmark = pytest.mark.stack_races  # `make test-races` (CI runs it): about 40 s
 
 ENGAGEMENTS, OPERATIONS = 4, 25  # 100 operations
 PATHS = {"fund": "escrow/fund", "release": "escrow/release", "refund": "escrow/refund",
