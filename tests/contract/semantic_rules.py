@@ -74,7 +74,8 @@ RULES = (
          "invalid_parameter", ("*base_salary_range",), ("'min' must be less than or equal",)),
     Rule("whole numbers are written without a fraction: 10.0 is refused where JSON Schema's "
          "`integer` admits it (money is never a float)",
-         "invalid_parameter", ("amount", "value", "*.min", "*.max", "years_experience"),
+         "invalid_parameter", ("amount", "value", "*.min", "*.max", "years_experience",
+                              "*.years_experience"),
          ("must be an integer",), _sent_a_whole_float),
     Rule("grouped by `activity_type`, a report's only metric is `activities` (two fields)",
          "invalid_parameter", ("metrics",), ("Grouped by 'activity_type'",)),

@@ -19,6 +19,9 @@ def error(code: str, param: str | None, message: str) -> dict:
     (error("invalid_parameter", "terms.base_salary_range.max",
            "The 'terms.base_salary_range.max' field must be an integer."),
      {"terms": {"base_salary_range": {"min": 1, "max": 2.0}}}, "whole numbers"),
+    (error("invalid_parameter", "profile.years_experience",
+           "The 'profile.years_experience' field must be an integer."),
+     {"profile": {"years_experience": 59.0}}, "whole numbers"),
     (error("invalid_parameter", "to", "The range from 'from' to 'to' may cover at most 366 "
                                       "days; split longer periods."), None, "a report covers"),
     (error("insufficient_escrow_balance", "amount", "The amount exceeds the balance."), None,
