@@ -28,6 +28,11 @@ test-races: $(BIN)/.installed  ## money races and random movements over concurre
 contract: $(BIN)/.installed  ## Schemathesis against a fresh local stack (docs/openapi.md)
 	$(BIN)/python -m pytest -q -s -m contract tests/contract
 
+lint: $(BIN)/.installed  ## ruff (ruff.toml), mypy (mypy.ini), cfn-lint on the template
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/cfn-lint infra/template.yaml
+
 deploy: $(BIN)/.installed
 	$(BIN)/python -m devstack.deploy --stage $(STAGE)
 

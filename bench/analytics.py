@@ -39,8 +39,7 @@ class ItemsRead:
 def build(services, rng: random.Random) -> tuple[str, str, list[dict]]:
     from chalicelib.clock import sortable
     from chalicelib.services.analytics.event_plans import plan_for
-    from chalicelib.storage.aggregates import (account_pk, day_key, engagement_pk,
-                                               running_key)
+    from chalicelib.storage.aggregates import account_pk, day_key, engagement_pk, running_key
 
     client, today = "usr_benchclient0000000000", datetime.now(timezone.utc)
     pros = [f"usr_benchpro{n:013d}" for n in range(PROS)]

@@ -142,7 +142,8 @@ def main(argv: list[str] | None = None) -> None:
         owner_id = services.users.create_account(
             user_type="client", name="Bench Client", email="client@bench.test").user.id
         owner = Caller(owner_id, "client", "professional", frozenset({"read", "write"}), "bench")
-        opp = services.opportunities.create(owner, OpportunityCreate.model_validate(DOCS_OPPORTUNITY))
+        opp = services.opportunities.create(owner,
+                                            OpportunityCreate.model_validate(DOCS_OPPORTUNITY))
         calls = Calls(services.table)
 
         started = time.perf_counter()
@@ -161,7 +162,8 @@ def main(argv: list[str] | None = None) -> None:
               f"wrote {'nothing' if not again.changed else 'a new generation'}; "
               f"calls: {calls.report()}")
 
-        pro_id = services.matching.matches(owner, opp.id, MatchListParams(limit=1)).data[0].sales_pro_id
+        pro_id = services.matching.matches(owner, opp.id,
+                                           MatchListParams(limit=1)).data[0].sales_pro_id
         calls.reset()
         started = time.perf_counter()
         services.matching.rescore(opp.id, pro_id)

@@ -14,7 +14,7 @@ import statistics
 import sys
 import time
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Iterator
 
 from ._support import CallCounter, moto_stack
 

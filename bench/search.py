@@ -84,7 +84,7 @@ def main() -> None:
             params = UserSearchParams(limit=20, cursor=cursor, **filters)
             search(params, "usr_bench")  # warm
             counter.reset()
-            ms, page = timed(lambda: search(params, "usr_bench"), repeat=3)
+            ms, page = timed(lambda p=params: search(p, "usr_bench"), repeat=3)
             calls = {k: v // 3 for k, v in sorted(counter.calls.items())}
             print(f"{label:44} {ms:9.1f} {len(page.data):7} {sum(calls.values()):5} "
                   f"{counter.items_read // 3:10}  {calls}", flush=True)

@@ -111,7 +111,6 @@ def main() -> int:
     seed = load_seed(services)
     api, pool = start_api(port)
     from app import app
-
     from devstack.pollers import schedule_pollers, sqs_pollers, stream_pollers, streams_client
 
     stop = threading.Event()

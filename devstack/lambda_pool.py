@@ -168,7 +168,8 @@ class LambdaPool:
             self._running += 1
             self.cold_starts += 1
         try:
-            return Worker(self._context, self.lambda_settings, self.app_module)  # outside the lock: others go on meanwhile
+            # outside the lock: other requests go on meanwhile
+            return Worker(self._context, self.lambda_settings, self.app_module)
         except BaseException:
             self._forget()
             raise
