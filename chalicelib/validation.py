@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Mapping
 
 from pydantic import ValidationError
 
@@ -31,7 +31,7 @@ def _param(loc: tuple[Any, ...]) -> str | None:
     return ".".join(parts) or None
 
 
-def _message(param: str, error: dict[str, Any]) -> str:
+def _message(param: str, error: Mapping[str, Any]) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind in _TYPE_WORDS:
         return f"The '{param}' field must be {_TYPE_WORDS[kind]}."

@@ -46,7 +46,7 @@ PROS = [
 
 
 # Open opportunities of the seed clients: (client slug, body of POST /v1/opportunities).
-OPPORTUNITIES = [
+OPPORTUNITIES: list[tuple[str, dict[str, Any]]] = [
     ("demo-client", {"title": "Enterprise Account Executive", "industry": "saas",
                      "description": "Own the enterprise pipeline for our CRM add-on.",
                      "compensation_model": "hybrid",

@@ -31,7 +31,7 @@ JSON = "application/json"
 # What `returns` may be: a model, several (the answer is one of them), `dict` (any JSON
 # object) or None (no body, e.g. 204).
 Returns = Union[type, tuple[type, ...], None]
-Parser = Callable[[Any, type[BaseModel]], BaseModel]
+Parser = Callable[[Any, Any], BaseModel]  # (request, the model class it validates into)
 INJECTED = ("body", "query", "caller", "request", "idempotency_key")
 REPLAYED_HEADERS = ("Location",)  # success headers a replay repeats (besides the body)
 
@@ -183,7 +183,7 @@ def _run_once(request: Any, op: Operation, key: str, path_params: dict[str, str]
         response = call()
         text = response.body
         return Answer(response.status_code, json.loads(text) if text else None,
-                      headers={name: value for name, value in response.headers.items()
+                      headers={name: str(value) for name, value in response.headers.items()
                                if name in REPLAYED_HEADERS} or None)
 
     answer = container().idempotency.run(

@@ -154,7 +154,7 @@ EVENT_DATA: dict[str, type[EventData]] = {
     "message.received": MessageReceivedData, "conversation.started": ConversationStartedData,
 }
 # Sent only by `POST /v1/webhooks/{id}/test`, never recorded.
-TEST_EVENT_DATA = {"ping": PingData}
+TEST_EVENT_DATA: dict[str, type[EventData]] = {"ping": PingData}
 
 
 class EventEnvelope(BaseModel):

@@ -86,7 +86,7 @@ class OpportunityFields(RequestBody):
 
 
 class OpportunityCreate(OpportunityFields):
-    title: Line = Field(min_length=1, max_length=200,  # type: ignore[assignment]
+    title: Line = Field(min_length=1, max_length=200,
                         json_schema_extra={"pattern": LINE_NOT_BLANK})
 
 

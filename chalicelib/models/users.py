@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, JsonValue, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .common import (ApiModel, Availability, CompensationModel, Industry, ListParams, Plan,
@@ -18,9 +18,9 @@ EMAIL = re.compile(rf"^[^@{_SPACE}]{{1,64}}@[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A
                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 HTTP_URL = re.compile(rf"^https?://[^{_SPACE}/$.?#][^{_SPACE}]*$", re.IGNORECASE)
 EMAIL_SCHEMA = {"pattern": EMAIL.pattern, "description": "An email address."}
-URL_SCHEMA = {"pattern": f"^[Hh][Tt][Tt][Pp][Ss]?://[^{_SPACE}/$.?#][^{_SPACE}]*$",
+URL_SCHEMA: dict[str, JsonValue] = {"pattern": f"^[Hh][Tt][Tt][Pp][Ss]?://[^{_SPACE}/$.?#][^{_SPACE}]*$",
               "description": "An absolute http(s) URL."}
-SHORT_ITEMS = {"items": {"type": "string", "minLength": 1, "maxLength": 50,
+SHORT_ITEMS: dict[str, JsonValue] = {"items": {"type": "string", "minLength": 1, "maxLength": 50,
                          "pattern": LINE_NOT_BLANK}}
 PROTECTED_FIELDS = ("id", "type", "created_at", "updated_at", "plan", "scopes", "scope")
 SALES_PRO_FIELDS = ("headline", "skills", "years_experience", "location", "languages",

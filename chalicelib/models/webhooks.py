@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, WithJsonSchema, field_validator, model_validator
+from pydantic import Field, JsonValue, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..services.events import EVENT_TYPES
@@ -53,7 +53,7 @@ def check_secret(value: str | None) -> str | None:
     return value
 
 
-SECRET_SCHEMA = {"pattern": SECRET.pattern, "description": "16-128 printable ASCII characters, "
+SECRET_SCHEMA: dict[str, JsonValue] = {"pattern": SECRET.pattern, "description": "16-128 printable ASCII characters, "
                                                            "no spaces; generated when left out."}
 
 

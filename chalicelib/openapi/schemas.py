@@ -66,7 +66,7 @@ class Schemas:
 
     def __init__(self) -> None:
         self._wanted: dict[tuple[type[BaseModel], Mode], None] = {}
-        self._refs: dict[tuple[type[BaseModel], Mode], str] | None = None
+        self._refs: dict[tuple[type[Any], Mode], str] | None = None
         self._defs: dict[str, Any] = {}
 
     def want(self, model: type[BaseModel], mode: Mode) -> None:

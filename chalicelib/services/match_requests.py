@@ -44,7 +44,8 @@ class MatchRequests:
         rescore = before is None or _scored(before) != _scored(after)
         if not rescore and all(before.get(f) == after.get(f) for f in SHOWN_FIELDS):  # type: ignore[union-attr]
             return
-        industries = {user.get("industry") for user in (before, after) if user} - {None}
+        industries = {user["industry"] for user in (before, after)
+                      if user and user.get("industry") is not None}
         self._send([SalesProChanged(sales_pro_id=after["id"], industries=sorted(industries),
                                     rescore=rescore)])
 

@@ -15,6 +15,7 @@ from ..models.messages import (PREVIEW_CHARS, ConversationSummary, LastMessage, 
                                ParticipantSummary, SendMessage)
 from ..storage.conversations import ConversationMoved, ConversationRepository, PairTaken
 from ..storage.users import UserRepository
+from .access import Parties, require_party
 from .events import EventRecorder
 
 EngagementParties = Callable[[str], "tuple[str, str] | None"]
@@ -120,11 +121,10 @@ class MessageService:
                        last_message_at=membership["last_message_at"] if membership else None)
 
     def _check_engagement(self, engagement_id: str, sender_id: str, recipient_id: str) -> None:
-        parties = (self._engagement_parties(engagement_id)
-                   if has_prefix(engagement_id, "eng") else None)
-        if parties is None or sender_id not in parties:
-            raise not_found("engagement", engagement_id, param="engagement_id")
-        if recipient_id not in parties:
+        pair = self._engagement_parties(engagement_id) if has_prefix(engagement_id, "eng") else None
+        parties = require_party(sender_id, Parties(*pair) if pair else None, "engagement",
+                                engagement_id, param="engagement_id")
+        if parties.role_of(recipient_id) is None:
             raise InvalidParameter(f"The recipient is not a party to engagement "
                                    f"'{engagement_id}'.", param="recipient_id")
 
@@ -150,9 +150,9 @@ class MessageService:
                                    [message["recipient_id"]])
 
     def _start(self, sender_id: str, target: _Target, body: str) -> Message:
-        conversation = {"id": new_id("cnv"),
-                        "participants": sorted((sender_id, target.recipient_id)),
-                        "created_by": sender_id}
+        conversation: dict[str, Any] = {
+            "id": new_id("cnv"), "participants": sorted((sender_id, target.recipient_id)),
+            "created_by": sender_id}
         message = self._new_message(sender_id, target, conversation["id"], body)
         conversation["created_at"] = message["created_at"]
         if target.engagement_id:

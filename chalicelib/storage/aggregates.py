@@ -75,7 +75,8 @@ class ItemChange:
     condition_values: dict[str, Any] = field(default_factory=dict)
 
     def action(self) -> dict[str, Any]:
-        names, values = {"#entity": "entity"}, {":entity": self.entity}
+        names: dict[str, str] = {"#entity": "entity"}
+        values: dict[str, Any] = {":entity": self.entity}
         adds, sets = [], ["#entity = :entity"]
         for n, (attr, amount) in enumerate(sorted(self.adds.items())):
             if amount:

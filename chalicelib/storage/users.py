@@ -125,9 +125,9 @@ class UserRepository:
         if names:
             update["ExpressionAttributeNames"] = names
         actions: list[dict[str, Any]] = [{"Update": update}]
-        new_email = changes.get("email")
-        email_moves = bool(new_email) and new_email.lower() != current["email"].lower()
-        if email_moves:
+        new_email: str | None = changes.get("email")
+        email_moves = new_email is not None and new_email.lower() != current["email"].lower()
+        if new_email is not None and email_moves:
             actions.append(_new(email_key(new_email), entity="email", user_id=user_id))
             actions.append({"Delete": {"Key": email_key(current["email"]),
                                        "ConditionExpression": "user_id = :me",

@@ -43,7 +43,7 @@ def persistence_layer(table_name: str, dynamodb_client: Any) -> DynamoDBPersiste
         boto3_client=dynamodb_client)
 
 
-def _replayed(response: Any, _record: Any) -> Any:
+def _replayed(response: Any, idempotent_data: Any) -> Any:
     return {**response, "replayed": True}
 
 
@@ -64,8 +64,9 @@ class IdempotentRequests:
                                    "characters (a UUID is a good choice).",
                                    param="Idempotency-Key")
         # An in-progress record expires with the invocation (a crashed request frees its key).
-        self._config.register_lambda_context(
-            lambda_context or SimpleNamespace(get_remaining_time_in_millis=lambda: 30_000))
+        context: Any = lambda_context or SimpleNamespace(
+            get_remaining_time_in_millis=lambda: 30_000)
+        self._config.register_lambda_context(context)
 
         @idempotent_function(data_keyword_argument="request", persistence_store=self._persistence,
                              config=self._config, key_prefix=KEY_PREFIX)

@@ -87,7 +87,7 @@ class Dispatcher:
             event=event, record_handler=lambda record: self._run(jobs[record.message_id]),
             processor=processor, context=context)
         self._update_health(list(jobs.values()))
-        return response
+        return dict(response)
 
     def _plan(self, jobs: list[Job]) -> None:
         for job in jobs:
@@ -95,12 +95,11 @@ class Dispatcher:
                 job.message = parse_message(job.record["body"])
             except ValueError:
                 job.action = "poison"
-        readable = [job for job in jobs if job.message]
+        readable = [(job, job.message) for job in jobs if job.message]
         endpoints, deliveries = self._deliveries.load(
-            (j.message.user_id, j.message.webhook_id, j.message.delivery_id) for j in readable)
+            (m.user_id, m.webhook_id, m.delivery_id) for _, m in readable)
         now = self._clock.timestamp()
-        for job in readable:
-            message = job.message
+        for job, message in readable:
             job.endpoint = endpoints.get(message.webhook_id)
             job.delivery = deliveries.get(message.delivery_id)
             if job.endpoint is None or job.delivery is None \

@@ -117,7 +117,8 @@ class OutboxFanOut:
                         endpoints: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
         event = item["payload"]  # numbers stay Decimal: DynamoDB refuses floats
         recorded, now = created_sort(item), self._clock.now()
-        created, existing = [], []
+        created: list[dict[str, Any]] = []
+        existing: list[dict[str, Any]] = []
         for user_id in dict.fromkeys(item.get("recipients") or []):
             if user_id not in endpoints:
                 endpoints[user_id] = self._endpoints.for_user(user_id)
