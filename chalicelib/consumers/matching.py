@@ -12,6 +12,7 @@ from chalice.app import SQSEvent
 
 from ..wiring import container
 from . import queue_name
+from .sqs import fail_listed, process_records
 
 bp = Blueprint(__name__)
 QUEUE = queue_name("matching")
@@ -19,6 +20,8 @@ QUEUE = queue_name("matching")
 
 @bp.on_sqs_message(queue=QUEUE, batch_size=10)
 def matching_worker(event: SQSEvent) -> dict[str, Any]:
-    records = [(record.to_dict()["messageId"], record.body) for record in event]
-    failed = container().matching_worker.handle(records)
-    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
+    # The worker runs each distinct job of a batch once (ten "match opp_x" messages, one run),
+    # so it takes the batch whole; the processor then reports the messages whose job failed.
+    records = [(record["messageId"], record["body"]) for record in event.to_dict()["Records"]]
+    failed = set(container().matching_worker.handle(records))
+    return process_records(event, lambda record: fail_listed(record, failed))

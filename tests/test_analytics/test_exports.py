@@ -13,7 +13,7 @@ from moto.s3 import models as moto_s3
 
 from app import app
 from chalicelib.services.analytics import exports as export_service
-from devstack.pollers import SqsPoller
+from devstack.pollers import SqsPoller, sqs_event
 
 from .builders import at, days_ago, put_activity, put_engagement, put_payment
 
@@ -159,6 +159,34 @@ def test_a_failed_attempt_is_retried_and_the_last_one_marks_the_export_failed(
     failed = api.get(f"/v1/analytics/export/{job['id']}", token=client.token).json()
     assert failed["status"] == "failed" and failed["download_url"] is None
     assert "Request a new one" in failed["error"]
+
+
+def test_the_consumer_answers_a_failed_attempt_for_redelivery_and_logs_it(
+        api, services, client, data, monkeypatch, caplog):
+    def broken(*_args, **_kwargs):
+        raise ConnectionError("DynamoDB went away")
+        yield  # a generator, as records() is
+
+    monkeypatch.setattr(services.analytics_exports, "records", broken)
+    job = api.get("/v1/analytics/export", token=client.token).json()
+
+    def delivery(receives: int) -> dict:
+        return sqs_event([{"MessageId": "m1", "ReceiptHandle": "r1", "Body": json.dumps(
+            {"user_id": client.user_id, "export_id": job["id"]}),
+            "Attributes": {"ApproximateReceiveCount": str(receives)}}],
+            "arn:aws:sqs:us-east-1:123456789012:leadnod-dev-exports")
+
+    with caplog.at_level("WARNING", logger="chalicelib.consumers.analytics"):
+        answer = app.handler_map["analytics_exports"](delivery(1), None)
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
+    assert "DynamoDB went away" in caplog.text
+    status = api.get(f"/v1/analytics/export/{job['id']}", token=client.token).json()["status"]
+    assert status == "processing"
+    # The last delivery marks the job failed and is done with; a later one finds nothing to do.
+    assert app.handler_map["analytics_exports"](delivery(3), None) == {"batchItemFailures": []}
+    assert app.handler_map["analytics_exports"](delivery(4), None) == {"batchItemFailures": []}
+    assert api.get(f"/v1/analytics/export/{job['id']}", token=client.token).json()[
+        "status"] == "failed"
 
 
 def test_a_redelivered_message_changes_nothing(api, services, client, worker, data):
