@@ -30,8 +30,9 @@ def process_records(event: SQSEvent, handle_record: Callable[[SQSRecord], object
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False,
                                logger=log)
+    context: Any = event.context  # Lambda's context object, which Chalice types as a dict
     return dict(process_partial_response(event=event.to_dict(), record_handler=handle_record,
-                                         processor=processor, context=event.context))
+                                         processor=processor, context=context))
 
 
 def fail_listed(record: SQSRecord, failed_ids: Collection[str]) -> None:
