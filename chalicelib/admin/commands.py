@@ -22,7 +22,8 @@ class CheckFailed(Exception):
 
 def create_account(services: Any, args: Namespace) -> dict[str, Any]:
     if args.industry and args.industry not in INDUSTRIES:
-        raise InvalidParameter(f"Unknown industry '{args.industry}'. One of: {', '.join(INDUSTRIES)}")
+        raise InvalidParameter(
+            f"Unknown industry '{args.industry}'. One of: {', '.join(INDUSTRIES)}")
     from ..models.users import check_email
 
     try:

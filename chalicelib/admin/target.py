@@ -22,7 +22,8 @@ def stack_env(stage: str) -> dict[str, str]:
     """Environment for a deployed stage, from its infra stack's outputs."""
     import boto3
 
-    stack = boto3.client("cloudformation").describe_stacks(StackName=f"leadnod-{stage}")["Stacks"][0]
+    stacks = boto3.client("cloudformation").describe_stacks(StackName=f"leadnod-{stage}")
+    stack = stacks["Stacks"][0]
     env = {"LEADNOD_STAGE": stage}
     for output in stack.get("Outputs", []):
         key = output["OutputKey"]

@@ -52,7 +52,8 @@ def authorize(request: AuthRequest, verifier: TokenVerifier,
     for limit in ("rate_per_minute", "rate_per_day"):
         if account.get(limit) is not None:
             context[limit] = int(account[limit])
-    answer = AuthResponse(routes=["*"], principal_id=caller.user_id, context=context).to_dict(request)
+    answer = AuthResponse(routes=["*"], principal_id=caller.user_id,
+                          context=context).to_dict(request)
     if account.get("api_key_value"):
         # Chalice's AuthResponse has no field for it; API Gateway reads it from the dict.
         answer["usageIdentifierKey"] = account["api_key_value"]

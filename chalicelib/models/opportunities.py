@@ -5,7 +5,7 @@ docs/marketplace.md; `Industry` is shared with user profiles.
 """
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError

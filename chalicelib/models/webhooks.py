@@ -53,8 +53,9 @@ def check_secret(value: str | None) -> str | None:
     return value
 
 
-SECRET_SCHEMA: dict[str, JsonValue] = {"pattern": SECRET.pattern, "description": "16-128 printable ASCII characters, "
-                                                           "no spaces; generated when left out."}
+SECRET_SCHEMA: dict[str, JsonValue] = {
+    "pattern": SECRET.pattern,
+    "description": "16-128 printable ASCII characters, no spaces; generated when left out."}
 
 
 class WebhookCreate(RequestBody):

@@ -66,7 +66,7 @@ def build(app: Chalice, local_url: str = local_base_url({})) -> dict[str, Any]:
     events = envelopes()
     schemas = Schemas()
     schemas.want(ErrorBody, "serialization")
-    for _, method, op in routes:
+    for _, _method, op in routes:
         if op.body is not None:
             schemas.want(op.body, "validation")
         for kind in (op.returns if isinstance(op.returns, tuple) else (op.returns,)):

@@ -15,7 +15,8 @@ from .opportunities import OpportunityService
 class InterestService:
     def __init__(self, opportunities: OpportunityService, repo: OpportunityRepository,
                  clock: Clock, match_requests: MatchRequests) -> None:
-        self._opps, self._repo, self._clock, self._match = opportunities, repo, clock, match_requests
+        self._opps, self._repo = opportunities, repo
+        self._clock, self._match = clock, match_requests
 
     def express(self, caller: Caller, opp_id: str, body: InterestCreate) -> Interest:
         """Once per pro and opportunity (the interest's key is the pro's id): a repeat is a

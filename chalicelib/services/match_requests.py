@@ -61,7 +61,8 @@ class MatchRequests:
             try:
                 answer = self._sqs.send_message_batch(QueueUrl=self._queue_url, Entries=entries)
             except (BotoCoreError, ClientError):
-                log.exception("matching request not queued: %s", [e["MessageBody"] for e in entries])
+                log.exception("matching request not queued: %s",
+                              [e["MessageBody"] for e in entries])
                 continue
             for failed in answer.get("Failed", []):
                 log.error("matching request not queued: %s", failed)

@@ -1,17 +1,9 @@
 """How well a sales pro fits an opportunity: a 0-100 score that explains itself.
 
 Each factor earns up to its weight in points; the breakdown lists the points per factor and
-they add up to the score (docs/marketplace.md has the table):
-
-| factor | max | how |
-|---|---|---|
-| industry | 20 | the pro's industry is the opportunity's |
-| skills | 30 | share of the skill requirements the pro's skills cover (a whole requirement matched as a skill counts 1, a phrase inside it 0.6); full marks when there are none |
-| experience | 15 | years vs the "N+ years" requirement (or vs 10 years when none is stated) |
-| availability | 10 | available 10, limited 5, unavailable 0 |
-| compensation | 10 | the pro accepts the model 10, a neighbouring one (hybrid vs commission/base) 5, unstated 5; no model on the opportunity 10 |
-| track_record | 10 | completed engagements (up to 5: 6 points) and deals closed (up to 20: 4 points) |
-| interest | 5 | the pro expressed interest |
+they add up to the score. The factors and their weights: industry 20, skills 30, experience 15,
+availability 10, compensation 10, track_record 10 and interest 5; docs/marketplace.md
+("Score") says how each is earned.
 """
 from __future__ import annotations
 

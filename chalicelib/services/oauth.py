@@ -67,7 +67,8 @@ class OAuthService:
         if basic and (request.client_id or request.client_secret) and \
                 (request.client_id, request.client_secret) != basic:
             raise OAuthError("invalid_request",
-                             "Send client credentials either in the body or with HTTP Basic, not both.")
+                             "Send client credentials either in the body or with HTTP Basic, "
+                             "not both.")
         client_id, secret = basic or (request.client_id, request.client_secret)
         if not client_id or not secret:
             raise OAuthError("invalid_request",
@@ -104,7 +105,8 @@ class OAuthService:
             burn_equivalent_time(secret)
             return None
         now = self._clock.timestamp()
-        valid = [s for s in credential["secrets"] if not s.get("expires_at") or s["expires_at"] > now]
+        valid = [s for s in credential["secrets"]
+                 if not s.get("expires_at") or s["expires_at"] > now]
         matched = False
         for stored in valid:  # check them all: timing must not reveal which one matched
             matched |= verify_secret(secret, stored["hash"])
@@ -121,7 +123,8 @@ class OAuthService:
         expires = int((now + timedelta(seconds=grace_seconds)).timestamp())
         kept = [{**s, "expires_at": min(int(s.get("expires_at") or expires), expires)}
                 for s in credential["secrets"]
-                if grace_seconds > 0 and (not s.get("expires_at") or s["expires_at"] > now.timestamp())]
+                if grace_seconds > 0
+                and (not s.get("expires_at") or s["expires_at"] > now.timestamp())]
         secret = new_client_secret()
         try:
             self._users.replace_secrets(

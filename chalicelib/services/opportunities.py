@@ -128,7 +128,8 @@ class OpportunityService:
             edited = sorted(set(changes) - {"updated_at", "status"})
             if edited or changes.get("status") in ("open", "paused"):
                 events += self._events.record(
-                    "opportunity.updated", event_data(after, changed=sorted(set(changes) - {"updated_at"})),
+                    "opportunity.updated",
+                    event_data(after, changed=sorted(set(changes) - {"updated_at"})),
                     [current["client_id"]])
             try:
                 written = self._repo.update(current, changes, events)

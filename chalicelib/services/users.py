@@ -92,7 +92,8 @@ class UserService:
             if postings != before or current.get("search_index") != search_index(postings):
                 reindex = Reindex(before=before, after=postings)
             event = self._events.record(
-                "user.updated", {"user_id": user_id, "changed": sorted(set(changes) - {"updated_at"})},
+                "user.updated",
+                {"user_id": user_id, "changed": sorted(set(changes) - {"updated_at"})},
                 [user_id])
             try:
                 self._users.update(current, changes, event, reindex)

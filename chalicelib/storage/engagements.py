@@ -106,7 +106,8 @@ class EngagementRepository:
         or sales_pro_id) is the caller: of two racing calls exactly one wins. Ending an
         engagement releases the pro's claim on the opportunity; completing one adds to the
         pro's track record."""
-        names = {"#s": "status", **{f"#c{i}": k for i, k in enumerate(changes)}, "#actor": actor_attr}
+        names = {"#s": "status", **{f"#c{i}": k for i, k in enumerate(changes)},
+                 "#actor": actor_attr}
         values = {":to": to, ":me": actor_id, ":read": eng["version"], ":next": eng["version"] + 1,
                   **{f":c{i}": v for i, v in enumerate(changes.values())},
                   **{f":from{i}": s for i, s in enumerate(allowed_from)}}

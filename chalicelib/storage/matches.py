@@ -52,7 +52,8 @@ class MatchRepository:
                 for k in (user_key(uid), track_record_key(uid))]
         found = self.store.batch_get(keys)
         profiles = {item["id"]: item for (_, sk), item in found.items() if sk == "PROFILE"}
-        records = {pk.split("#", 1)[1]: item for (pk, sk), item in found.items() if sk == "AGG#TOTAL"}
+        records = {pk.split("#", 1)[1]: item
+                   for (pk, sk), item in found.items() if sk == "AGG#TOTAL"}
         return profiles, records
 
     def write_generation(self, opp_id: str, gen: int, matches: list[dict[str, Any]]) -> None:
@@ -74,7 +75,8 @@ class MatchRepository:
         already published (or the opportunity was deleted meanwhile)."""
         try:
             self.store.transact([{"Update": {
-                "Key": opp_key(opp_id), "UpdateExpression": "SET match_gen = :gen, matched_at = :at",
+                "Key": opp_key(opp_id),
+                "UpdateExpression": "SET match_gen = :gen, matched_at = :at",
                 "ConditionExpression": "attribute_exists(PK) AND "
                                        "(attribute_not_exists(match_gen) OR match_gen < :gen)",
                 "ExpressionAttributeValues": {":gen": gen, ":at": matched_at}}}, *events])

@@ -47,7 +47,8 @@ class PartyData:
         """One engagement's activities by `occurred_at`, paginated as it goes."""
         low = f"ACT#{first_day}" if first_day else "ACT#"
         high = f"ACT#{last_day}{END_OF_DAY}" if last_day else "ACT$"  # '$' follows '#'
-        yield from self.store.query_all(Key("PK").eq(f"ENG#{eng_id}") & Key("SK").between(low, high))
+        yield from self.store.query_all(
+            Key("PK").eq(f"ENG#{eng_id}") & Key("SK").between(low, high))
 
     def payments(self, user_id: str, user_type: str, first_day: str | None,
                  last_day: str | None) -> Iterator[dict[str, Any]]:

@@ -27,7 +27,8 @@ class ReportRepository:
 
     def create(self, user_id: str, report: dict[str, Any]) -> None:
         item = {**report_key(user_id, report["id"]), "entity": "report",
-                "GSI1PK": f"USER#{user_id}#RPTS", "GSI1SK": f"{report['created_at']}#{report['id']}",
+                "GSI1PK": f"USER#{user_id}#RPTS",
+                "GSI1SK": f"{report['created_at']}#{report['id']}",
                 **{k: v for k, v in report.items() if k != "rows"}}
         rows = json.dumps(report["rows"], separators=(",", ":"))
         if len(rows) > INLINE_ROWS_LIMIT:

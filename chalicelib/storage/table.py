@@ -95,7 +95,8 @@ class Store:
             self.client.transact_write_items(TransactItems=items)
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "TransactionCanceledException":
-                reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
+                reasons = [r.get("Code", "None")
+                           for r in exc.response.get("CancellationReasons", [])]
                 raise TransactionFailed(reasons) from None
             raise
 

@@ -161,7 +161,8 @@ class UserRepository:
 
     def client_ids_for(self, user_id: str) -> list[str]:
         items = self.store.query_all(
-            Key("GSI1PK").eq(f"USER#{user_id}") & Key("GSI1SK").begins_with("CLIENT#"), index="GSI1")
+            Key("GSI1PK").eq(f"USER#{user_id}") & Key("GSI1SK").begins_with("CLIENT#"),
+            index="GSI1")
         return [item["client_id"] for item in items]
 
     def replace_secrets(self, credential: dict[str, Any], secrets: list[dict[str, Any]]) -> None:
