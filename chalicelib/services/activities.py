@@ -14,11 +14,12 @@ from typing import Any
 
 from ..auth.caller import Caller
 from ..clock import Clock, sortable
-from ..errors import Conflict, InvalidParameter, not_found
+from ..errors import Conflict, InvalidParameter
 from ..ids import new_id
 from ..models.common import ListParams, Page
 from ..models.engagements import Activity, ActivityCreate, EscrowFigures, Metrics
 from ..storage.activities import ActivityRepository, NotActive
+from .access import require_party
 from .engagements import EngagementService
 from .events import EventRecorder
 
@@ -79,8 +80,7 @@ class ActivityService:
     def metrics(self, caller: Caller, eng_id: str) -> Metrics:
         """One BatchGetItem: the metrics item (which names the parties) and the escrow."""
         item, escrow = self._repo.metrics(eng_id)
-        if item is None or caller.user_id not in (item["client_id"], item["sales_pro_id"]):
-            raise not_found("engagement", eng_id)
+        item = require_party(caller, item, "engagement", eng_id)
         return build_metrics(item, escrow, self._clock.now())
 
 

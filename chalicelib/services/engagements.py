@@ -23,6 +23,7 @@ from ..models.engagements import Engagement, EngagementCreate, EngagementListPar
 from ..storage.engagements import (AlreadyEngaged, EngagementRepository, NotASalesPro,
                                    OpportunityUnavailable, TransitionRefused)
 from ..storage.users import UserRepository
+from .access import require_party, role_of
 from .events import EventRecorder
 from .opportunities import OpportunityService
 
@@ -74,10 +75,7 @@ class EngagementService:
 
     def party(self, caller: Caller, eng_id: str) -> dict[str, Any]:
         """The engagement if the caller is one of its two parties; 404 otherwise."""
-        eng = self._repo.get(eng_id)
-        if eng is None or caller.user_id not in (eng["client_id"], eng["sales_pro_id"]):
-            raise not_found("engagement", eng_id)
-        return eng
+        return require_party(caller, self._repo.get(eng_id), "engagement", eng_id)
 
     def create(self, caller: Caller, body: EngagementCreate) -> Engagement:
         """By the opportunity's owner. Terms not given are copied from the opportunity."""
@@ -136,7 +134,7 @@ class EngagementService:
                    reason: str | None = None) -> Engagement:
         rule = TRANSITIONS[verb]
         eng = self.party(caller, eng_id)
-        role = "client" if caller.user_id == eng["client_id"] else "sales_pro"
+        role = role_of(caller, eng)
         if rule.actor not in ("either", role):
             raise Forbidden(f"Only {ACTOR_WORDS[rule.actor]} can {verb} this engagement.")
         self._check_state(eng, rule)
