@@ -21,6 +21,7 @@ from ...storage import ledger
 from ...storage.disputes import DisputeClosed, DisputeRepository, dispute_key, open_actions
 from ...storage.payments import PaymentRepository
 from ...storage.table import ConditionFailed, Store, TransactionFailed
+from ..access import require_party
 from .escrow import EscrowService, derived_id, engagement_status_error, insufficient
 from .movements import Movements, new_transfer_id
 from .settings import PaymentSettings
@@ -84,15 +85,12 @@ class DisputeService:
 
     # ------------------------------------------------------------------ reading
     def _party_dispute(self, caller: Caller, dispute_id: str) -> dict[str, Any]:
-        dispute = self._disputes.get(dispute_id, consistent=True)
-        if dispute is None or caller.user_id not in (dispute["client_id"], dispute["sales_pro_id"]):
-            raise not_found("dispute", dispute_id)
-        return dispute
+        return require_party(caller, self._disputes.get(dispute_id, consistent=True), "dispute",
+                             dispute_id)
 
     def get(self, caller: Caller, dispute_id: str) -> Dispute:
         dispute, evidence = self._disputes.get_with_evidence(dispute_id)
-        if dispute is None or caller.user_id not in (dispute["client_id"], dispute["sales_pro_id"]):
-            raise not_found("dispute", dispute_id)
+        dispute = require_party(caller, dispute, "dispute", dispute_id)
         return Dispute.model_validate({**dispute, "evidence": evidence})
 
     def list(self, caller: Caller, params: DisputeListParams) -> Page[DisputeSummary]:

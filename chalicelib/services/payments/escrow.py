@@ -24,6 +24,7 @@ from ...storage import ledger
 from ...storage.payments import (PaymentExists, PaymentRepository, claim_escrow_currency,
                                  engagement_check, payment_key)
 from ...storage.table import TransactionFailed
+from ..access import require_party, role_of
 from .movements import Movements, new_transfer_id
 from .settings import PaymentSettings
 from .workflows import Workflows
@@ -75,15 +76,12 @@ class EscrowService:
     # ------------------------------------------------------------------ requests
     def engagement_for(self, caller: Caller, engagement_id: str) -> dict[str, Any]:
         """The engagement if the caller is a party to it; anyone else gets a 404."""
-        engagement = self._payments.engagement(engagement_id)
-        if engagement is None or caller.user_id not in (engagement["client_id"],
-                                                         engagement["sales_pro_id"]):
-            raise not_found("engagement", engagement_id, param="engagement_id")
-        return engagement
+        return require_party(caller, self._payments.engagement(engagement_id), "engagement",
+                             engagement_id, param="engagement_id")
 
     def _client_engagement(self, caller: Caller, engagement_id: str, action: str) -> dict:
         engagement = self.engagement_for(caller, engagement_id)
-        if engagement["client_id"] != caller.user_id:
+        if role_of(caller, engagement) != "client":
             raise Forbidden(f"Only the engagement's client can {action}.")
         return engagement
 

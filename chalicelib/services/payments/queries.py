@@ -5,12 +5,13 @@ from datetime import datetime, timezone
 
 from ...auth.caller import Caller
 from ...clock import sortable
-from ...errors import InvalidParameter, not_found
+from ...errors import InvalidParameter
 from ...models.common import Page
 from ...models.money import DEFAULT_CURRENCY
 from ...models.payments import (BalanceParams, EscrowBalance, EscrowFigures, Payment,
                                 PaymentListParams)
 from ...storage.payments import PaymentRepository
+from ..access import require_party
 from .escrow import EscrowService
 
 
@@ -26,10 +27,8 @@ class PaymentQueries:
         self._payments, self._escrow = payments, escrow
 
     def get(self, caller: Caller, payment_id: str) -> Payment:
-        item = self._payments.get(payment_id)
-        if item is None or caller.user_id not in (item["client_id"], item["sales_pro_id"]):
-            raise not_found("payment", payment_id)
-        return Payment.model_validate(item)
+        return Payment.model_validate(
+            require_party(caller, self._payments.get(payment_id), "payment", payment_id))
 
     def history(self, caller: Caller, params: PaymentListParams) -> Page[Payment]:
         """Newest first. Both parties see a payment; `engagement_id` narrows to one engagement
