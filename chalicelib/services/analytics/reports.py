@@ -19,6 +19,7 @@ from ...models.common import ListParams, Page
 from ...storage.aggregates import AggregateRepository
 from ...storage.party_data import PartyData
 from ...storage.reports import ReportRepository
+from ..access import require_party
 from .metrics import ACTIVITY_TYPES, METRICS, Metric, count, metric_value
 from .periods import DayRange, bounded_range, bucket, buckets
 
@@ -105,11 +106,8 @@ class ReportService:
         caller is not a party to is a 404, as everywhere)."""
         filters = body.filters
         if filters.engagement_id:
-            eng = self._party_data.engagement(filters.engagement_id)
-            if eng is None or caller.user_id not in (eng.get("client_id"),
-                                                     eng.get("sales_pro_id")):
-                raise not_found("engagement", filters.engagement_id,
-                                param="filters.engagement_id")
+            eng = require_party(caller, self._party_data.engagement(filters.engagement_id),
+                                "engagement", filters.engagement_id, param="filters.engagement_id")
             candidates: Iterable[dict[str, Any]] = [eng]
         else:
             candidates = self._party_data.engagements(caller.user_id, caller.user_type,

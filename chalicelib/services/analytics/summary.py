@@ -11,12 +11,12 @@ from typing import Any, Mapping
 
 from ...auth.caller import Caller
 from ...clock import Clock
-from ...errors import not_found
 from ...models.analytics import (ActivityCounts, ClientSummary, Commission, DailyPoint, Earnings,
                                  EngagementAnalytics, Escrow, FunnelStage, PaymentEntry,
                                  RangeParams, SalesProSummary, SummaryParams, WeeklyPoint)
 from ...storage.aggregates import AggregateRepository
 from ...storage.party_data import PartyData
+from ..access import require_party
 from .metrics import (ACTIVITY_TYPES, ENGAGEMENT_STATUSES, FUNNEL, OPPORTUNITY_STATUSES, count,
                       rate, sum_items)
 from .periods import MAX_RANGE_DAYS, bounded_range, open_range, week_start
@@ -75,9 +75,7 @@ class SummaryService:
     def engagement(self, caller: Caller, eng_id: str, params: RangeParams) -> EngagementAnalytics:
         """Parties only (anyone else gets 404). Defaults to the engagement's lifetime, up to
         the last year of it."""
-        eng = self._party_data.engagement(eng_id)
-        if eng is None or caller.user_id not in (eng.get("client_id"), eng.get("sales_pro_id")):
-            raise not_found("engagement", eng_id)
+        eng = require_party(caller, self._party_data.engagement(eng_id), "engagement", eng_id)
         today = self._clock.now().date()
         ended = eng.get("completed_at") or eng.get("terminated_at")
         last = params.to or (date.fromisoformat(ended[:10]) if ended else today)
