@@ -17,7 +17,8 @@ from ..auth.caller import Caller
 from ..errors import Forbidden, not_found
 
 Role = Literal["client", "sales_pro"]
-Item = TypeVar("Item", bound=Mapping[str, Any])
+Item = TypeVar("Item", bound="Mapping[str, Any] | Parties")
+Opportunity = TypeVar("Opportunity", bound=Mapping[str, Any])
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,9 @@ class Parties:
         return None
 
 
-def role_of(who: Caller | str, item: Mapping[str, Any]) -> Role | None:
+def role_of(who: Caller | str, item: Mapping[str, Any] | Parties) -> Role | None:
     """The side `who` is on in `item` (an engagement, payment, dispute, opportunity...)."""
-    return Parties.of(item).role_of(who)
+    return (item if isinstance(item, Parties) else Parties.of(item)).role_of(who)
 
 
 def require_party(who: Caller | str, item: Item | None, kind: str, object_id: str, *,
@@ -53,8 +54,8 @@ def require_party(who: Caller | str, item: Item | None, kind: str, object_id: st
     return item
 
 
-def visible_opportunity(caller: Caller, opp: Item | None, opp_id: str, *,
-                        param: str = "id") -> Item:
+def visible_opportunity(caller: Caller, opp: Opportunity | None, opp_id: str, *,
+                        param: str = "id") -> Opportunity:
     """The opportunity if `caller` may see it: its owner, or a sales pro while it is open."""
     if opp is not None and (role_of(caller, opp) == "client" or
                             (caller.is_sales_pro and opp["status"] == "open")):
@@ -62,8 +63,8 @@ def visible_opportunity(caller: Caller, opp: Item | None, opp_id: str, *,
     raise not_found("opportunity", opp_id, param=param)
 
 
-def owned_opportunity(caller: Caller, opp: Item | None, opp_id: str, action: str, *,
-                      param: str = "id") -> Item:
+def owned_opportunity(caller: Caller, opp: Opportunity | None, opp_id: str, action: str, *,
+                      param: str = "id") -> Opportunity:
     """The opportunity if `caller` owns it; 403 if they may only see it, 404 otherwise."""
     seen = visible_opportunity(caller, opp, opp_id, param=param)
     if role_of(caller, seen) != "client":
