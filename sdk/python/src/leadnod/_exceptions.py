@@ -1,5 +1,14 @@
 """One exception class per kind of failure. Every one carries what the API said: `status`,
-`code`, `message`, `param`, `doc_url`, and the `request_id` to quote to support."""
+`code`, `message`, `param`, `doc_url`, and the `request_id` to quote to support.
+
+    LeadNodError                    the base (raised itself for missing credentials)
+        APIError                    any error answer (raised itself for 5xx, 405, 413, 415)
+            InvalidRequestError (400, 422), AuthenticationError (401),
+            PermissionDeniedError (403), NotFoundError (404), ConflictError (409),
+            RateLimitError (429)
+        APIConnectionError          no answer (APITimeoutError: none in time)
+        SignatureVerificationError  a webhook request that is not LeadNod's
+"""
 from __future__ import annotations
 
 import json
@@ -44,31 +53,33 @@ class LeadNodError(Exception):
 
 
 class APIError(LeadNodError):
-    """A server error (5xx) or a status without a class of its own (405, 413, 415)."""
+    """The API answered with an error status: the base of the classes for each kind, and
+    raised itself for a server error (5xx) or a status without a class of its own (405, 413,
+    415)."""
 
 
-class InvalidRequestError(LeadNodError):
+class InvalidRequestError(APIError):
     """400 or 422: the request was refused as sent; `param` names the offending field."""
 
 
-class AuthenticationError(LeadNodError):
+class AuthenticationError(APIError):
     """401: the client credentials were refused, or the access token was (even after
     fetching a new one)."""
 
 
-class PermissionDeniedError(LeadNodError):
+class PermissionDeniedError(APIError):
     """403: the token lacks the scope, or the account may not do this to the object."""
 
 
-class NotFoundError(LeadNodError):
+class NotFoundError(APIError):
     """404: no such object, or one the account is not a party to (never revealed which)."""
 
 
-class ConflictError(LeadNodError):
+class ConflictError(APIError):
     """409: the object's state does not allow this (an engagement already active, ...)."""
 
 
-class RateLimitError(LeadNodError):
+class RateLimitError(APIError):
     """429 after the retries: `retry_after` is how many seconds the API asked to wait."""
 
     def __init__(self, message: str, *, retry_after: Optional[float] = None,
