@@ -16,13 +16,13 @@ from typing import Any
 
 from ..auth.caller import Caller
 from ..clock import Clock, sortable
-from ..errors import Forbidden, not_found
 from ..models.matching import Match, MatchListParams, MatchPage
 from ..models.users import PublicUser
 from ..storage.cursors import CursorCodec
 from ..storage.matches import MatchRepository
 from ..storage.opportunities import OpportunityRepository, to_dynamo
 from ..storage.users import UserRepository
+from .access import owned_opportunity
 from .events import EventRecorder
 from .match_scoring import Criteria, criteria_for, score, upper_bound
 
@@ -152,19 +152,14 @@ class MatchingService:
     def matches(self, caller: Caller, opp_id: str, params: MatchListParams) -> MatchPage:
         """The stored candidates, best first (owner only). One Query."""
         opp, items = self._matches.read(opp_id)
-        visible = opp is not None and (opp["client_id"] == caller.user_id or
-                                       (caller.is_sales_pro and opp["status"] == "open"))
-        if not visible:
-            raise not_found("opportunity", opp_id)
-        if opp["client_id"] != caller.user_id:  # type: ignore[index]
-            raise Forbidden("Only the opportunity's owner can see its matches.")
+        opp = owned_opportunity(caller, opp, opp_id, "see its matches")
         scope = f"matches:{opp_id}:{caller.user_id}"
         offset = int(self._cursors.decode(scope, params.cursor)) if params.cursor else 0
         window = items[offset:offset + params.limit]
         more = offset + params.limit < len(items)
         return MatchPage(data=[Match.model_validate(item) for item in window], has_more=more,
                          next_cursor=self._cursors.encode(scope, offset + params.limit)
-                         if more else None, matched_at=opp.get("matched_at"))  # type: ignore[union-attr]
+                         if more else None, matched_at=opp.get("matched_at"))
 
 
 def _match(user: dict[str, Any], total: float, breakdown: dict[str, float]) -> dict[str, Any]:

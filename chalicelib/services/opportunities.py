@@ -9,7 +9,7 @@ from typing import Any
 
 from ..auth.caller import Caller
 from ..clock import Clock, sortable
-from ..errors import Conflict, Forbidden, not_found
+from ..errors import Conflict
 from ..ids import new_id
 from ..models.common import Page
 from ..models.opportunities import (Opportunity, OpportunityCreate, OpportunityListParams,
@@ -17,6 +17,7 @@ from ..models.opportunities import (Opportunity, OpportunityCreate, OpportunityL
 from ..storage.opportunities import OpportunityRepository, VersionConflict, to_dynamo
 from ..storage.opportunity_browse import OpenOpportunityBrowser
 from ..storage.table import ConditionFailed, PageResult
+from .access import owned_opportunity, visible_opportunity
 from .events import EventRecorder
 from .match_requests import MatchRequests
 
@@ -43,18 +44,11 @@ class OpportunityService:
     # access -----------------------------------------------------------------------------
     def visible(self, caller: Caller, opp_id: str, param: str = "id") -> dict[str, Any]:
         """The opportunity if the caller may see it: its owner, or a sales pro while open."""
-        item = self._repo.get(opp_id)
-        if item is not None and (item["client_id"] == caller.user_id or
-                                 (caller.is_sales_pro and item["status"] == "open")):
-            return item
-        raise not_found("opportunity", opp_id, param=param)
+        return visible_opportunity(caller, self._repo.get(opp_id), opp_id, param=param)
 
     def owned(self, caller: Caller, opp_id: str, action: str, param: str = "id") -> dict[str, Any]:
         """The opportunity if the caller owns it; 403 if they can see it, 404 otherwise."""
-        item = self.visible(caller, opp_id, param)
-        if item["client_id"] != caller.user_id:
-            raise Forbidden(f"Only the opportunity's owner can {action}.")
-        return item
+        return owned_opportunity(caller, self._repo.get(opp_id), opp_id, action, param=param)
 
     # create -----------------------------------------------------------------------------
     def new_opportunity(self, client_id: str, body: OpportunityCreate,
