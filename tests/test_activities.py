@@ -27,7 +27,8 @@ def engagement(market):
     opp = market.opportunity(market.client)
     eng = market.api.post("/v1/engagements", token=market.client.token, json_body={
         "opportunity_id": opp["id"], "sales_pro_id": market.pro.user_id}).json()
-    assert market.api.post(f"/v1/engagements/{eng['id']}/start", token=market.pro.token).status == 200
+    answer = market.api.post(f"/v1/engagements/{eng['id']}/start", token=market.pro.token)
+    assert answer.status == 200
     now, store = datetime.now(timezone.utc), market.services.store
     created, started = sortable(now - 2 * HOUR), sortable(now - HOUR)
     store.update(eng_key(eng["id"]), "SET created_at = :c, started_at = :s",
@@ -59,13 +60,15 @@ def test_both_parties_log_activities_that_emit_activity_logged(market, engagemen
 
 @pytest.mark.parametrize("body, param", [
     ({}, "type"), ({"type": "lunch"}, "type"), ({"type": "call", "value": 5}, "value"),
-    ({"type": "deal_closed", "value": -1}, "value"), ({"type": "deal_closed", "value": 1.5}, "value"),
+    ({"type": "deal_closed", "value": -1}, "value"),
+    ({"type": "deal_closed", "value": 1.5}, "value"),
     ({"type": "deal_closed", "value": "100"}, "value"),
     ({"type": "call", "occurred_at": "yesterday"}, "occurred_at"),
     ({"type": "call", "occurred_at": "2026-01-01T10:00:00"}, "occurred_at"),
     ({"type": "call", "occurred_at": "1767261600"}, "occurred_at"),  # was a Unix time
     ({"type": "call", "description": "x" * 5001}, "description"),
-    ({"type": "call", "outcome": "x" * 1001}, "outcome"), ({"type": "call", "mood": "good"}, "mood"),
+    ({"type": "call", "outcome": "x" * 1001}, "outcome"),
+    ({"type": "call", "mood": "good"}, "mood"),
 ])
 def test_activity_fields_are_validated(market, engagement, body, param):
     answer = log(market, engagement, **body)
@@ -147,7 +150,8 @@ def test_metrics_of_a_new_engagement_are_zero(market):
     metrics = market.api.get(f"/v1/engagements/{eng['id']}/metrics",
                              token=market.pro2.token).json()
     assert metrics["activities_total"] == 0 and metrics["revenue"] == 0
-    assert metrics["first_activity_at"] is None and metrics["time_to_first_activity_seconds"] is None
+    assert metrics["first_activity_at"] is None
+    assert metrics["time_to_first_activity_seconds"] is None
     assert metrics["activities_per_week"] == 0
 
 

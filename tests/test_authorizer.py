@@ -1,4 +1,5 @@
-"""Bearer tokens: only RS256 tokens signed by our KMS key, for our issuer and audience, unexpired."""
+"""Bearer tokens: only RS256 tokens signed by our KMS key, for our issuer and audience,
+unexpired."""
 from __future__ import annotations
 
 import time
@@ -55,13 +56,15 @@ def test_hs256_signed_with_the_public_key_is_refused(api, services, client_accou
     kid = real_kid(api, client_account)
     public_pem = services.keys.public_key(kid).public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    header = jwt.utils.base64url_encode(b'{"alg":"HS256","kid":"' + kid.encode() + b'","typ":"JWT"}')
+    header = jwt.utils.base64url_encode(
+        b'{"alg":"HS256","kid":"' + kid.encode() + b'","typ":"JWT"}')
     import hashlib
     import hmac
     import json
     payload = jwt.utils.base64url_encode(json.dumps(claims_for(client_account)).encode())
     signing_input = header + b"." + payload
-    signature = jwt.utils.base64url_encode(hmac.new(public_pem, signing_input, hashlib.sha256).digest())
+    signature = jwt.utils.base64url_encode(
+        hmac.new(public_pem, signing_input, hashlib.sha256).digest())
     token = (signing_input + b"." + signature).decode()
     assert_invalid_token(api.get("/v1/users/me", token=token))
 
@@ -86,7 +89,8 @@ def test_expired_or_foreign_tokens_signed_by_our_key(api, services, client_accou
     assert_invalid_token(api.get("/v1/users/me", token=token))
 
 
-@pytest.mark.parametrize("header", ["Basic abc", "Bearer", "Bearer a b", "token xyz", "Bearer x.y.z"])
+@pytest.mark.parametrize("header", ["Basic abc", "Bearer", "Bearer a b", "token xyz",
+                                    "Bearer x.y.z"])
 def test_malformed_authorization_headers(api, header):
     answer = api.get("/v1/users/me", headers={"Authorization": header})
     assert answer.status == 401

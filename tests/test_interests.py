@@ -6,11 +6,13 @@ def test_sales_pro_expresses_interest_once(market):
     api = market.api
     opp = market.opportunity(market.client)
     path = f"/v1/opportunities/{opp['id']}/interest"
-    answer = api.post(path, token=market.pro.token, json_body={"message": "I closed 40 such deals."})
+    answer = api.post(path, token=market.pro.token,
+                      json_body={"message": "I closed 40 such deals."})
     assert answer.status == 201, answer.json()
     interest = answer.json()
     assert interest["id"].startswith("int_") and interest["sales_pro_id"] == market.pro.user_id
-    assert interest["opportunity_id"] == opp["id"] and interest["message"] == "I closed 40 such deals."
+    assert interest["opportunity_id"] == opp["id"]
+    assert interest["message"] == "I closed 40 such deals."
     repeat = api.post(path, token=market.pro.token, json_body={})
     assert repeat.status == 409 and repeat.error["code"] == "already_interested"
     assert interest["id"] in repeat.error["message"]

@@ -39,7 +39,8 @@ def test_a_stack_on_port_8123_issues_tokens_and_documents_servers_for_8123(api, 
 
 def on_8123(api, services):
     created = services.users.create_account(user_type="client", name="Port Test",
-                                            email=f"port-{uuid.uuid4().hex[:8]}@example.com", plan="professional")
+                                            email=f"port-{uuid.uuid4().hex[:8]}@example.com",
+                                            plan="professional")
     answer = api.post("/oauth/token", json_body={
         "grant_type": "client_credentials", "client_id": created.client_id,
         "client_secret": created.client_secret})

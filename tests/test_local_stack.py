@@ -214,7 +214,8 @@ def test_admin_create_account_rotate_and_set_plan(stack):
 
 @pytest.mark.parametrize("args,message", [
     (["create-account", "--type", "client", "--name", "X", "--email", "not-an-email"], "email"),
-    (["create-account", "--type", "robot", "--name", "X", "--email", "x@example.com"], "invalid choice"),
+    (["create-account", "--type", "robot", "--name", "X", "--email", "x@example.com"],
+     "invalid choice"),
     (["rotate-secret", "--client-id", "cli_missing"], "No such client"),
     (["set-plan", "--user-id", "usr_missing", "--plan", "enterprise"], "No such user"),
     (["set-plan", "--user-id", "usr_x", "--plan", "custom"], "per-minute"),
@@ -227,7 +228,8 @@ def test_admin_bad_input_fails_clearly(stack, args, message):
 
 def test_duplicate_email_is_refused(stack):
     email = f"dup-{time.time_ns()}@example.com"
-    assert admin(stack, "create-account", "--type", "client", "--name", "A", "--email", email).returncode == 0
+    created = admin(stack, "create-account", "--type", "client", "--name", "A", "--email", email)
+    assert created.returncode == 0
     again = admin(stack, "create-account", "--type", "client", "--name", "B", "--email", email)
     assert again.returncode != 0 and "already exists" in again.stderr
 

@@ -59,7 +59,7 @@ def money_race(base: str, engagement_id: str, moves: list[tuple[str, int, Any]])
                                                     else {})}, who.token, {})
         for kind, amount, who in moves])
     outcomes = []
-    for (kind, _, who), (status, body, _) in zip(moves, answers):
+    for (kind, _, who), (status, body, _) in zip(moves, answers, strict=False):
         if status >= 400:
             outcomes.append(body["error"]["code"])
         elif kind == "dispute":

@@ -170,14 +170,14 @@ def test_a_hundred_random_movements_over_concurrent_http_keep_the_ledger_exact(l
     logs = sum((log for _, log in results), Counter())
     assert sum(logs[op] for op in ("fund", "release", "refund", "dispute", "decide")) == \
         ENGAGEMENTS * OPERATIONS, logs
-    for engagement_id, (model, _) in zip(engagements, results):
+    for engagement_id, (model, _) in zip(engagements, results, strict=False):
         for who in (client, pro):
             assert call(base, "GET", f"/v1/payments/balance?engagement_id={engagement_id}",
                         who.token) == {
                 "engagement_id": engagement_id, "currency": "usd", "funded": model.funded,
                 "released": model.released, "refunded": model.refunded, "in_dispute": 0,
                 "available": model.available}
-    for engagement_id, audited in zip(engagements, audits):
+    for engagement_id, audited in zip(engagements, audits, strict=False):
         assert audited.returncode == 0, f"{engagement_id}: {audited.stdout}{audited.stderr}"
     totals = {k: sum(getattr(m, k) for m, _ in results)
               for k in ("funded", "released", "refunded", "available")}

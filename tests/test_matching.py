@@ -37,7 +37,8 @@ def cast(market):
     skill = unique_skill()
     pros = {
         "best": market.account("sales_pro", industry="logistics", profile={
-            "skills": [skill.title()], "years_experience": 8, "compensation_models": ["commission"]}),
+            "skills": [skill.title()], "years_experience": 8,
+            "compensation_models": ["commission"]}),
         "skilled_elsewhere": market.account("sales_pro", industry="energy", profile={
             "skills": [skill], "years_experience": 10, "compensation_models": ["commission"]}),
         "same_industry": market.account("sales_pro", industry="logistics", profile={

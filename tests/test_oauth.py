@@ -83,7 +83,8 @@ def test_wrong_secret_and_unknown_scope(api, client_account):
 
 
 def test_malformed_json_is_invalid_request(api):
-    answer = api.post("/oauth/token", body="{not json", headers={"Content-Type": "application/json"})
+    answer = api.post("/oauth/token", body="{not json",
+                      headers={"Content-Type": "application/json"})
     assert answer.status == 400 and answer.json()["error"] == "invalid_request"
 
 
@@ -111,7 +112,8 @@ def test_rotation_keeps_old_secret_during_grace_then_expires(services, client_ac
 
 def test_rotation_without_grace_revokes_at_once(services, client_account):
     new_secret = services.oauth.rotate_secret(client_account.client_id, grace_seconds=0)
-    assert services.oauth.authenticate(client_account.client_id, client_account.client_secret) is None
+    assert services.oauth.authenticate(client_account.client_id,
+                                       client_account.client_secret) is None
     assert services.oauth.authenticate(client_account.client_id, new_secret)
 
 

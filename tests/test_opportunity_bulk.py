@@ -41,7 +41,8 @@ def test_no_valid_item_is_a_400_that_still_lists_every_error(market):
                              json_body={"opportunities": [{"title": ""}, {"duration": "x"}]})
     assert answer.status == 400
     body = answer.json()
-    assert body["error"]["code"] == "invalid_parameter" and body["error"]["param"] == "opportunities"
+    assert body["error"]["code"] == "invalid_parameter"
+    assert body["error"]["param"] == "opportunities"
     assert [d["index"] for d in body["data"]] == [0, 1]
 
 
@@ -55,7 +56,8 @@ def test_envelope_is_validated(market):
 
 
 def test_sales_pro_cannot_bulk_create(market):
-    answer = market.api.post(PATH, token=market.pro.token, json_body={"opportunities": [{"title": "x"}]})
+    answer = market.api.post(PATH, token=market.pro.token,
+                             json_body={"opportunities": [{"title": "x"}]})
     assert answer.status == 403
 
 

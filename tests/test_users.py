@@ -53,7 +53,8 @@ def test_email_change_is_unique_and_frees_the_old_one(api, make_account, service
     first, second = make_account("client"), make_account("client")
     taken = api.patch("/v1/users/me", token=second.token, json_body={"email": first.email})
     assert taken.status == 409 and taken.error["param"] == "email"
-    moved = api.patch("/v1/users/me", token=first.token, json_body={"email": "moved-" + first.email})
+    moved = api.patch("/v1/users/me", token=first.token,
+                      json_body={"email": "moved-" + first.email})
     assert moved.status == 200
     reuse = api.patch("/v1/users/me", token=second.token, json_body={"email": first.email})
     assert reuse.status == 200

@@ -106,7 +106,7 @@ def test_retries_follow_the_schedule_with_jitter():
                             clock=None, executor=None, rng=random.Random(7))
     delays = [dispatcher.retry_delay(attempt) for attempt in range(1, 12)]
 
-    for delay, base in zip(delays, PRODUCTION_SCHEDULE):
+    for delay, base in zip(delays, PRODUCTION_SCHEDULE, strict=False):
         assert base * 0.8 <= delay <= base * 1.2
     assert 2.5 * 86400 < sum(PRODUCTION_SCHEDULE) < 3.5 * 86400  # about three days
     assert WebhookSettings().max_attempts == 12

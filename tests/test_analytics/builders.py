@@ -45,7 +45,8 @@ def put_activity(services: Any, eng: dict[str, Any], activity_type: str, occurre
     activity = {"id": new_id("act"), "engagement_id": eng["id"], "type": activity_type,
                 "description": description, "occurred_at": occurred, "outcome": outcome,
                 "value": value, "logged_by": eng["sales_pro_id"], "created_at": occurred}
-    services.table.put_item(Item={"PK": f"ENG#{eng['id']}", "SK": f"ACT#{occurred}#{activity['id']}",
+    services.table.put_item(Item={"PK": f"ENG#{eng['id']}",
+                                  "SK": f"ACT#{occurred}#{activity['id']}",
                                   "entity": "activity",
                                   **{k: v for k, v in activity.items() if v is not None}})
     return activity
