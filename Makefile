@@ -6,7 +6,7 @@ PORT ?= 8000
 STAGE ?= sandbox
 export MOTO_PORT PORT
 
-.PHONY: run test test-races contract lint deploy clean bench openapi sdk-check
+.PHONY: run test test-fast test-races contract lint deploy clean bench openapi sdk-check
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ run: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
+
+test-fast: $(BIN)/.installed  ## `make test` without the tests that start a local stack
+	$(BIN)/python -m pytest -q -n auto --dist loadfile -m "not local_stack"
 
 test-races: $(BIN)/.installed  ## money races and random movements over concurrent HTTP (docs/local-stack.md)
 	$(BIN)/python -m pytest -q -n auto --dist loadfile -m stack_races

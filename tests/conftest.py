@@ -323,12 +323,24 @@ def dynamodb_calls(market: Market) -> Any:
     events.unregister("before-call.dynamodb", count)
 
 
+# A name in a `-m` expression, as pytest's own expression parser reads one.
+MARK_NAME = re.compile(r"(?:\w|:|\+|-|\.|\[|\]|\\|/)+")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest applies `-m`, which must see `local_stack`
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """Suites that take minutes run only when `-m` names them, so `make test` (and any other
+    """Every test that uses the `local_stack` fixture, itself or through another fixture, is
+    marked `local_stack`, so `make test-fast` (`-m "not local_stack"`) leaves them out.
+
+    Suites that take minutes run only when `-m` names them, so `make test` (and any other
     `-m`) leaves them out: `contract` (`make contract`: Schemathesis, tests/contract) and
     `stack_races` (`make test-races`: the money races and the randomized ledger over concurrent
-    HTTP). `.ci/run` runs all three."""
-    named = config.option.markexpr or ""
+    HTTP). `.ci/run` runs all three. Named means a whole name in the expression, not part of
+    one: `-m "not local_stack"` names neither suite."""
+    for item in items:
+        if "local_stack" in item.fixturenames:
+            item.add_marker(pytest.mark.local_stack)
+    named = set(MARK_NAME.findall(config.option.markexpr or ""))
     for marker in ("contract", "stack_races"):
         if marker in named:
             continue

@@ -1,0 +1,38 @@
+"""The markers tests/conftest.py applies and honours: `local_stack` on every test that uses the
+local stack (`make test-fast` leaves them out), and the suites that run only when `-m` names
+them (`contract`, `stack_races`)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import MARK_NAME, ROOT
+
+FILES = ["tests/test_local_stack.py", "tests/test_local_stack_races.py",
+         "tests/test_local_port.py"]
+
+
+def collected(*options: str) -> set[str]:
+    run = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", *options,
+                          *FILES], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode in (0, 5), run.stdout + run.stderr  # 5: nothing collected
+    return {line.split("::")[0] for line in run.stdout.splitlines() if "::" in line}
+
+
+def test_not_local_stack_leaves_out_the_local_stack_and_names_no_suite():
+    assert collected("-m", "not local_stack") == {"tests/test_local_port.py"}
+
+
+def test_local_stack_marks_every_test_using_the_fixture_and_no_suite_comes_with_it():
+    assert collected("-m", "local_stack") == {"tests/test_local_stack.py"}
+    assert collected("-m", "stack_races") == {"tests/test_local_stack_races.py"}
+
+
+def test_without_m_the_suites_stay_out_and_the_local_stack_tests_stay_in():
+    assert collected() == {"tests/test_local_stack.py", "tests/test_local_port.py"}
+
+
+def test_a_suite_is_named_by_a_whole_name_only():
+    assert MARK_NAME.findall("not local_stack") == ["not", "local_stack"]
+    assert "stack_races" not in MARK_NAME.findall("local_stack_races or x")
+    assert "contract" in MARK_NAME.findall("(contract)and not local_stack")
