@@ -50,17 +50,18 @@ class ActivityService:
         if sortable(occurred) < eng["created_at"]:
             raise InvalidParameter("The 'occurred_at' field cannot be before the engagement "
                                    "was created.", param="occurred_at")
-        activity = {"id": new_id("act"), "engagement_id": eng_id, "type": body.type,
-                    "description": body.description, "occurred_at": sortable(occurred),
-                    "outcome": body.outcome, "logged_by": caller.user_id,
-                    "created_at": sortable(now)}
+        activity: dict[str, Any] = {
+            "id": new_id("act"), "engagement_id": eng_id, "type": body.type,
+            "description": body.description, "occurred_at": sortable(occurred),
+            "outcome": body.outcome, "logged_by": caller.user_id, "created_at": sortable(now)}
         if body.type == "deal_closed":
             activity["value"] = body.value or 0
         events = self._events.record("activity.logged", {  # docs/events.md
             "activity_id": activity["id"], "engagement_id": eng_id,
             "client_id": eng["client_id"], "sales_pro_id": eng["sales_pro_id"],
-            "type": body.type, "value": activity.get("value"), "occurred_at": activity["occurred_at"],
-            "logged_by": caller.user_id}, [eng["client_id"], eng["sales_pro_id"]])
+            "type": body.type, "value": activity.get("value"),
+            "occurred_at": activity["occurred_at"], "logged_by": caller.user_id},
+            [eng["client_id"], eng["sales_pro_id"]])
         try:
             self._repo.log(eng, activity, caller.user_id, events)
         except NotActive:  # ended between our read and the write

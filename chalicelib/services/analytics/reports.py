@@ -8,7 +8,7 @@ and one day-item Query per engagement — O(engagements × days), still never an
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from ...auth.caller import Caller
 from ...clock import Clock, sortable
@@ -28,6 +28,10 @@ GROUP_COLUMN = {"day": "date", "week": "week_start", "month": "month",
                 "engagement": "engagement_id", "sales_pro": "sales_pro_id",
                 "activity_type": "activity_type"}
 DaySource = tuple[str, dict[str, dict[str, Any]]]  # (group label, day → aggregate item)
+# Spelled here: inside ReportService, `list` is the method of that name.
+Sources = list[DaySource]
+Metrics = list[Metric]
+Rows = list[list[Any]]
 
 
 class ReportService:
@@ -42,7 +46,7 @@ class ReportService:
         filters = body.filters
         sources = self._sources(caller, body, days)
         if body.group_by == "activity_type":
-            kinds = filters.activity_types or list(ACTIVITY_TYPES)
+            kinds: Sequence[str] = filters.activity_types or ACTIVITY_TYPES
             rows = [[kind, sum(count(item, f"act_{kind}") for _, items in sources
                                for item in items.values())] for kind in kinds]
         else:
@@ -70,7 +74,7 @@ class ReportService:
 
     # ------------------------------------------------------------------ rules
     @staticmethod
-    def _metrics(body: ReportCreate) -> list[Metric]:
+    def _metrics(body: ReportCreate) -> Metrics:
         unknown = [name for name in body.metrics if name not in METRICS]
         if unknown:
             raise InvalidParameter(
@@ -89,7 +93,7 @@ class ReportService:
                     param="metrics")
         return metrics
 
-    def _sources(self, caller: Caller, body: ReportCreate, days: DayRange) -> list[DaySource]:
+    def _sources(self, caller: Caller, body: ReportCreate, days: DayRange) -> Sources:
         if not _engagement_scoped(body):
             return [("", self._aggregates.account_days(caller.user_id, days.first_key,
                                                        days.last_key))]
@@ -118,8 +122,8 @@ class ReportService:
                 yield eng
 
     @staticmethod
-    def _grouped(group_by: str, sources: list[DaySource], metrics: list[Metric], currency: str,
-                 activity_types: list[str] | None, days: DayRange) -> list[list[Any]]:
+    def _grouped(group_by: str, sources: Sources, metrics: Metrics, currency: str,
+                 activity_types: Sequence[str] | None, days: DayRange) -> Rows:
         """One row per period (every period of the range, empty ones as zeros) or per
         engagement/sales pro (every matching one), in order."""
         width = len(metrics)

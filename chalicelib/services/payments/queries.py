@@ -37,7 +37,8 @@ class PaymentQueries:
             self._escrow.engagement_for(caller, params.engagement_id)
         lower = _bound(params.created_from, "0000")
         upper = _bound(params.created_to, "9999") + "~"
-        filters = {k: v for k, v in (("type", params.type), ("status", params.status)) if v}
+        filters: dict[str, str] = {
+            k: v for k, v in (("type", params.type), ("status", params.status)) if v}
         scope = (f"pays:{caller.user_id}:eng={params.engagement_id}:{lower}:{upper}:"
                  f"{sorted(filters.items())}")
         page = self._payments.page(
