@@ -104,7 +104,7 @@ def request_headers(method: str, idempotency_key: Optional[str],
 
 def backoff(attempt: int) -> float:
     """Exponential (0.5 s, 1 s, 2 s, ... up to 8 s) with jitter: between half and all of it."""
-    ceiling = min(INITIAL_BACKOFF * (2 ** attempt), MAX_BACKOFF)
+    ceiling = min(INITIAL_BACKOFF * (2.0 ** attempt), MAX_BACKOFF)
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 

@@ -109,8 +109,9 @@ class Client(_Core):
         self.close()
 
     def _fetch_token(self) -> Dict[str, Any]:
-        return self._send("POST", self._endpoints.token, json=self._token_body(),
-                          authenticated=False).json()
+        token: Dict[str, Any] = self._send("POST", self._endpoints.token,
+                                           json=self._token_body(), authenticated=False).json()
+        return token
 
     def _send(self, method: str, url: str, *, params: Optional[Mapping[str, str]] = None,
               json: Any = None, idempotency_key: Optional[str] = None,
@@ -195,7 +196,8 @@ class AsyncClient(_Core):
     async def _fetch_token(self) -> Dict[str, Any]:
         answer = await self._send("POST", self._endpoints.token, json=self._token_body(),
                                   authenticated=False)
-        return answer.json()
+        token: Dict[str, Any] = answer.json()
+        return token
 
     async def _send(self, method: str, url: str, *,
                     params: Optional[Mapping[str, str]] = None, json: Any = None,

@@ -17,15 +17,18 @@ class AsyncAPIResource:
 
     async def _get(self, path: str, *, cast: Callable[..., T],
                    params: Optional[Dict[str, str]] = None) -> T:
-        return await self._client._request("GET", path, params=params, cast=cast)
+        answer: T = await self._client._request("GET", path, params=params, cast=cast)
+        return answer
 
     async def _post(self, path: str, *, cast: Callable[..., T], body: Any = None,
                     idempotency_key: Optional[str] = None) -> T:
-        return await self._client._request("POST", path, json=body, cast=cast,
-                                           idempotency_key=idempotency_key)
+        answer: T = await self._client._request("POST", path, json=body, cast=cast,
+                                                idempotency_key=idempotency_key)
+        return answer
 
     async def _patch(self, path: str, *, cast: Callable[..., T], body: Any) -> T:
-        return await self._client._request("PATCH", path, json=body, cast=cast)
+        answer: T = await self._client._request("PATCH", path, json=body, cast=cast)
+        return answer
 
     async def _delete(self, path: str) -> None:
         await self._client._request("DELETE", path)
@@ -36,6 +39,7 @@ class AsyncAPIResource:
             page_params = dict(params or {})
             if cursor:
                 page_params["cursor"] = cursor
-            return await self._client._request("GET", path, params=page_params)
+            page: Dict[str, Any] = await self._client._request("GET", path, params=page_params)
+            return page
 
         return AsyncPage(fetch, cast)

@@ -18,15 +18,18 @@ class SyncAPIResource:
 
     def _get(self, path: str, *, cast: Callable[..., T],
              params: Optional[Dict[str, str]] = None) -> T:
-        return self._client._request("GET", path, params=params, cast=cast)
+        answer: T = self._client._request("GET", path, params=params, cast=cast)
+        return answer
 
     def _post(self, path: str, *, cast: Callable[..., T], body: Any = None,
               idempotency_key: Optional[str] = None) -> T:
-        return self._client._request("POST", path, json=body, cast=cast,
-                                     idempotency_key=idempotency_key)
+        answer: T = self._client._request("POST", path, json=body, cast=cast,
+                                          idempotency_key=idempotency_key)
+        return answer
 
     def _patch(self, path: str, *, cast: Callable[..., T], body: Any) -> T:
-        return self._client._request("PATCH", path, json=body, cast=cast)
+        answer: T = self._client._request("PATCH", path, json=body, cast=cast)
+        return answer
 
     def _delete(self, path: str) -> None:
         self._client._request("DELETE", path)
@@ -37,6 +40,7 @@ class SyncAPIResource:
             page_params = dict(params or {})
             if cursor:
                 page_params["cursor"] = cursor
-            return self._client._request("GET", path, params=page_params)
+            page: Dict[str, Any] = self._client._request("GET", path, params=page_params)
+            return page
 
         return SyncPage(fetch, cast)
