@@ -282,7 +282,8 @@ class Market:
             if not messages:
                 return
             sqs.delete_message_batch(QueueUrl=url, Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)])
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                for i, m in enumerate(messages)])
 
     def run_matching(self, max_batches: int = 200) -> int:
         """Drain the matching queue through the Lambda handler, as the SQS event source (and
