@@ -5,8 +5,14 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-ENVIRONMENT_BY_STAGE = {"dev": "local", "sandbox": "sandbox", "prod": "production"}
 DEFAULT_LOCAL_PORT = 8000
+
+
+def environment_of(stage: str) -> str:
+    """What event and webhook payloads call a stage (their `environment` field): `production`
+    for prod, `sandbox` for every other. The API contract knows only these two values, so the
+    local stack (dev) says `sandbox`, like the sandbox it stands in for (docs/events.md)."""
+    return "production" if stage == "prod" else "sandbox"
 
 
 def local_base_url(env: dict[str, str] | None = None) -> str:
@@ -40,8 +46,7 @@ class Settings:
 
     @property
     def environment(self) -> str:
-        """`local`, `sandbox` or `production` — what events and logs call the stage."""
-        return ENVIRONMENT_BY_STAGE.get(self.stage, self.stage)
+        return environment_of(self.stage)
 
     @property
     def is_local(self) -> bool:

@@ -395,10 +395,9 @@ class Container:
     @cached_property
     def webhooks(self) -> WebhookService:
         from .services.webhooks.endpoints import WebhookService
-        environment = "production" if self.settings.stage == "prod" else "sandbox"
         return WebhookService(self.webhook_endpoints, self.webhook_deliveries, self.webhook_queue,
                               self.webhook_url_guard, self.webhook_settings, self.clock,
-                              environment)
+                              self.settings.environment)
 
     @cached_property
     def webhook_fanout(self) -> OutboxFanOut:

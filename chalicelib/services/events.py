@@ -42,7 +42,7 @@ class EventRecorder:
         event = {
             "id": new_id("evt"), "type": event_type, "created": isoformat(now),
             "api_version": API_VERSION,
-            "environment": "production" if self._settings.stage == "prod" else "sandbox",
+            "environment": self._settings.environment,
             "data": data,
         }
         expires = int(now.timestamp()) + EVENT_RETENTION_SECONDS
