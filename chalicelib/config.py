@@ -1,9 +1,13 @@
-"""Runtime settings, read from environment variables once per process."""
+"""Runtime settings: every environment variable the app reads, read once per container
+(`get_settings()`, cleared by `wiring.reset()`). Other settings are views of this one."""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Mapping
+
+from .services.payments.settings import DEFAULT_REVIEW_PERIOD, MACHINES, PaymentSettings
 
 DEFAULT_LOCAL_PORT = 8000
 
@@ -15,12 +19,12 @@ def environment_of(stage: str) -> str:
     return "production" if stage == "prod" else "sandbox"
 
 
-def local_base_url(env: dict[str, str] | None = None) -> str:
+def local_base_url(env: Mapping[str, str] | None = None) -> str:
     """The local stack's base URL, from the port its API listens on (`PORT`, as `make run`
     sets it). The dev stage's token issuer and audience and the OpenAPI document's local
     server follow it, so a stack on another port issues tokens naming that port."""
-    env = os.environ if env is None else env
-    return f"http://127.0.0.1:{env.get('PORT') or DEFAULT_LOCAL_PORT}"
+    port = (os.environ if env is None else env).get("PORT")
+    return f"http://127.0.0.1:{port or DEFAULT_LOCAL_PORT}"
 
 
 def _csv(value: str) -> tuple[str, ...]:
@@ -43,6 +47,11 @@ class Settings:
     # Unauthenticated requests that reach the API, per source address (docs/rate-limits.md).
     unauthenticated_per_minute: int = 60
     unauthenticated_per_day: int = 10_000
+    # Escrow (docs/payments.md): the infra stack's state machines, and the timings tests shorten.
+    state_machine_arns: dict[str, str] = field(default_factory=dict)
+    escrow_review_period_seconds: int = DEFAULT_REVIEW_PERIOD
+    escrow_dispute_recheck_seconds: int = 86400
+    payment_charge_timeout_seconds: int = 900
 
     @property
     def environment(self) -> str:
@@ -52,12 +61,24 @@ class Settings:
     def is_local(self) -> bool:
         return self.stage == "dev"
 
+    @property
+    def payments(self) -> PaymentSettings:
+        return PaymentSettings(
+            stage=self.stage, table_name=self.table_name,
+            queue_url=self.queue_urls.get("payments", ""), machine_arns=self.state_machine_arns,
+            review_period_seconds=self.escrow_review_period_seconds,
+            dispute_recheck_seconds=self.escrow_dispute_recheck_seconds,
+            charge_timeout_seconds=self.payment_charge_timeout_seconds)
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
         env = dict(os.environ if env is None else env)
         stage = env.get("LEADNOD_STAGE", "dev")
         defaults = cls()
         local = local_base_url(env)  # deployed stages set TOKEN_ISSUER/AUDIENCE (.chalice)
+
+        def number(name: str, default: int) -> int:
+            return int(env.get(name, str(default)))
         return cls(
             stage=stage,
             table_name=env.get("TABLE_NAME", f"leadnod-{stage}"),
@@ -65,7 +86,7 @@ class Settings:
                 env.get("TOKEN_SIGNING_KEY_IDS", f"alias/leadnod-{stage}-token-signing")),
             token_issuer=env.get("TOKEN_ISSUER", local),
             token_audience=env.get("TOKEN_AUDIENCE", f"{local}/v1"),
-            token_ttl_seconds=int(env.get("TOKEN_TTL_SECONDS", "3600")),
+            token_ttl_seconds=number("TOKEN_TTL_SECONDS", defaults.token_ttl_seconds),
             app_secret_arn=env.get("APP_SECRET_ARN", f"leadnod/{stage}/app"),
             queue_urls={
                 key[: -len("_QUEUE_URL")].lower(): value
@@ -77,11 +98,20 @@ class Settings:
                 for key, value in env.items()
                 if key.startswith("USAGE_PLAN_") and key.endswith("_ID")
             },
-            max_body_bytes=int(env.get("MAX_BODY_BYTES", str(defaults.max_body_bytes))),
-            unauthenticated_per_minute=int(env.get("UNAUTHENTICATED_RATE_PER_MINUTE",
-                                                   str(defaults.unauthenticated_per_minute))),
-            unauthenticated_per_day=int(env.get("UNAUTHENTICATED_RATE_PER_DAY",
-                                                str(defaults.unauthenticated_per_day))),
+            max_body_bytes=number("MAX_BODY_BYTES", defaults.max_body_bytes),
+            unauthenticated_per_minute=number("UNAUTHENTICATED_RATE_PER_MINUTE",
+                                              defaults.unauthenticated_per_minute),
+            unauthenticated_per_day=number("UNAUTHENTICATED_RATE_PER_DAY",
+                                           defaults.unauthenticated_per_day),
+            # FundStateMachineArn -> FUND_STATE_MACHINE_ARN, AutoRelease... -> AUTO_RELEASE_...
+            state_machine_arns={m: env.get(f"{m.upper()}_STATE_MACHINE_ARN", "")
+                                for m in MACHINES},
+            escrow_review_period_seconds=number("ESCROW_REVIEW_PERIOD_SECONDS",
+                                                defaults.escrow_review_period_seconds),
+            escrow_dispute_recheck_seconds=number("ESCROW_DISPUTE_RECHECK_SECONDS",
+                                                  defaults.escrow_dispute_recheck_seconds),
+            payment_charge_timeout_seconds=number("PAYMENT_CHARGE_TIMEOUT_SECONDS",
+                                                  defaults.payment_charge_timeout_seconds),
         )
 
 

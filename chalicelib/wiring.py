@@ -200,8 +200,7 @@ class Container:
     # ---------------------------------------------------------------- escrow payments
     @cached_property
     def payment_settings(self) -> PaymentSettings:
-        from .services.payments.settings import PaymentSettings
-        return PaymentSettings.from_env()
+        return self.settings.payments  # read with the other settings, once
 
     @cached_property
     def workflows(self) -> Workflows:
