@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .services.opportunities import OpportunityService
     from .services.opportunity_bulk import BulkOpportunities
     from .services.payments.disputes import DisputeService
-    from .services.payments.idempotency import IdempotentRequests
+    from .services.idempotency import IdempotentRequests
     from .services.payments.queries import PaymentQueries
     from .services.payments.worker import PaymentsWorker
     from .services.preferences import PreferencesService
@@ -133,7 +133,7 @@ class Container(Adapters):
     @cached_property
     def idempotency(self) -> IdempotentRequests:
         # Powertools builds its boto3 client at construction: only now, never at import.
-        from .services.payments.idempotency import IdempotentRequests, persistence_layer
+        from .services.idempotency import IdempotentRequests, persistence_layer
         return IdempotentRequests(persistence_layer(self.settings.table_name,
                                                     self.client("dynamodb")))
 

@@ -176,8 +176,8 @@ def _run_once(request: Any, op: Operation, key: str, path_params: dict[str, str]
               body: BaseModel | None, call: Callable[[], Response]) -> Response:
     """A POST with an Idempotency-Key: the first answer (status, body, Location) is kept for
     24 h and replayed to a retry with the same key; the same key on another request is 422,
-    and a concurrent duplicate 409 (services/payments/idempotency.py)."""
-    from ..services.payments.idempotency import Answer  # Powertools: only when a key is sent
+    and a concurrent duplicate 409 (services/idempotency.py)."""
+    from ..services.idempotency import Answer  # Powertools: only when a key is sent
 
     def action() -> Answer:
         response = call()

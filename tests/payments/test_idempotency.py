@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from chalicelib.errors import Conflict, Unprocessable
-from chalicelib.services.payments.idempotency import Answer
+from chalicelib.services.idempotency import Answer
 
 from .conftest import wait_payment
 

@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.idempotency import (DynamoDBPersistenceLaye
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError, IdempotencyValidationError)
 
-from ...errors import Conflict, InvalidParameter, Unprocessable
+from ..errors import Conflict, InvalidParameter, Unprocessable
 
 KEY_PREFIX = "payments"  # record SK prefix: stable across function renames and deploys
 RETENTION_SECONDS = 24 * 3600
