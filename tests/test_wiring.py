@@ -67,11 +67,13 @@ def test_each_thread_gets_its_own_value_made_once_and_one_at_a_time():
 
     current = per_thread(build)
     seen: dict[int, list[object]] = {}
+    started = threading.Barrier(8)  # all alive at once: a finished thread's ident is reused
 
-    def work() -> None:
-        seen[threading.get_ident()] = [current(), current()]
+    def work(n: int) -> None:
+        started.wait(timeout=10)
+        seen[n] = [current(), current()]
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
