@@ -351,6 +351,28 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             items[:] = [item for item in items if not item.get_closest_marker(marker)]
 
 
+def raw_exchange(address: tuple[str, int], sent: bytes,
+                 wait: float = 5) -> tuple[bytes, float]:
+    """Send bytes on a fresh connection (malformed HTTP included); everything the server
+    answers before closing, and how long that took."""
+    import socket
+
+    started = time.monotonic()
+    with socket.create_connection(address, timeout=wait) as connection:
+        connection.sendall(sent)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    return received, time.monotonic() - started
+
+
+def parsed(raw: bytes) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body) of a raw HTTP/1.1 answer."""
+    head, _, body = raw.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    return int(status_line.split()[1]), dict(line.split(": ", 1) for line in lines), body
+
+
 def wait_until(check: Any, timeout: float = 10.0) -> Any:
     """Poll `check` until it returns something truthy; back off from 20 ms to 200 ms (every
     poll is a moto call competing for the same interpreter as the work it waits for)."""

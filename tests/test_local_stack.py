@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from conftest import parsed, raw_exchange
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -379,26 +381,14 @@ def test_the_python_sdk_over_http(stack):
         account["user_id"], "Over HTTP", [opportunity.id])
 
 
-def raw_answer(stack, sent: bytes) -> tuple[int, dict[str, str], bytes]:
-    """Send raw bytes to the stack's port; its answer, read until it closes."""
-    import socket
-
-    with socket.create_connection(("127.0.0.1", int(stack["base"].rsplit(":", 1)[1])),
-                                  timeout=10) as connection:
-        connection.sendall(sent)
-        received = b""
-        while chunk := connection.recv(65536):
-            received += chunk
-    head, _, body = received.partition(b"\r\n\r\n")
-    status_line, *lines = head.decode("latin-1").split("\r\n")
-    return int(status_line.split()[1]), dict(line.split(": ", 1) for line in lines), body
-
-
 @pytest.mark.parametrize("request_line, status", [(b"GARBAGE", 400),
                                                   (b"GET /v1/users/me HTTP/9.9", 505)])
 def test_protocol_errors_are_answered_in_the_api_format_without_server_banner(
         stack, request_line, status):
-    answered, headers, body = raw_answer(stack, request_line + b"\r\nHost: x\r\n\r\n")
+    port = int(stack["base"].rsplit(":", 1)[1])
+    raw, _ = raw_exchange(("127.0.0.1", port), request_line + b"\r\nHost: x\r\n\r\n",
+                          wait=10)
+    answered, headers, body = parsed(raw)
     assert answered == status and headers["Content-Type"] == "application/json"
     assert set(json.loads(body)["error"]) == {"code", "message", "param", "doc_url"}
     assert "Server" not in headers and b"Python" not in body

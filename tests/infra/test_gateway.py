@@ -5,13 +5,13 @@ import http.client
 import json
 import socket
 import threading
-import time
 from typing import Iterator
 
 import pytest
 from chalice import AuthResponse, Chalice
 from chalice.test import Client, HTTPResponse
 
+from conftest import parsed, raw_exchange
 from devstack.gateway import GatewayResponses, reshape_test_response
 from devstack.http_front import ApiServer
 from devstack.lambda_pool import LambdaSettings
@@ -192,25 +192,6 @@ def test_a_method_no_route_declares_on_an_unknown_path_is_the_unknown_route_answ
     answer = connection.getresponse()
     assert answer.status == 404
     assert error_of(answer.read())["code"] == "not_found"
-
-
-def raw_exchange(address: tuple[str, int], sent: bytes, wait: float = 5) -> tuple[bytes, float]:
-    """Send bytes on a fresh connection; everything the server answers before closing, and
-    how long that took."""
-    started = time.monotonic()
-    with socket.create_connection(address, timeout=wait) as connection:
-        connection.sendall(sent)
-        received = b""
-        while chunk := connection.recv(65536):
-            received += chunk
-    return received, time.monotonic() - started
-
-
-def parsed(raw: bytes) -> tuple[int, dict[str, str], bytes]:
-    head, _, body = raw.partition(b"\r\n\r\n")
-    status_line, *lines = head.decode("latin-1").split("\r\n")
-    headers = dict(line.split(": ", 1) for line in lines)
-    return int(status_line.split()[1]), headers, body
 
 
 @pytest.mark.parametrize("request_line, status", [
