@@ -27,8 +27,8 @@ os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
                   POWERTOOLS_LOG_LEVEL="WARNING")
 os.environ.pop("AWS_ENDPOINT_URL", None)
 # Every test client (in-process, the local stacks) is one source address, 127.0.0.1: lift the
-# per-address limit of unauthenticated requests (tests/test_unauthenticated_rate_limits.py
-# sets its own, from addresses of its own).
+# per-address limit of unauthenticated requests
+# (tests/ratelimits/test_unauthenticated_rate_limits.py sets its own, from addresses of its own).
 os.environ.setdefault("UNAUTHENTICATED_RATE_PER_MINUTE", "1000000")
 os.environ.setdefault("UNAUTHENTICATED_RATE_PER_DAY", "100000000")
 os.environ.pop("AWS_PROFILE", None)

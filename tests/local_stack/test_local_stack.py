@@ -15,7 +15,7 @@ import requests
 
 from conftest import parsed, raw_exchange
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,9 @@ import sys
 
 from conftest import MARK_NAME, ROOT
 
-FILES = ["tests/test_local_stack.py", "tests/test_local_stack_races.py",
-         "tests/test_local_port.py"]
+STACK, RACES, PORT = (f"tests/local_stack/{name}.py"
+                      for name in ("test_local_stack", "test_local_stack_races", "test_local_port"))
+FILES = [STACK, RACES, PORT]
 
 
 def collected(*options: str) -> set[str]:
@@ -20,16 +21,16 @@ def collected(*options: str) -> set[str]:
 
 
 def test_not_local_stack_leaves_out_the_local_stack_and_names_no_suite():
-    assert collected("-m", "not local_stack") == {"tests/test_local_port.py"}
+    assert collected("-m", "not local_stack") == {PORT}
 
 
 def test_local_stack_marks_every_test_using_the_fixture_and_no_suite_comes_with_it():
-    assert collected("-m", "local_stack") == {"tests/test_local_stack.py"}
-    assert collected("-m", "stack_races") == {"tests/test_local_stack_races.py"}
+    assert collected("-m", "local_stack") == {STACK}
+    assert collected("-m", "stack_races") == {RACES}
 
 
 def test_without_m_the_suites_stay_out_and_the_local_stack_tests_stay_in():
-    assert collected() == {"tests/test_local_stack.py", "tests/test_local_port.py"}
+    assert collected() == {STACK, PORT}
 
 
 def test_a_suite_is_named_by_a_whole_name_only():

@@ -14,7 +14,7 @@ from app import app
 from chalicelib.openapi import build, render
 from chalicelib.services.events import EVENT_TYPES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "docs" / "openapi.json"
 PUBLIC = {"/oauth/token", "/.well-known/jwks.json", "/v1/openapi.json"}
 METHODS = ("get", "post", "put", "patch", "delete")
