@@ -15,8 +15,13 @@ ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 NOT_ALLOWED_PREFIX = "method_not_allowed_"  # the view names of the generated 405 routes
 
 
-# ttl 0: every request re-checks expiry and the account (the check is one GetItem).
-@auth_bp.authorizer(ttl_seconds=0)
+# API Gateway caches an answer per token for AUTHORIZER_TTL_SECONDS: a disabled account or an
+# expired token keeps working for up to that long (docs/auth.md), in exchange for one authorizer
+# run (a Lambda invocation and a GetItem) per token per minute instead of per request.
+AUTHORIZER_TTL_SECONDS = 60
+
+
+@auth_bp.authorizer(ttl_seconds=AUTHORIZER_TTL_SECONDS)
 def oauth_bearer(auth_request: AuthRequest) -> dict[str, Any]:
     services = container()
     return authorize(auth_request, services.token_verifier, services.users_repo.get)
