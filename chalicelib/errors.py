@@ -114,3 +114,11 @@ CHALICE_CODES: dict[str, type[ApiError]] = {
     "TooManyRequestsError": TooManyRequests,
     "UnsupportedMediaType": UnsupportedMediaType,
 }
+
+
+def idempotency_key_reused() -> Unprocessable:
+    """The one rule: a key names one request (endpoint and body), whether its record says so
+    (services/idempotency.py) or, once the record expired, the object it created does."""
+    return Unprocessable("This Idempotency-Key was already used with a different request "
+                         "(another endpoint or body). Use a new key for a new request.",
+                         param="Idempotency-Key", code="idempotency_key_reused")

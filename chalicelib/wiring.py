@@ -155,8 +155,7 @@ class Container(Adapters):
     def disputes(self) -> DisputeService:
         from .services.payments.disputes import DisputeService
         return DisputeService(self.disputes_repo, self.payments_repo, self.escrow,
-                              self.movements, self.workflows, self.store,
-                              self.payment_settings, self.clock)
+                              self.movements, self.workflows, self.payment_settings, self.clock)
 
     @cached_property
     def payments_worker(self) -> PaymentsWorker:

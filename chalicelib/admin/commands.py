@@ -53,8 +53,8 @@ def set_plan(services: Any, args: Namespace) -> dict[str, Any]:
 
 
 def verify_user(services: Any, args: Namespace) -> dict[str, Any]:
-    services.accounts.verify(args.user_id)
-    return {"user_id": args.user_id, "verified": True}
+    changed = services.accounts.verify(args.user_id)
+    return {"user_id": args.user_id, "verified": True, "changed": changed}
 
 
 def seed(services: Any, args: Namespace) -> dict[str, Any]:
@@ -70,10 +70,11 @@ def rematch(services: Any, args: Namespace) -> dict[str, Any]:
     return {"runs": [asdict(services.matching.run(opp_id)) for opp_id in args.opportunity_id]}
 def audit_ledger(services: Any, args: Namespace) -> dict[str, Any]:
     from ..services.payments.audit import LedgerAudit
+    from ..storage.ledger_reads import LedgerReads
 
     if args.retries < 0:
         raise CommandError("--retries must be >= 0")
-    report = LedgerAudit(services.store).run(engagement_id=args.engagement_id,
+    report = LedgerAudit(LedgerReads(services.store)).run(engagement_id=args.engagement_id,
                                              retries=args.retries)
     if not report.ok:
         raise CheckFailed(report.to_dict())

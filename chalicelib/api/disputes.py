@@ -1,7 +1,7 @@
 """`/v1/payments/escrow/dispute` and `/v1/payments/disputes`: open, read, evidence, accept."""
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from ..auth.caller import Caller
 from ..models.common import NoBody, Page
@@ -9,7 +9,6 @@ from ..models.payments import (Dispute, DisputeEvidence, DisputeListParams, Disp
                                OpenDispute)
 from ..wiring import container
 from .operations import operation
-from .payments import money_post
 
 bp = Blueprint(__name__)
 TAG = "Disputes"
@@ -19,10 +18,10 @@ ONE = "/v1/payments/disputes/{dispute_id}"
 @operation(bp, "POST", "/v1/payments/escrow/dispute", body=OpenDispute, returns=Dispute,
            status=201, idempotent=True, errors=(404, 409), provides={"dispute_id": "/id"},
            tag=TAG, summary="Open a dispute")
-def open_dispute(caller: Caller, body: OpenDispute, idempotency_key: str | None) -> Response:
+def open_dispute(caller: Caller, body: OpenDispute,
+                 idempotency_key: str | None) -> tuple[int, Dispute]:
     """Either party; the amount is frozen in escrow at once until the dispute is decided."""
-    return money_post(caller, idempotency_key, "dispute", "dsp",
-                      lambda services, dsp: services.disputes.open(caller, body, dsp))
+    return container().disputes.open(caller, body, idempotency_key)
 
 
 @operation(bp, "GET", "/v1/payments/disputes", query=DisputeListParams,
@@ -45,9 +44,7 @@ def add_evidence(caller: Caller, dispute_id: str, body: DisputeEvidence) -> Disp
 
 @operation(bp, "POST", ONE + "/accept", body=NoBody, returns=Dispute, status=(200, 202),
            idempotent=True, errors=(409,), tag=TAG, summary="Accept (concede) a dispute")
-def accept_dispute(caller: Caller, dispute_id: str, body: NoBody,
-                   idempotency_key: str | None) -> Response:
+def accept_dispute(caller: Caller, dispute_id: str, body: NoBody) -> tuple[int, Dispute]:
     """The party who did not open the dispute concedes it in full: 200 once settled, 202
     while the settlement runs."""
-    return money_post(caller, idempotency_key, f"accept:{dispute_id}", "dsp",
-                      lambda services, _id: services.disputes.accept(caller, dispute_id))
+    return container().disputes.accept(caller, dispute_id)

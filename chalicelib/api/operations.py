@@ -5,15 +5,15 @@ runs, and cannot drift from it.
 The decorator registers the route (behind the authorizer unless `public`), parses the declared
 `body`/`query` models with `parse_body`/`parse_query` (the API's error format), and calls the
 handler with the keyword arguments it names: path parameters, `body`, `query`, `caller`,
-`request`, and `idempotency_key` (only on `idempotent` operations). A handler that returns a
-model is answered with the declared status; one that needs other statuses or headers returns
-a `Response` itself.
+`request`, and `idempotency_key` (only on `idempotent` operations). A handler answers a model
+(sent with the declared status) or `(status, model)` with one of the declared statuses; a GET
+that needs other headers returns a `Response` itself. Every authenticated POST runs once per
+Idempotency-Key: its record holds the status and the model's JSON, replayed to a retry.
 """
 from __future__ import annotations
 
 import functools
 import inspect
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Union
@@ -33,7 +33,6 @@ JSON = "application/json"
 Returns = Union[type, tuple[type, ...], None]
 Parser = Callable[[Any, Any], BaseModel]  # (request, the model class it validates into)
 INJECTED = ("body", "query", "caller", "request", "idempotency_key")
-REPLAYED_HEADERS = ("Location",)  # success headers a replay repeats (besides the body)
 
 
 @dataclass(frozen=True)
@@ -144,14 +143,18 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
             if "idempotency_key" in wanted:
                 given["idempotency_key"] = (request.headers or {}).get("idempotency-key")
 
-            def call() -> Response:
-                return _answer(op, returned, handler(
-                    **path_params, **{k: v for k, v in given.items() if k in wanted}))
+            def call() -> Any:
+                return handler(**path_params, **{k: v for k, v in given.items() if k in wanted})
 
             key = (request.headers or {}).get("idempotency-key")
             if key is not None and op.accepts_idempotency_key:
-                return _run_once(request, op, key, path_params, given.get("body"), call)
-            return call()
+                return _run_once(request, op, key, path_params, given.get("body"),
+                                 lambda: _checked(op, returned, call()))
+            result = call()
+            if isinstance(result, Response):
+                return result
+            status, model = _checked(op, returned, result)
+            return respond(model, status)
 
         view.operation = op  # type: ignore[attr-defined]
         # Chalice lets every Content-Type through: `media_type` (or a custom `parse`) refuses
@@ -163,36 +166,37 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
     return register
 
 
-def _answer(op: Operation, returned: tuple[type, ...], result: Any) -> Response:
-    if isinstance(result, Response):
-        return result
-    if result is not None and returned and not isinstance(result, returned):
-        # The document promises `returns`; answering something else is a bug.
-        raise TypeError(f"{op.name} returned {type(result).__name__}, declared {op.returns!r}")
-    return respond(result, op.status)
+def _checked(op: Operation, returned: tuple[type, ...], result: Any) -> tuple[int, Any]:
+    """(status, model) from a handler's answer, which the document must describe."""
+    status, model = result if isinstance(result, tuple) else (op.status, result)
+    allowed = returned + tuple(t for _, kinds in op.responses
+                               for t in (kinds if isinstance(kinds, tuple) else (kinds,)))
+    # The document promises `returns` and `statuses`; answering something else is a bug.
+    if model is not None and returned and not isinstance(model, allowed):
+        raise TypeError(f"{op.name} returned {type(model).__name__}, declared {op.returns!r}")
+    if status not in op.statuses and status not in dict(op.responses):
+        raise TypeError(f"{op.name} answered {status}, declared {op.statuses}")
+    return status, model
 
 
 def _run_once(request: Any, op: Operation, key: str, path_params: dict[str, str],
-              body: BaseModel | None, call: Callable[[], Response]) -> Response:
-    """A POST with an Idempotency-Key: the first answer (status, body, Location) is kept for
-    24 h and replayed to a retry with the same key; the same key on another request is 422,
-    and a concurrent duplicate 409 (services/idempotency.py)."""
+              body: BaseModel | None, call: Callable[[], tuple[int, Any]]) -> Response:
+    """A POST with an Idempotency-Key: the first answer (status and the model's JSON) is kept
+    for 24 h and replayed to a retry with the same key; the same key on another request is
+    422, and a concurrent duplicate 409 (services/idempotency.py)."""
     from ..services.idempotency import Answer  # Powertools: only when a key is sent
 
     def action() -> Answer:
-        response = call()
-        text = response.body
-        return Answer(response.status_code, json.loads(text) if text else None,
-                      headers={name: str(value) for name, value in response.headers.items()
-                               if name in REPLAYED_HEADERS} or None)
+        status, model = call()
+        return Answer(status, model.model_dump(mode="json") if isinstance(model, BaseModel)
+                      else model)
 
     answer = container().idempotency.run(
         user_id=current_caller(request).user_id, route=op.name, key=key, action=action,
         body={"path": path_params, "body": body.model_dump(mode="json") if body else None},
         lambda_context=getattr(request, "lambda_context", None))
-    headers = {**(answer.headers or {}),
-               **({"Idempotent-Replayed": "true"} if answer.replayed else {})}
-    return respond(answer.body, answer.status, headers)
+    return respond(answer.body, answer.status,
+                   {"Idempotent-Replayed": "true"} if answer.replayed else None)
 
 
 def operation_of(view: Callable[..., Any]) -> Operation | None:

@@ -2,10 +2,9 @@
 matches of one opportunity."""
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from ..auth.caller import Caller
-from ..http import respond
 from ..models.common import ListParams, Page
 from ..models.errors import ErrorBody
 from ..models.matching import MatchListParams, MatchPage
@@ -38,12 +37,12 @@ def list_opportunities(caller: Caller, query: OpportunityListParams) -> Page[Opp
 @operation(bp, "POST", "/v1/opportunities/bulk", body=BulkCreate, returns=BulkResult,
            status=(201, 207), responses={400: (BulkRejected, ErrorBody)}, tag=TAG,
            summary="Create up to 100 opportunities")
-def bulk_create_opportunities(caller: Caller, body: BulkCreate) -> Response:
+def bulk_create_opportunities(caller: Caller,
+                              body: BulkCreate) -> tuple[int, BulkResult | BulkRejected]:
     """Each item is validated and created on its own: 201 when all were created, 207 when
     some were (`data` holds each item's opportunity or error, in order), 400 when none was
     (`data` holds each item's error) or when the request itself is invalid (no `data`)."""
-    status, answer = container().bulk_opportunities.create(caller, body.opportunities)
-    return respond(answer, status=status)
+    return container().bulk_opportunities.create(caller, body.opportunities)
 
 
 @operation(bp, "GET", "/v1/opportunities/{opportunity_id}", returns=Opportunity, tag=TAG,

@@ -86,12 +86,11 @@ class AccountAdmin:
             self._keys.move(current["api_key_id"], current.get("plan", "professional"), plan)
         return updated
 
-    def verify(self, user_id: str) -> None:
-        """Mark a user verified (KYC done) and emit `user.verified` once."""
-        from ..storage.users import user_key
-
-        actions = [{"Update": {"Key": user_key(user_id), "UpdateExpression": "SET verified = :t",
-                               "ConditionExpression": "attribute_exists(PK) AND verified <> :t",
-                               "ExpressionAttributeValues": {":t": True}}}]
-        actions += self._events.record("user.verified", {"user_id": user_id}, [user_id])
-        self._repo.store.transact(actions)
+    def verify(self, user_id: str) -> bool:
+        """Mark a user verified (KYC done) and emit `user.verified`, once; False when the user
+        already was."""
+        events = self._events.record("user.verified", {"user_id": user_id}, [user_id])
+        try:
+            return self._repo.mark_verified(user_id, events)
+        except ConditionFailed:
+            raise not_found("user", user_id, param="user_id") from None

@@ -1,6 +1,6 @@
 """`Idempotency-Key` for every authenticated POST (run by `@operation`, api/operations.py),
 with Powertools Idempotency on the table. The money POSTs also derive their object's id from
-the key (api/payments.py).
+the key (`ids.request_object_id`, called by their services).
 
 The record is keyed by (caller, key), so keys never collide across accounts, and remembers a
 hash of (route, body): the same key with another body or on another endpoint is refused with
@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.idempotency import (DynamoDBPersistenceLaye
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError, IdempotencyValidationError)
 
-from ..errors import Conflict, InvalidParameter, Unprocessable
+from ..errors import Conflict, InvalidParameter, idempotency_key_reused
 
 KEY_PREFIX = "payments"  # record SK prefix: stable across function renames and deploys
 RETENTION_SECONDS = 24 * 3600
@@ -33,7 +33,6 @@ class Answer:
     status: int
     body: Any  # the JSON answer (None for no body)
     replayed: bool = False
-    headers: dict[str, str] | None = None  # e.g. Location, replayed too
 
 
 def persistence_layer(table_name: str, dynamodb_client: Any) -> DynamoDBPersistenceLayer:
@@ -72,17 +71,14 @@ class IdempotentRequests:
                              config=self._config, key_prefix=KEY_PREFIX)
         def execute(request: dict[str, Any]) -> dict[str, Any]:
             answer = action()
-            return {"status": answer.status, "body": answer.body, "headers": answer.headers}
+            return {"status": answer.status, "body": answer.body}
 
         try:
             saved = execute(request={"user": user_id, "key": key, "route": route, "body": body})
         except IdempotencyValidationError:
-            raise Unprocessable("This Idempotency-Key was already used with a different request "
-                                "(another endpoint or body). Use a new key for a new request.",
-                                param="Idempotency-Key", code="idempotency_key_reused") from None
+            raise idempotency_key_reused() from None
         except IdempotencyAlreadyInProgressError:
             raise Conflict("A request with this Idempotency-Key is still being processed; "
                            "retry after it completes.", param="Idempotency-Key",
                            code="idempotency_key_in_use") from None
-        return Answer(saved["status"], saved["body"], bool(saved.get("replayed")),
-                      saved.get("headers"))
+        return Answer(saved["status"], saved["body"], bool(saved.get("replayed")))

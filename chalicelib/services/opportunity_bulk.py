@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from ..auth.caller import Caller
 from ..errors import ApiError, InternalError, InvalidParameter, error_body
-from ..models.opportunities import Opportunity, OpportunityCreate
+from ..models.opportunities import BulkRejected, BulkResult, Opportunity, OpportunityCreate
 from ..storage.opportunities import OpportunityRepository
 from ..storage.table import ConditionFailed, TransactionFailed
 from ..validation import to_api_error
@@ -48,8 +48,9 @@ class BulkOpportunities:
                  match_requests: MatchRequests) -> None:
         self._opps, self._repo, self._match = opportunities, repo, match_requests
 
-    def create(self, caller: Caller, items: list[Any]) -> tuple[int, dict[str, Any]]:
-        """Returns (status, body): 201 when every item was created, 207 when some were,
+    def create(self, caller: Caller,
+               items: list[Any]) -> tuple[int, BulkResult | BulkRejected]:
+        """Returns (status, answer): 201 when every item was created, 207 when some were,
         400 (with the per-item results) when none was."""
         caller.require_client("create opportunities")
         results: list[Any] = [None] * len(items)
@@ -66,13 +67,11 @@ class BulkOpportunities:
                 results[index] = outcome
         created = [r["id"] for r in results if "id" in r]
         self._match.match(created)
-        if len(created) == len(items):
-            return 201, {"data": results}
         if created:
-            return 207, {"data": results}
+            return (201 if len(created) == len(items) else 207), BulkResult(data=results)
         error = InvalidParameter("None of the opportunities was created; 'data' has the error "
                                  "of each item.", param="opportunities")
-        return 400, {**error.body(), "data": results}
+        return 400, BulkRejected.model_validate({**error.body(), "data": results})
 
     def _write(self, chunk: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any]]:
         opps = [opp for _, opp in chunk]

@@ -11,11 +11,12 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
-from .engagements import eng_key, metrics_key
+from .engagements import metrics_key
+from .keys import engagement_key, engagement_pk
 from .ledger import escrow_key
 from .matches import track_record_key
 from .opportunities import to_dynamo
-from .table import ConditionFailed, PageResult, Store, TransactionFailed
+from .table import Action, ConditionFailed, NamedAction, PageResult, Store, TransactionFailed
 
 ACTIVITY_PREFIX = "ACT#"
 
@@ -39,13 +40,13 @@ class ActivityRepository:
         if deal:
             adds += ", deals_closed :one, revenue :value"
             values[":value"] = value
-        actions: list[dict[str, Any]] = [
-            {"ConditionCheck": {
-                "Key": eng_key(eng["id"]),
+        actions: list[Action | NamedAction] = [
+            ("engagement", {"ConditionCheck": {
+                "Key": engagement_key(eng["id"]),
                 "ConditionExpression": "#s = :active AND (client_id = :me OR sales_pro_id = :me)",
                 "ExpressionAttributeNames": {"#s": "status"},
-                "ExpressionAttributeValues": {":active": "active", ":me": actor_id}}},
-            {"Put": {"Item": {"PK": f"ENG#{eng['id']}",
+                "ExpressionAttributeValues": {":active": "active", ":me": actor_id}}}),
+            {"Put": {"Item": {"PK": engagement_pk(eng["id"]),
                               "SK": f"{ACTIVITY_PREFIX}{activity['occurred_at']}#{activity['id']}",
                               "entity": "activity", **to_dynamo(activity)},
                      "ConditionExpression": "attribute_not_exists(PK)"}},
@@ -62,7 +63,7 @@ class ActivityRepository:
         try:
             self.store.transact([*actions, *events])
         except TransactionFailed as exc:
-            if 0 in exc.failed_indexes:
+            if exc.refused("engagement"):
                 raise NotActive(eng["id"]) from None
             raise
 
@@ -79,7 +80,7 @@ class ActivityRepository:
     def list(self, eng_id: str, caller_id: str, *, limit: int, cursor: str | None) -> PageResult:
         """In the order they happened (oldest first)."""
         return self.store.page(f"acts:{eng_id}:{caller_id}",
-                               Key("PK").eq(f"ENG#{eng_id}") &
+                               Key("PK").eq(engagement_pk(eng_id)) &
                                Key("SK").begins_with(ACTIVITY_PREFIX),
                                limit=limit, cursor=cursor)
 

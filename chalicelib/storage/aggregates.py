@@ -15,6 +15,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Attr, Key
 
 from .events import EVENT_RETENTION_SECONDS
+from .keys import engagement_pk
 from .table import Store, TransactionFailed
 
 DAY_PREFIX = "AGG#DAY#"
@@ -34,10 +35,6 @@ class ConcurrentChange(Exception):
 
 def account_pk(user_id: str) -> str:
     return f"USER#{user_id}"
-
-
-def engagement_pk(eng_id: str) -> str:
-    return f"ENG#{eng_id}"
 
 
 def day_key(pk: str, day: str) -> dict[str, str]:
@@ -109,11 +106,11 @@ class AggregateRepository:
                                    "ttl": now_epoch + MARKER_TTL_SECONDS},
                           "ConditionExpression": "attribute_not_exists(PK)"}}
         try:
-            self.store.transact([marker, *(change.action() for change in changes)])
+            self.store.transact([("marker", marker), *(change.action() for change in changes)])
         except TransactionFailed as exc:
-            if exc.reasons and exc.reasons[0] == "ConditionalCheckFailed":
+            if exc.refused("marker"):
                 raise EventAlreadyApplied(event["id"]) from None
-            if any(r in ("ConditionalCheckFailed", "TransactionConflict") for r in exc.reasons):
+            if exc.refusals or exc.conflict:
                 raise ConcurrentChange(event["id"]) from None
             raise
 

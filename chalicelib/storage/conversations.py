@@ -10,9 +10,9 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
-from .table import ConditionFailed, PageResult, Store, TransactionFailed
+from .keys import engagement_key, engagement_pk
+from .table import Action, ConditionFailed, NamedAction, PageResult, Store, TransactionFailed
 
-CONFLICT_CODES = ("TransactionConflict", "ConditionalCheckFailed")
 
 
 class PairTaken(Exception):
@@ -26,7 +26,8 @@ class ConversationMoved(Exception):
 def pair_key(user_a: str, user_b: str, engagement_id: str | None) -> dict[str, str]:
     # Sorted, so A→B and B→A claim the same item; one claim per pair and per engagement.
     low, high = sorted((user_a, user_b))
-    return {"PK": f"PAIR#{low}#{high}", "SK": f"ENG#{engagement_id}" if engagement_id else "CNV"}
+    sort = engagement_pk(engagement_id) if engagement_id else "CNV"
+    return {"PK": f"PAIR#{low}#{high}", "SK": sort}
 
 
 def conversation_key(conversation_id: str) -> dict[str, str]:
@@ -44,7 +45,7 @@ def message_key(conversation_id: str, created_at: str, message_id: str) -> dict[
 def engagement_parties(store: Store, engagement_id: str) -> tuple[str, str] | None:
     """(client_id, sales_pro_id) of an engagement, or None. Reads the `ENG#<eng>`/`ENG` item that
     storage/engagements.py owns; kept here until that repository offers the same function."""
-    item = store.get({"PK": f"ENG#{engagement_id}", "SK": "ENG"}, consistent=True)
+    item = store.get(engagement_key(engagement_id), consistent=True)
     return (item["client_id"], item["sales_pro_id"]) if item else None
 
 
@@ -70,10 +71,6 @@ def _message_item(message: dict[str, Any]) -> dict[str, Any]:
             "entity": "message", **message}
 
 
-def _is_conflict(exc: TransactionFailed, index: int) -> bool:
-    return exc.reasons[index] in CONFLICT_CODES or "TransactionConflict" in exc.reasons
-
-
 class ConversationRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -94,8 +91,8 @@ class ConversationRepository:
         claim = {**pair_key(sender, recipient, conversation.get("engagement_id")),
                  "entity": "conversation_pair", "conversation_id": conversation["id"]}
         new = "attribute_not_exists(PK)"
-        actions = [
-            {"Put": {"Item": claim, "ConditionExpression": new}},
+        actions: list[Action | NamedAction] = [
+            ("pair", {"Put": {"Item": claim, "ConditionExpression": new}}),
             {"Put": {"Item": {**conversation_key(conversation["id"]), "entity": "conversation",
                               **conversation, **_last(message, preview), "message_count": 1},
                      "ConditionExpression": new}},
@@ -109,9 +106,9 @@ class ConversationRepository:
         try:
             self.store.transact(actions)
         except TransactionFailed as exc:
-            if exc.reasons[0] == "ConditionalCheckFailed":
+            if exc.refused("pair"):
                 raise PairTaken() from None
-            if "TransactionConflict" in exc.reasons:
+            if exc.conflict:
                 raise ConversationMoved() from None
             raise
 
@@ -128,13 +125,14 @@ class ConversationRepository:
         position = {**values, ":gsi1sk": f"{message['created_at']}#{cnv}"}
         # Sender participates, and this message is newer than the one recorded as last.
         newest = "contains(participants, :me) AND last_message_at < :last_message_at"
-        actions = [
+        actions: list[Action | NamedAction] = [
             {"Put": {"Item": _message_item(message),
                      "ConditionExpression": "attribute_not_exists(PK)"}},
-            {"Update": {"Key": conversation_key(cnv),
-                        "UpdateExpression": f"SET {sets} ADD message_count :one",
-                        "ConditionExpression": newest,
-                        "ExpressionAttributeValues": {**values, ":one": 1, ":me": sender}}},
+            ("conversation", {"Update": {
+                "Key": conversation_key(cnv),
+                "UpdateExpression": f"SET {sets} ADD message_count :one",
+                "ConditionExpression": newest,
+                "ExpressionAttributeValues": {**values, ":one": 1, ":me": sender}}}),
             {"Update": {"Key": membership_key(sender, cnv),
                         "UpdateExpression": f"SET {sets}, GSI1SK = :gsi1sk",
                         "ConditionExpression": "attribute_exists(PK)",
@@ -148,7 +146,7 @@ class ConversationRepository:
         try:
             self.store.transact(actions)
         except TransactionFailed as exc:
-            if _is_conflict(exc, 1):
+            if exc.refused("conversation") or exc.conflict:
                 raise ConversationMoved() from None
             raise
 

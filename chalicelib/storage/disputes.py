@@ -6,8 +6,10 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
-from .payments import engagement_key
-from .table import PageResult, Store, TransactionFailed
+from .keys import engagement_key, engagement_list_pk
+from .ledger import escrow_key, wire_keys
+from .payments import EngagementRefused, EscrowRefused
+from .table import Action, PageResult, Store, TransactionFailed, key_name
 
 DISPUTE_INDEX = {"client": "GSI1", "sales_pro": "GSI2"}
 MAX_EVIDENCE = 50
@@ -21,8 +23,31 @@ class DisputeClosed(Exception):
         self.current = current
 
 
+class DisputeExists(Exception):
+    """A dispute with this id was already opened (a retried request): `item` is that dispute."""
+
+    def __init__(self, item: dict[str, Any] | None) -> None:
+        super().__init__("dispute exists")
+        self.item = item
+
+
 def dispute_key(dispute_id: str) -> dict[str, str]:
     return {"PK": f"DSP#{dispute_id}", "SK": "DSP"}
+
+
+def workflow_keys(dispute_id: str) -> dict[str, Any]:
+    """The keys a dispute's state machine reads and writes, in DynamoDB's low-level JSON."""
+    return wire_keys({"dispute": dispute_key(dispute_id)})
+
+
+def no_open_dispute_check(engagement_id: str) -> Action:
+    """Auto-release's guard: the engagement is completed with no dispute open."""
+    return {"ConditionCheck": {
+        "Key": engagement_key(engagement_id),
+        "ConditionExpression": "#status = :completed AND "
+                               "(attribute_not_exists(open_disputes) OR open_disputes = :zero)",
+        "ExpressionAttributeNames": {"#status": "status"},
+        "ExpressionAttributeValues": {":completed": "completed", ":zero": 0}}}
 
 
 def dispute_item(dispute: dict[str, Any]) -> dict[str, Any]:
@@ -30,24 +55,21 @@ def dispute_item(dispute: dict[str, Any]) -> dict[str, Any]:
     return {**dispute_key(dispute["id"]), "entity": "dispute", **dispute,
             "GSI1PK": f"USER#{dispute['client_id']}#DSPS", "GSI1SK": sort,
             "GSI2PK": f"USER#{dispute['sales_pro_id']}#DSPS", "GSI2SK": sort,
-            "GSI3PK": f"ENG#{dispute['engagement_id']}#DSPS", "GSI3SK": sort}
+            "GSI3PK": engagement_list_pk(dispute["engagement_id"], "DSPS"), "GSI3SK": sort}
 
 
-def open_actions(dispute: dict[str, Any], statuses: tuple[str, ...]) -> list[dict[str, Any]]:
-    """The dispute (once) and the engagement's open-dispute count, which auto-release checks.
-    The engagement update is also the party and status check."""
+def _count_open(dispute: dict[str, Any], statuses: tuple[str, ...]) -> Action:
+    """The engagement's open-dispute count, which auto-release checks; also the party and
+    status check."""
     values: dict[str, Any] = {f":s{i}": s for i, s in enumerate(statuses)}
     allowed = ", ".join(values)
     values.update({":one": 1, ":me": dispute["opened_by"]})
-    return [
-        {"Put": {"Item": dispute_item(dispute), "ConditionExpression": "attribute_not_exists(PK)"}},
-        {"Update": {"Key": engagement_key(dispute["engagement_id"]),
-                    "UpdateExpression": "ADD open_disputes :one",
-                    "ConditionExpression": f"#status IN ({allowed}) AND "
-                                           "(client_id = :me OR sales_pro_id = :me)",
-                    "ExpressionAttributeNames": {"#status": "status"},
-                    "ExpressionAttributeValues": values}},
-    ]
+    return {"Update": {"Key": engagement_key(dispute["engagement_id"]),
+                       "UpdateExpression": "ADD open_disputes :one",
+                       "ConditionExpression": f"#status IN ({allowed}) AND "
+                                              "(client_id = :me OR sales_pro_id = :me)",
+                       "ExpressionAttributeNames": {"#status": "status"},
+                       "ExpressionAttributeValues": values}}
 
 
 def settle_actions(dispute: dict[str, Any], now: str) -> list[dict[str, Any]]:
@@ -72,6 +94,34 @@ class DisputeRepository:
 
     def get(self, dispute_id: str, consistent: bool = False) -> dict[str, Any] | None:
         return self.store.get(dispute_key(dispute_id), consistent=consistent)
+
+    def open(self, dispute: dict[str, Any], statuses: tuple[str, ...],
+             hold: list[Action]) -> None:
+        """The dispute (once), the engagement's open count (while in `statuses`, the opener a
+        party) and `hold`, the movement freezing its amount, all or nothing. Raises
+        DisputeExists, EngagementRefused or EscrowRefused with the item that refused, or
+        TransactionFailed when another write got there first."""
+        try:
+            self.store.transact([
+                ("dispute", {"Put": {"Item": dispute_item(dispute),
+                                     "ConditionExpression": "attribute_not_exists(PK)"}}),
+                ("engagement", _count_open(dispute, statuses)),
+                *hold])
+        except TransactionFailed as exc:
+            escrow = key_name(escrow_key(dispute["engagement_id"]))
+            for name, refusal in (("dispute", DisputeExists), ("engagement", EngagementRefused),
+                                  (escrow, EscrowRefused)):
+                if exc.refused(name):
+                    raise refusal(exc.item(name)) from None
+            raise
+
+    def write_settlement(self, dispute_id: str, actions: list[Action]) -> None:
+        """Write a decided settlement (`settle_actions` + its movement) unless it already was."""
+        try:
+            self.store.transact(actions)
+        except TransactionFailed as exc:
+            if not exc.refused_key(dispute_key(dispute_id)):  # refused there: already resolved
+                raise
 
     def get_with_evidence(self, dispute_id: str) -> tuple[dict[str, Any] | None, list[dict]]:
         """The dispute and its evidence, oldest first, in one Query of its partition."""
@@ -119,7 +169,7 @@ class DisputeRepository:
     def page(self, *, scope: str, owner: tuple[str, str] | None, engagement_id: str | None,
              status: str | None, limit: int, cursor: str | None) -> PageResult:
         if engagement_id:
-            index, pk = "GSI3", f"ENG#{engagement_id}#DSPS"
+            index, pk = "GSI3", engagement_list_pk(engagement_id, "DSPS")
         else:
             user_id, user_type = owner  # type: ignore[misc]
             index, pk = DISPUTE_INDEX[user_type], f"USER#{user_id}#DSPS"

@@ -11,9 +11,10 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
+from .keys import engagement_key, engagement_pk
 from .matches import track_record_key
 from .opportunities import opp_key, to_dynamo
-from .table import PageResult, Store, TransactionFailed
+from .table import Action, NamedAction, PageResult, Store, TransactionFailed
 from .users import user_key
 
 ACTIVITY_COUNTERS = ("call", "email", "meeting", "demo", "proposal", "deal_closed", "note")
@@ -35,12 +36,8 @@ class TransitionRefused(Exception):
     """The engagement was not in the expected state (a racing call won)."""
 
 
-def eng_key(eng_id: str) -> dict[str, str]:
-    return {"PK": f"ENG#{eng_id}", "SK": "ENG"}
-
-
 def metrics_key(eng_id: str) -> dict[str, str]:
-    return {"PK": f"ENG#{eng_id}", "SK": "METRICS"}
+    return {"PK": engagement_pk(eng_id), "SK": "METRICS"}
 
 
 def claim_key(opp_id: str, sales_pro_id: str) -> dict[str, str]:
@@ -58,13 +55,13 @@ class EngagementRepository:
     def get(self, eng_id: str, consistent: bool = False) -> dict[str, Any] | None:
         """The engagement item: id, client_id, sales_pro_id, opportunity_id, status, terms,
         currency, timestamps, version."""
-        return self.store.get(eng_key(eng_id), consistent=consistent)
+        return self.store.get(engagement_key(eng_id), consistent=consistent)
 
     def create(self, eng: dict[str, Any], events: list[dict[str, Any]]) -> None:
         """T7. The opportunity (still the caller's, not closed) and the pro (an active sales
         pro) are re-checked inside the transaction."""
         sort = f"{eng['created_at']}#{eng['id']}"
-        item = {**to_dynamo(eng), **eng_key(eng["id"]), "entity": "engagement",
+        item = {**to_dynamo(eng), **engagement_key(eng["id"]), "entity": "engagement",
                 "GSI1PK": f"USER#{eng['client_id']}#ENGS", "GSI1SK": sort,
                 "GSI2PK": f"USER#{eng['sales_pro_id']}#ENGS", "GSI2SK": sort,
                 "GSI3PK": f"OPP#{eng['opportunity_id']}#ENGS", "GSI3SK": sort}
@@ -76,26 +73,25 @@ class EngagementRepository:
                    **to_dynamo({"commission_rate": eng["terms"].get("commission_rate")})}
         try:
             self.store.transact([
-                {"ConditionCheck": {
+                ("opportunity", {"ConditionCheck": {
                     "Key": opp_key(eng["opportunity_id"]),
                     "ConditionExpression": "client_id = :me AND #s <> :closed",
                     "ExpressionAttributeNames": {"#s": "status"},
-                    "ExpressionAttributeValues": {":me": eng["client_id"], ":closed": "closed"}}},
-                {"ConditionCheck": {
+                    "ExpressionAttributeValues": {":me": eng["client_id"], ":closed": "closed"}}}),
+                ("sales_pro", {"ConditionCheck": {
                     "Key": user_key(eng["sales_pro_id"]),
                     "ConditionExpression": "#t = :pro AND #s = :active",
                     "ExpressionAttributeNames": {"#t": "type", "#s": "status"},
-                    "ExpressionAttributeValues": {":pro": "sales_pro", ":active": "active"}}},
-                _new({**claim_key(eng["opportunity_id"], eng["sales_pro_id"]),
-                      "entity": "engagement_claim", "engagement_id": eng["id"]}),
+                    "ExpressionAttributeValues": {":pro": "sales_pro", ":active": "active"}}}),
+                ("claim", _new({**claim_key(eng["opportunity_id"], eng["sales_pro_id"]),
+                                "entity": "engagement_claim", "engagement_id": eng["id"]})),
                 _new(item), _new(metrics), *events])
         except TransactionFailed as exc:
-            failed = set(exc.failed_indexes)
-            if 0 in failed:
+            if exc.refused("opportunity"):
                 raise OpportunityUnavailable(eng["opportunity_id"]) from None
-            if 1 in failed:
+            if exc.refused("sales_pro"):
                 raise NotASalesPro(eng["sales_pro_id"]) from None
-            if 2 in failed:
+            if exc.refused("claim"):
                 raise AlreadyEngaged(eng["opportunity_id"]) from None
             raise
 
@@ -113,11 +109,11 @@ class EngagementRepository:
                   **{f":from{i}": s for i, s in enumerate(allowed_from)}}
         sets = ", ".join(f"#c{i} = :c{i}" for i in range(len(changes)))
         states = ", ".join(f":from{i}" for i in range(len(allowed_from)))
-        actions: list[dict[str, Any]] = [{"Update": {
-            "Key": eng_key(eng["id"]),
+        actions: list[Action | NamedAction] = [("engagement", {"Update": {
+            "Key": engagement_key(eng["id"]),
             "UpdateExpression": f"SET #s = :to, version = :next, {sets}",
             "ConditionExpression": f"#s IN ({states}) AND #actor = :me",
-            "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}}]
+            "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}})]
         metric_time = {"active": "started_at"}.get(to, "ended_at")
         actions.append({"Update": {"Key": metrics_key(eng["id"]),
                                    "UpdateExpression": f"SET {metric_time} = :at",
@@ -134,7 +130,7 @@ class EngagementRepository:
         try:
             self.store.transact([*actions, *events])
         except TransactionFailed as exc:
-            if 0 in exc.failed_indexes:
+            if exc.refused("engagement"):
                 raise TransitionRefused(eng["id"]) from None
             raise
         return {**eng, **changes, "status": to, "version": eng["version"] + 1}

@@ -18,6 +18,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeSerializer
 
 from ..models.payments import ESCROW_FLOWS
+from .keys import engagement_pk
 
 COUNTERS = ESCROW_FLOWS  # the flow counters kept on escrow items and totals
 # How each kind of transfer moves an engagement's flow counters (+1/-1 times the amount);
@@ -46,6 +47,11 @@ class Account:
         return {"PK": self.pk, "SK": self.sk}
 
     @property
+    def postings_pk(self) -> str:
+        """Its transfers: GSI1 lists its debits, GSI2 its credits."""
+        return f"LEDGER#{self.name}"
+
+    @property
     def may_go_negative(self) -> bool:
         """Only the client's funding source: it records money that came in from the card."""
         return self.kind == "ext"
@@ -57,12 +63,12 @@ def external(client_id: str, currency: str) -> Account:
 
 
 def escrow(engagement_id: str, currency: str) -> Account:
-    return Account(f"escrow:{engagement_id}", f"ENG#{engagement_id}", "ACCOUNT#escrow", "escrow",
-                   currency)
+    return Account(f"escrow:{engagement_id}", engagement_pk(engagement_id), "ACCOUNT#escrow",
+                   "escrow", currency)
 
 
 def hold(engagement_id: str, currency: str) -> Account:
-    return Account(f"hold:{engagement_id}", f"ENG#{engagement_id}", "ACCOUNT#hold", "hold",
+    return Account(f"hold:{engagement_id}", engagement_pk(engagement_id), "ACCOUNT#hold", "hold",
                    currency)
 
 
@@ -77,7 +83,7 @@ def refunds(client_id: str, currency: str) -> Account:
 
 
 def escrow_key(engagement_id: str) -> dict[str, str]:
-    return {"PK": f"ENG#{engagement_id}", "SK": "ACCOUNT#escrow"}
+    return {"PK": engagement_pk(engagement_id), "SK": "ACCOUNT#escrow"}
 
 
 def totals_key(user_id: str, currency: str) -> dict[str, str]:
@@ -109,8 +115,8 @@ class Transfer:
                 "client_id": self.client_id, "sales_pro_id": self.sales_pro_id,
                 "posted_at": self.posted_at,
                 # The account's postings: GSI1 = its debits, GSI2 = its credits.
-                "GSI1PK": f"LEDGER#{self.source.name}", "GSI1SK": f"{self.posted_at}#{self.id}",
-                "GSI2PK": f"LEDGER#{self.dest.name}", "GSI2SK": f"{self.posted_at}#{self.id}"}
+                "GSI1PK": self.source.postings_pk, "GSI1SK": f"{self.posted_at}#{self.id}",
+                "GSI2PK": self.dest.postings_pk, "GSI2SK": f"{self.posted_at}#{self.id}"}
         for name in ("payment_id", "dispute_id"):
             if getattr(self, name):
                 item[name] = getattr(self, name)
@@ -207,6 +213,12 @@ def index_of(actions: list[dict[str, Any]], key: dict[str, str]) -> int:
 
 
 _serializer = TypeSerializer()
+
+
+def wire_keys(keys: dict[str, dict[str, str]]) -> dict[str, dict[str, Any]]:
+    """Named keys in DynamoDB's low-level JSON, as a Step Functions task passes a Key."""
+    return {name: {k: _serializer.serialize(v) for k, v in key.items()}
+            for name, key in keys.items()}
 
 
 def to_wire(actions: list[dict[str, Any]], table_name: str) -> list[dict[str, Any]]:

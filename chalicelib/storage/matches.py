@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from boto3.dynamodb.conditions import Key
 
 from .opportunities import OPP_SK, opp_key, to_dynamo
-from .table import ConditionFailed, Store, TransactionFailed
+from .table import Action, ConditionFailed, NamedAction, Store, TransactionFailed
 from .users import user_key
 
 MATCH_PREFIX = "MATCH#"
@@ -74,14 +74,14 @@ class MatchRepository:
         """Make `gen` the generation readers see, with its events. False if a newer run has
         already published (or the opportunity was deleted meanwhile)."""
         try:
-            self.store.transact([{"Update": {
+            self.store.transact([("generation", {"Update": {
                 "Key": opp_key(opp_id),
                 "UpdateExpression": "SET match_gen = :gen, matched_at = :at",
                 "ConditionExpression": "attribute_exists(PK) AND "
                                        "(attribute_not_exists(match_gen) OR match_gen < :gen)",
-                "ExpressionAttributeValues": {":gen": gen, ":at": matched_at}}}, *events])
+                "ExpressionAttributeValues": {":gen": gen, ":at": matched_at}}}), *events])
         except TransactionFailed as exc:
-            if 0 in exc.failed_indexes:
+            if exc.refused("generation"):
                 return False
             raise
         return True
@@ -90,9 +90,9 @@ class MatchRepository:
                 put: dict[str, Any] | None, events: list[dict[str, Any]]) -> bool:
         """Swap single candidates inside the published generation `gen` in one transaction,
         only while `gen` is still the published one. False if a newer run has published."""
-        actions: list[dict[str, Any]] = [{"ConditionCheck": {
+        actions: list[Action | NamedAction] = [("generation", {"ConditionCheck": {
             "Key": opp_key(opp_id), "ConditionExpression": "match_gen = :gen",
-            "ExpressionAttributeValues": {":gen": gen}}}]
+            "ExpressionAttributeValues": {":gen": gen}}})]
         new_item = self._item(opp_id, gen, put) if put else None
         actions += [{"Delete": {"Key": key}} for key in remove
                     if not new_item or key["SK"] != new_item["SK"]]
@@ -101,7 +101,7 @@ class MatchRepository:
         try:
             self.store.transact([*actions, *events])
         except TransactionFailed as exc:
-            if 0 in exc.failed_indexes:
+            if exc.refused("generation"):
                 return False
             raise
         return True

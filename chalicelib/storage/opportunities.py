@@ -90,9 +90,10 @@ class OpportunityRepository:
         """Opportunities and their events in one transaction (all or nothing). Raises
         `ConditionFailed` when an id is already taken (the seed's fixed ids)."""
         try:
-            self.store.transact([*map(new_opportunity_action, opportunities), *events])
+            self.store.transact([*((f"opportunity:{o['id']}", new_opportunity_action(o))
+                                   for o in opportunities), *events])
         except TransactionFailed as exc:
-            if any(i < len(opportunities) for i in exc.failed_indexes):
+            if any(name.startswith("opportunity:") for name in exc.refusals):
                 raise ConditionFailed() from None
             raise
 
@@ -116,26 +117,26 @@ class OpportunityRepository:
         values.update({":me": current["client_id"], ":read": current["version"],
                        ":next": current["version"] + 1})
         try:
-            self.store.transact([{"Update": {
+            self.store.transact([("opportunity", {"Update": {
                 "Key": opp_key(current["id"]), "UpdateExpression": expression,
                 "ExpressionAttributeNames": names, "ExpressionAttributeValues": values,
                 # Owner check repeated in the write; the version makes it read-modify-write safe.
-                "ConditionExpression": "client_id = :me AND version = :read"}}, *events])
+                "ConditionExpression": "client_id = :me AND version = :read"}}), *events])
         except TransactionFailed as exc:
-            if 0 in exc.failed_indexes:
+            if exc.refused("opportunity"):
                 raise VersionConflict(current["id"]) from None
             raise
         return {k: v for k, v in after.items() if v is not None}
 
     def delete(self, current: dict[str, Any], events: list[dict[str, Any]]) -> None:
         try:
-            self.store.transact([{"Delete": {
+            self.store.transact([("opportunity", {"Delete": {
                 "Key": opp_key(current["id"]),
                 "ConditionExpression": "client_id = :me AND version = :read",
                 "ExpressionAttributeValues": {":me": current["client_id"],
-                                              ":read": current["version"]}}}, *events])
+                                              ":read": current["version"]}}}), *events])
         except TransactionFailed as exc:
-            if 0 in exc.failed_indexes:
+            if exc.refused("opportunity"):
                 raise VersionConflict(current["id"]) from None
             raise
 
@@ -173,16 +174,18 @@ class OpportunityRepository:
                 "GSI2SK": f"{interest['created_at']}#{interest['id']}"}
         try:
             self.store.transact([
-                {"Update": {"Key": opp_key(opp_id), "UpdateExpression": "ADD interest_count :one",
-                            "ConditionExpression": "attribute_exists(PK) AND #s = :open",
-                            "ExpressionAttributeNames": {"#s": "status"},
-                            "ExpressionAttributeValues": {":one": 1, ":open": "open"}}},
-                {"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(PK)"}},
+                ("opportunity", {"Update": {
+                    "Key": opp_key(opp_id), "UpdateExpression": "ADD interest_count :one",
+                    "ConditionExpression": "attribute_exists(PK) AND #s = :open",
+                    "ExpressionAttributeNames": {"#s": "status"},
+                    "ExpressionAttributeValues": {":one": 1, ":open": "open"}}}),
+                ("interest", {"Put": {"Item": item,
+                                      "ConditionExpression": "attribute_not_exists(PK)"}}),
                 *events])
         except TransactionFailed as exc:
-            if 1 in exc.failed_indexes:
+            if exc.refused("interest"):
                 raise AlreadyInterested(interest["sales_pro_id"]) from None
-            if 0 in exc.failed_indexes:
+            if exc.refused("opportunity"):
                 raise NotOpen(opp_id) from None
             raise
 

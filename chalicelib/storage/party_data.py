@@ -9,6 +9,7 @@ from typing import Any, Iterator
 
 from boto3.dynamodb.conditions import Key
 
+from .keys import engagement_key, engagement_list_pk, engagement_pk
 from .table import Store
 
 # GSI holding a party's time-ordered lists: the client's side on GSI1, the sales pro's on GSI2.
@@ -33,7 +34,7 @@ class PartyData:
         self.store = store
 
     def engagement(self, eng_id: str) -> dict[str, Any] | None:
-        return self.store.get({"PK": f"ENG#{eng_id}", "SK": "ENG"})
+        return self.store.get(engagement_key(eng_id))
 
     def engagements(self, user_id: str, user_type: str, created_until: str | None = None,
                     ) -> Iterator[dict[str, Any]]:
@@ -48,7 +49,7 @@ class PartyData:
         low = f"ACT#{first_day}" if first_day else "ACT#"
         high = f"ACT#{last_day}{END_OF_DAY}" if last_day else "ACT$"  # '$' follows '#'
         yield from self.store.query_all(
-            Key("PK").eq(f"ENG#{eng_id}") & Key("SK").between(low, high))
+            Key("PK").eq(engagement_pk(eng_id)) & Key("SK").between(low, high))
 
     def payments(self, user_id: str, user_type: str, first_day: str | None,
                  last_day: str | None) -> Iterator[dict[str, Any]]:
@@ -58,7 +59,8 @@ class PartyData:
             _party_list(index, f"USER#{user_id}#PAYS", first_day, last_day), index=index)
 
     def engagement_payments(self, eng_id: str) -> list[dict[str, Any]]:
-        return list(self.store.query_all(Key("GSI3PK").eq(f"ENG#{eng_id}#PAYS"), index="GSI3"))
+        return list(self.store.query_all(Key("GSI3PK").eq(engagement_list_pk(eng_id, "PAYS")),
+                                         index="GSI3"))
 
     def escrow_totals(self, user_id: str, currency: str) -> dict[str, Any] | None:
         """The ledger's per-user escrow totals (funded, released, refunded, in_dispute,

@@ -5,18 +5,36 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
-from .ledger import escrow_key, totals_key
-from .table import PageResult, Store, TransactionFailed
+from .keys import engagement_key, engagement_list_pk
+from .ledger import escrow_key, totals_key, wire_keys
+from .table import Action, NamedAction, PageResult, Store, TransactionFailed
 
 PAYMENT_INDEX = {"client": "GSI1", "sales_pro": "GSI2"}
 
 
 class PaymentExists(Exception):
-    """A payment with this id was already created (a retried request): resume it."""
+    """A payment with this id was already created (a retried request): `item` is that payment."""
+
+    def __init__(self, item: dict[str, Any] | None) -> None:
+        super().__init__("payment exists")
+        self.item = item
 
 
-def engagement_key(engagement_id: str) -> dict[str, str]:
-    return {"PK": f"ENG#{engagement_id}", "SK": "ENG"}
+class EngagementRefused(Exception):
+    """The engagement was missing (`item` None), in another status, or not the caller's."""
+
+    def __init__(self, item: dict[str, Any] | None) -> None:
+        super().__init__("engagement refused")
+        self.item = item
+
+
+class EscrowRefused(Exception):
+    """The escrow account refused: it holds another currency, or less than the debit.
+    `item` is the account as it was."""
+
+    def __init__(self, item: dict[str, Any] | None) -> None:
+        super().__init__("escrow refused")
+        self.item = item
 
 
 def payment_key(payment_id: str) -> dict[str, str]:
@@ -30,17 +48,14 @@ def get_engagement(store: Store, engagement_id: str) -> dict[str, Any] | None:
 
 
 def engagement_check(engagement_id: str, *, statuses: tuple[str, ...],
-                     party: str | None = None, client_id: str | None = None) -> dict[str, Any]:
+                     client_id: str | None = None) -> dict[str, Any]:
     """ConditionCheck on the engagement: it exists, is in one of `statuses`, and (optionally)
-    `party` is the client (`client_id`) or either party (`party`)."""
+    `client_id` is its client."""
     values: dict[str, Any] = {f":s{i}": s for i, s in enumerate(statuses)}
     condition = f"#status IN ({', '.join(values)})"
     if client_id:
         condition += " AND client_id = :client"
         values[":client"] = client_id
-    if party:
-        condition += " AND (client_id = :party OR sales_pro_id = :party)"
-        values[":party"] = party
     return {"ConditionCheck": {"Key": engagement_key(engagement_id),
                                "ConditionExpression": condition,
                                "ExpressionAttributeNames": {"#status": "status"},
@@ -53,7 +68,13 @@ def payment_item(payment: dict[str, Any]) -> dict[str, Any]:
     return {**payment_key(payment["id"]), "entity": "payment", **payment,
             "GSI1PK": f"USER#{payment['client_id']}#PAYS", "GSI1SK": sort,
             "GSI2PK": f"USER#{payment['sales_pro_id']}#PAYS", "GSI2SK": sort,
-            "GSI3PK": f"ENG#{payment['engagement_id']}#PAYS", "GSI3SK": sort}
+            "GSI3PK": engagement_list_pk(payment["engagement_id"], "PAYS"), "GSI3SK": sort}
+
+
+def workflow_keys(payment: dict[str, Any]) -> dict[str, Any]:
+    """The keys a payment's state machine reads and writes, in DynamoDB's low-level JSON."""
+    return wire_keys({"payment": payment_key(payment["id"]),
+                      "escrow": escrow_key(payment["engagement_id"])})
 
 
 def put_payment(payment: dict[str, Any]) -> dict[str, Any]:
@@ -95,14 +116,25 @@ class PaymentRepository:
     def engagement(self, engagement_id: str) -> dict[str, Any] | None:
         return get_engagement(self.store, engagement_id)
 
-    def create(self, payment: dict[str, Any], checks: list[dict[str, Any]]) -> None:
-        """Put a `processing` payment with the request's checks (T10). Raises PaymentExists when
-        the id is taken, TransactionFailed (indexes shifted by one) when a check fails."""
+    def create(self, payment: dict[str, Any], *, statuses: tuple[str, ...],
+               client_id: str | None = None, claim_currency: bool = False) -> None:
+        """Put a `processing` payment (T10) while its engagement is in one of `statuses` (and
+        `client_id`'s); `claim_currency` fixes the escrow's currency on first funding. Raises
+        PaymentExists, EngagementRefused or EscrowRefused with the item that refused, or
+        TransactionFailed when another write got there first."""
+        eng = payment["engagement_id"]
+        actions: list[Action | NamedAction] = [
+            ("payment", put_payment(payment)),
+            ("engagement", engagement_check(eng, statuses=statuses, client_id=client_id))]
+        if claim_currency:
+            actions.append(("escrow", claim_escrow_currency(eng, payment["currency"])))
         try:
-            self.store.transact([put_payment(payment), *checks])
+            self.store.transact(actions)
         except TransactionFailed as exc:
-            if 0 in exc.failed_indexes:
-                raise PaymentExists(payment["id"]) from None
+            for name, refusal in (("payment", PaymentExists), ("engagement", EngagementRefused),
+                                  ("escrow", EscrowRefused)):
+                if exc.refused(name):
+                    raise refusal(exc.item(name)) from None
             raise
 
     def get(self, payment_id: str, consistent: bool = False) -> dict[str, Any] | None:
@@ -120,7 +152,7 @@ class PaymentRepository:
         """Newest first: a party's payments (`owner` = (user id, user type)) or an engagement's,
         between two sortable times; `type`/`status` filter."""
         if engagement_id:
-            index, pk = "GSI3", f"ENG#{engagement_id}#PAYS"
+            index, pk = "GSI3", engagement_list_pk(engagement_id, "PAYS")
         else:
             user_id, user_type = owner  # type: ignore[misc]
             index, pk = PAYMENT_INDEX[user_type], f"USER#{user_id}#PAYS"

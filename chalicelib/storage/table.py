@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
@@ -18,16 +18,42 @@ class ConditionFailed(Exception):
         self.item = item
 
 
+Action = dict[str, Any]  # {"Put"|"Update"|"Delete"|"ConditionCheck": {...}} without TableName
+NamedAction = tuple[str, Action]  # (what the action guards, the action)
+
+
+def key_name(key: dict[str, str]) -> str:
+    """The name an unnamed action gets: its item's key."""
+    return f"{key['PK']}|{key['SK']}"
+
+
+def _name_of(entry: Action | NamedAction) -> tuple[str, Action]:
+    if isinstance(entry, tuple):
+        return entry
+    (body,) = entry.values()
+    item = body.get("Key") or body["Item"]
+    return key_name({"PK": item["PK"], "SK": item["SK"]}), entry
+
+
 class TransactionFailed(Exception):
-    """A transaction was cancelled; `reasons[i]` is the code for the i-th action ('None' = fine)."""
+    """A transaction was cancelled. `refusals` maps the name of each action whose condition
+    failed to the item that refused it as it was (None when there was no item); `conflict` is
+    set when another transaction on the same items got there first. Repositories turn refusals
+    into their own exceptions; nothing outside storage needs to know the order of the actions."""
 
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__(f"transaction cancelled: {reasons}")
-        self.reasons = reasons
+    def __init__(self, refusals: dict[str, dict[str, Any] | None], conflict: bool,
+                 codes: list[str]) -> None:
+        super().__init__(f"transaction cancelled: {codes}")
+        self.refusals, self.conflict = refusals, conflict
 
-    @property
-    def failed_indexes(self) -> list[int]:
-        return [i for i, code in enumerate(self.reasons) if code not in ("None", None, "")]
+    def refused(self, name: str) -> bool:
+        return name in self.refusals
+
+    def refused_key(self, key: dict[str, str]) -> bool:
+        return key_name(key) in self.refusals
+
+    def item(self, name: str) -> dict[str, Any] | None:
+        return self.refusals.get(name)
 
 
 @dataclass
@@ -84,21 +110,30 @@ class Store:
         except ClientError as exc:
             raise _condition_error(exc) from None
 
-    def transact(self, actions: list[dict[str, Any]]) -> None:
-        """TransactWriteItems; each action is `{"Put"|"Update"|"Delete"|"ConditionCheck": {...}}`
-        without TableName (added here)."""
+    def transact(self, actions: Sequence[Action | NamedAction]) -> None:
+        """TransactWriteItems. Each entry is an action or a (name, action) pair; a refused
+        action is reported under its name (unnamed: its key) with the item that refused it."""
         if not actions:
             return
-        items = [{kind: {"TableName": self.name, **body}} for action in actions
-                 for kind, body in action.items()]
+        named = [_name_of(entry) for entry in actions]
+        items = []
+        for _, action in named:
+            (kind, body), = action.items()
+            body = {"TableName": self.name, **body}
+            if kind == "ConditionCheck" or "ConditionExpression" in body:
+                body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+            items.append({kind: body})
         try:
             self.client.transact_write_items(TransactItems=items)
         except ClientError as exc:
-            if exc.response["Error"]["Code"] == "TransactionCanceledException":
-                reasons = [r.get("Code", "None")
-                           for r in exc.response.get("CancellationReasons", [])]
-                raise TransactionFailed(reasons) from None
-            raise
+            if exc.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = exc.response.get("CancellationReasons", [])
+            codes = [r.get("Code") or "None" for r in reasons]
+            refusals = {name: _typed(reason.get("Item"))
+                        for (name, _), reason in zip(named, reasons, strict=True)
+                        if reason.get("Code") == "ConditionalCheckFailed"}
+            raise TransactionFailed(refusals, "TransactionConflict" in codes, codes) from None
 
     def batch_get(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
         found: dict[tuple[str, str], dict[str, Any]] = {}
@@ -168,9 +203,12 @@ def _key_of(item: dict[str, Any], index: str | None) -> dict[str, Any]:
 _deserialize = TypeDeserializer().deserialize
 
 
+def _typed(raw: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An item from an error, which carries DynamoDB's low-level JSON even on the resource layer."""
+    return {k: _deserialize(v) for k, v in raw.items()} if raw else None
+
+
 def _condition_error(exc: ClientError) -> Exception:
     if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-        # The error carries the low-level item ({"S": ...}); the resource layer doesn't convert it.
-        raw = exc.response.get("Item")
-        return ConditionFailed({k: _deserialize(v) for k, v in raw.items()} if raw else None)
+        return ConditionFailed(_typed(exc.response.get("Item")))
     return exc

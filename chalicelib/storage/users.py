@@ -6,7 +6,7 @@ from typing import Any, Iterable, Iterator
 
 from boto3.dynamodb.conditions import Key
 
-from .table import Store, TransactionFailed
+from .table import Action, ConditionFailed, NamedAction, Store, TransactionFailed
 
 
 class EmailTaken(Exception):
@@ -87,10 +87,10 @@ class UserRepository:
         """User, its email claim, first credential and search postings in one transaction;
         the email claim's condition makes emails unique."""
         index = {"search_index": search_index(postings)} if postings else {}
-        actions = [
+        actions: list[Action | NamedAction] = [
             _new(user_key(user["id"]), **user, **index, entity="user",
                  GSI1PK=f"USERS#{user['type']}", GSI1SK=f"{user['created_at']}#{user['id']}"),
-            _new(email_key(user["email"]), entity="email", user_id=user["id"]),
+            ("email", _new(email_key(user["email"]), entity="email", user_id=user["id"])),
             _new(credential_key(credential["client_id"]), **credential, entity="credential",
                  GSI1PK=f"USER#{user['id']}", GSI1SK=f"CLIENT#{credential['client_id']}"),
             *({"Put": {"Item": posting_item(token, posting)}}
@@ -100,7 +100,7 @@ class UserRepository:
         try:
             self.store.transact(actions)
         except TransactionFailed as exc:
-            if 1 in exc.failed_indexes:
+            if exc.refused("email"):
                 raise EmailTaken(user["email"]) from None
             raise
 
@@ -124,11 +124,11 @@ class UserRepository:
         }
         if names:
             update["ExpressionAttributeNames"] = names
-        actions: list[dict[str, Any]] = [{"Update": update}]
+        actions: list[Action | NamedAction] = [("user", {"Update": update})]
         new_email: str | None = changes.get("email")
         email_moves = new_email is not None and new_email.lower() != current["email"].lower()
         if new_email is not None and email_moves:
-            actions.append(_new(email_key(new_email), entity="email", user_id=user_id))
+            actions.append(("email", _new(email_key(new_email), entity="email", user_id=user_id)))
             actions.append({"Delete": {"Key": email_key(current["email"]),
                                        "ConditionExpression": "user_id = :me",
                                        "ExpressionAttributeValues": {":me": user_id}}})
@@ -140,9 +140,9 @@ class UserRepository:
         try:
             self.store.transact(actions)
         except TransactionFailed as exc:
-            if 0 in exc.failed_indexes:
+            if exc.refused("user"):
                 raise VersionConflict(user_id) from None
-            if email_moves and 1 in exc.failed_indexes:
+            if exc.refused("email"):
                 raise EmailTaken(new_email) from None
             raise
 
@@ -154,6 +154,22 @@ class UserRepository:
         return self.store.update(user_key(user_id), expression=f"SET {sets} ADD version :one",
                                  names=names, values={**values, ":one": 1},
                                  condition="attribute_exists(PK)")
+
+    def mark_verified(self, user_id: str, events: list[Action]) -> bool:
+        """Set `verified` with its events, once: False when it already was. Raises
+        ConditionFailed when there is no such user."""
+        try:
+            self.store.transact([("user", {"Update": {
+                "Key": user_key(user_id), "UpdateExpression": "SET verified = :t",
+                "ConditionExpression": "attribute_exists(PK) AND verified <> :t",
+                "ExpressionAttributeValues": {":t": True}}}), *events])
+        except TransactionFailed as exc:
+            if exc.refused("user") and exc.item("user") is None:
+                raise ConditionFailed(None) from None
+            if exc.refused("user"):
+                return False
+            raise
+        return True
 
     # credentials -------------------------------------------------------------------------
     def get_credential(self, client_id: str) -> dict[str, Any] | None:

@@ -41,12 +41,12 @@ class EndpointRepository:
         user_id, webhook_id = endpoint["user_id"], endpoint["id"]
         try:
             self.store.transact([
-                {"Update": {
+                ("count", {"Update": {
                     "Key": counter_key(user_id),
                     "UpdateExpression": "SET n = if_not_exists(n, :zero) + :one",
                     "ConditionExpression": "attribute_not_exists(n) OR n < :max",
                     "ExpressionAttributeValues": {":zero": 0, ":one": 1, ":max": max_endpoints},
-                }},
+                }}),
                 {"Put": {"Item": {
                     **endpoint_key(user_id, webhook_id), **endpoint, "entity": "webhook",
                     "GSI1PK": f"USER#{user_id}#WEBHOOKS",
@@ -54,7 +54,7 @@ class EndpointRepository:
                 }, "ConditionExpression": "attribute_not_exists(PK)"}},
             ])
         except TransactionFailed as exc:
-            if 0 in exc.failed_indexes:
+            if exc.refused("count"):
                 raise EndpointLimitReached(user_id) from None
             raise
 
@@ -91,15 +91,15 @@ class EndpointRepository:
     def delete(self, user_id: str, webhook_id: str) -> None:
         try:
             self.store.transact([
-                {"Delete": {"Key": endpoint_key(user_id, webhook_id),
-                            "ConditionExpression": "attribute_exists(PK)"}},
+                ("endpoint", {"Delete": {"Key": endpoint_key(user_id, webhook_id),
+                                         "ConditionExpression": "attribute_exists(PK)"}}),
                 {"Update": {"Key": counter_key(user_id),
                             "UpdateExpression": "SET n = n - :one",
                             "ConditionExpression": "n > :zero",
                             "ExpressionAttributeValues": {":one": 1, ":zero": 0}}},
             ])
         except TransactionFailed as exc:
-            if 0 in exc.failed_indexes:
+            if exc.refused("endpoint"):
                 raise EndpointMissing(webhook_id) from None
             raise
 

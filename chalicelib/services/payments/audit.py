@@ -1,12 +1,11 @@
 """`audit-ledger`: prove that balances are what the transfers say, and that money was neither
 created nor lost (docs/payments.md "Auditing").
 
-Whole ledger: the only Scan in the code base. It is an offline operator command, never a request
-path; it reads every ledger account, transfer, payment, dispute and escrow-totals item, then
-checks them against each other. One engagement (`--engagement-id`): keys and GSIs only — the
-escrow and hold accounts (GetItem), their postings (GSI1/GSI2 `LEDGER#<account>`) and the
-engagement's payments (GSI3). A scan is not a snapshot, so a failing audit looks again (writes
-may have been in flight) and reports only discrepancies that persist.
+Whole ledger: every ledger account, transfer, payment, dispute and escrow-totals item (the only
+Scan in the code base, storage/ledger_reads.py), checked against each other; one engagement
+(`--engagement-id`): its accounts, postings and payments by key. A scan is not a snapshot, so a
+failing audit looks again (writes may have been in flight) and reports only discrepancies that
+persist.
 """
 from __future__ import annotations
 
@@ -15,12 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from boto3.dynamodb.conditions import Attr, Key
-
 from ...storage.ledger import COUNTERS, FLOWS
-from ...storage.table import Store
-
-ENTITIES = ("ledger_account", "transfer", "payment", "escrow_totals", "dispute")
+from ...storage.ledger_reads import LedgerReads
 PAYMENT_KINDS = {"escrow_fund": ("fund",), "escrow_release": ("release", "hold_release"),
                  "escrow_refund": ("refund", "hold_refund")}
 
@@ -49,8 +44,8 @@ def _n(value: Any) -> int:
 
 
 class LedgerAudit:
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, reads: LedgerReads) -> None:
+        self._reads = reads
 
     def run(self, *, engagement_id: str | None = None, retries: int = 2,
             pause: float = 1.0) -> AuditReport:
@@ -63,16 +58,7 @@ class LedgerAudit:
 
     # ------------------------------------------------------------------ reading
     def _everything(self) -> AuditReport:
-        items: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        kwargs: dict[str, Any] = {"FilterExpression": Attr("entity").is_in(list(ENTITIES)),
-                                  "ConsistentRead": True}
-        while True:  # the operator audit's Scan (see the module docstring)
-            page = self._store.table.scan(**kwargs)
-            for item in page.get("Items", []):
-                items[item["entity"]].append(item)
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        items = self._reads.everything()
         report = AuditReport("ledger")
         self._check(report, items["ledger_account"], items["transfer"], items["payment"],
                     complete=True)
@@ -81,19 +67,9 @@ class LedgerAudit:
         return report
 
     def _engagement(self, engagement_id: str) -> AuditReport:
-        accounts = [a for a in (self._store.get({"PK": f"ENG#{engagement_id}", "SK": sk},
-                                                consistent=True)
-                                for sk in ("ACCOUNT#escrow", "ACCOUNT#hold")) if a]
-        transfers: dict[str, dict[str, Any]] = {}
-        for name in (f"escrow:{engagement_id}", f"hold:{engagement_id}"):
-            for index in ("GSI1", "GSI2"):  # debits, credits
-                for item in self._store.query_all(Key(f"{index}PK").eq(f"LEDGER#{name}"),
-                                                  index=index):
-                    transfers[item["id"]] = item
-        payments = list(self._store.query_all(Key("GSI3PK").eq(f"ENG#{engagement_id}#PAYS"),
-                                              index="GSI3"))
+        found = self._reads.engagement(engagement_id)
         report = AuditReport(f"engagement {engagement_id}")
-        self._check(report, accounts, list(transfers.values()), payments, complete=False)
+        self._check(report, found.accounts, found.transfers, found.payments, complete=False)
         return report
 
     # ------------------------------------------------------------------ checks

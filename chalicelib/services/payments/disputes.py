@@ -13,16 +13,19 @@ from typing import Any
 
 from ...auth.caller import Caller
 from ...clock import Clock, sortable
-from ...errors import Conflict, Forbidden, InvalidParameter, Unprocessable, not_found
+from ...errors import (Conflict, Forbidden, InvalidParameter, idempotency_key_reused,
+                        not_found)
+from ...ids import derived_id, request_object_id
 from ...models.common import Page
 from ...models.payments import (Dispute, DisputeEvidence, DisputeListParams, DisputeSummary,
                                 OpenDispute)
 from ...storage import ledger
-from ...storage.disputes import DisputeClosed, DisputeRepository, dispute_key, open_actions
-from ...storage.payments import PaymentRepository
-from ...storage.table import ConditionFailed, Store, TransactionFailed
+from ...storage.disputes import (DisputeClosed, DisputeExists, DisputeRepository,
+                                 workflow_keys)
+from ...storage.payments import EngagementRefused, EscrowRefused, PaymentRepository
+from ...storage.table import ConditionFailed, TransactionFailed
 from ..access import require_party
-from .escrow import EscrowService, derived_id, engagement_status_error, insufficient
+from .escrow import EscrowService, engagement_status_error, insufficient
 from .movements import Movements, new_transfer_id
 from .settings import PaymentSettings
 from .workflows import Workflows
@@ -33,12 +36,14 @@ DISPUTABLE = ("active", "completed")
 class DisputeService:
     def __init__(self, disputes: DisputeRepository, payments: PaymentRepository,
                  escrow: EscrowService, movements: Movements, workflows: Workflows,
-                 store: Store, settings: PaymentSettings, clock: Clock) -> None:
+                 settings: PaymentSettings, clock: Clock) -> None:
         self._disputes, self._payments, self._escrow = disputes, payments, escrow
-        self._movements, self._workflows, self._store = movements, workflows, store
+        self._movements, self._workflows = movements, workflows
         self._settings, self._clock = settings, clock
 
-    def open(self, caller: Caller, request: OpenDispute, dispute_id: str) -> tuple[int, Dispute]:
+    def open(self, caller: Caller, request: OpenDispute,
+             idempotency_key: str | None) -> tuple[int, Dispute]:
+        dispute_id = request_object_id("dsp", caller.user_id, "dispute", idempotency_key)
         engagement = self._escrow.engagement_for(caller, request.engagement_id)
         if engagement["status"] not in DISPUTABLE:
             raise engagement_status_error(engagement, "disputed", DISPUTABLE)
@@ -55,33 +60,28 @@ class DisputeService:
                    "execution_arn": self._workflows.execution_arn("dispute",
                                                                   f"dispute-{dispute_id}"),
                    "created_at": now, "updated_at": now, "version": 1}
-        actions = [*open_actions(dispute, DISPUTABLE), *self._movements.hold(dispute)]
-        try:
-            self._store.transact(actions)
-        except TransactionFailed as exc:
-            self._refused(exc, dispute, actions)
+        self._open(dispute)
         self._workflows.start("dispute", f"dispute-{dispute_id}", {
-            "dispute_id": dispute_id,
-            "keys": {"dispute": {k: {"S": v} for k, v in dispute_key(dispute_id).items()}}})
+            "dispute_id": dispute_id, "keys": workflow_keys(dispute_id)})
         return 201, self.get(caller, dispute_id)
 
-    def _refused(self, exc: TransactionFailed, dispute: dict[str, Any], actions: list) -> None:
-        failed = exc.failed_indexes
-        if 0 in failed:  # the same request again (Idempotency-Key): resume it
-            existing = self._disputes.get(dispute["id"], consistent=True) or {}
+    def _open(self, dispute: dict[str, Any]) -> None:
+        """Open it, or explain from the item that refused (no second read)."""
+        try:
+            self._disputes.open(dispute, DISPUTABLE, self._movements.hold(dispute))
+        except DisputeExists as exc:  # the same request again (Idempotency-Key): resume it
+            existing = exc.item or {}
             if any(existing.get(k) != dispute[k] for k in ("engagement_id", "amount", "opened_by")):
-                raise Unprocessable("This Idempotency-Key was already used for another dispute.",
-                                    param="Idempotency-Key", code="idempotency_key_reused")
-            return
-        if 1 in failed:
-            engagement = self._payments.engagement(dispute["engagement_id"]) or {"status": "gone"}
-            raise engagement_status_error(engagement, "disputed", DISPUTABLE)
-        if ledger.index_of(actions, ledger.escrow_key(dispute["engagement_id"])) in failed:
-            account = self._payments.escrow_account(dispute["engagement_id"]) or {}
-            raise insufficient(dispute["amount"], int(account.get("balance", 0)),
-                               dispute["currency"])
-        raise Conflict("The escrow changed while the dispute was being opened; retry.",
-                       code="concurrent_update")
+                raise idempotency_key_reused() from None
+        except EngagementRefused as exc:
+            raise engagement_status_error(exc.item or {"status": "gone"}, "disputed",
+                                          DISPUTABLE) from None
+        except EscrowRefused as exc:
+            raise insufficient(dispute["amount"], int((exc.item or {}).get("balance", 0)),
+                               dispute["currency"]) from None
+        except TransactionFailed:
+            raise Conflict("The escrow changed while the dispute was being opened; retry.",
+                           code="concurrent_update") from None
 
     # ------------------------------------------------------------------ reading
     def _party_dispute(self, caller: Caller, dispute_id: str) -> dict[str, Any]:
@@ -170,8 +170,5 @@ class DisputeService:
         wire = ledger.to_wire(actions, self._settings.table_name)
         if token and self._workflows.answer(token, {"items": wire}):
             return  # the waiting execution writes the settlement
-        try:  # no execution is waiting for this decision: write it here
-            self._store.transact(actions)
-        except TransactionFailed as exc:
-            if 0 not in exc.failed_indexes:  # 0 = the dispute, already resolved: done
-                raise
+        # no execution is waiting for this decision: write it here
+        self._disputes.write_settlement(dispute["id"], actions)

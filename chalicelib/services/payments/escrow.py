@@ -8,21 +8,19 @@ starts the same execution again, which Step Functions turns into a no-op.
 """
 from __future__ import annotations
 
-import hashlib
-import string
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ...auth.caller import Caller
 from ...clock import Clock, isoformat, sortable
 from ...errors import (ApiError, Conflict, Forbidden, InvalidParameter, MissingParameter,
-                       Unprocessable, not_found)
-from ...ids import new_id
+                       idempotency_key_reused, not_found)
+from ...ids import derived_id, request_object_id
 from ...models.money import format_amount
 from ...models.payments import FundEscrow, Payment, RefundEscrow, ReleaseEscrow
 from ...storage import ledger
-from ...storage.payments import (PaymentExists, PaymentRepository, claim_escrow_currency,
-                                 engagement_check, payment_key)
+from ...storage.payments import (EngagementRefused, EscrowRefused, PaymentExists,
+                                 PaymentRepository, workflow_keys)
 from ...storage.table import TransactionFailed
 from ..access import require_party, role_of
 from .movements import Movements, new_transfer_id
@@ -32,25 +30,6 @@ from .workflows import Workflows
 FUNDABLE, RELEASABLE, REFUNDABLE = ("pending", "active"), ("active", "completed"), \
     ("pending", "active", "terminated")
 MACHINE = {"escrow_fund": "fund", "escrow_release": "release", "escrow_refund": "refund"}
-_BASE62 = string.digits + string.ascii_letters
-
-
-def derived_id(prefix: str, seed: str) -> str:
-    """A stable id for a stable request (an Idempotency-Key, an engagement's termination)."""
-    number = int.from_bytes(hashlib.sha256(seed.encode()).digest(), "big")
-    chars = []
-    for _ in range(22):
-        number, digit = divmod(number, 62)
-        chars.append(_BASE62[digit])
-    return f"{prefix}_{''.join(chars)}"
-
-
-def request_object_id(prefix: str, user_id: str, route: str, idempotency_key: str | None) -> str:
-    """The id of the object a request creates: derived from its Idempotency-Key when it has one,
-    so that a retry after a crash (record expired, execution never started) finds it again."""
-    if idempotency_key is None:
-        return new_id(prefix)
-    return derived_id(prefix, f"{user_id}:{route}:{idempotency_key}")
 
 
 def insufficient(amount: int, available: int, currency: str) -> ApiError:
@@ -58,6 +37,11 @@ def insufficient(amount: int, available: int, currency: str) -> ApiError:
         f"The amount {format_amount(amount, currency)} exceeds the available escrow balance of "
         f"{format_amount(available, currency)}.", param="amount",
         code="insufficient_escrow_balance")
+
+
+def concurrent(kind: str) -> ApiError:
+    return Conflict(f"The engagement changed while the {kind} was being created; retry.",
+                    code="concurrent_update")
 
 
 def engagement_status_error(engagement: dict[str, Any], action: str,
@@ -85,7 +69,9 @@ class EscrowService:
             raise Forbidden(f"Only the engagement's client can {action}.")
         return engagement
 
-    def fund(self, caller: Caller, request: FundEscrow, payment_id: str) -> tuple[int, Payment]:
+    def fund(self, caller: Caller, request: FundEscrow,
+             idempotency_key: str | None) -> tuple[int, Payment]:
+        payment_id = request_object_id("pay", caller.user_id, "fund", idempotency_key)
         engagement = self._client_engagement(caller, request.engagement_id, "fund its escrow")
         method = request.payment_method or self._settings.default_payment_method
         if method is None:
@@ -93,23 +79,24 @@ class EscrowService:
                                    param="payment_method")
         payment = self._new_payment(payment_id, "escrow_fund", engagement, request.amount,
                                     request.currency, payment_method=method)
-        checks = [engagement_check(engagement["id"], statuses=FUNDABLE, client_id=caller.user_id),
-                  claim_escrow_currency(engagement["id"], request.currency)]
-        payment = self._create(payment, checks, "funded", FUNDABLE)
+        payment = self._create(payment, "funded", FUNDABLE, client_id=caller.user_id,
+                               claim_currency=True)
         self._workflows.start("fund", self._name(payment), {
-            "payment_id": payment["id"], "keys": self._keys(payment),
+            "payment_id": payment["id"], "keys": workflow_keys(payment),
             "charge_timeout_seconds": self._settings.charge_timeout_seconds})
         return self._answer(payment)
 
     def release(self, caller: Caller, request: ReleaseEscrow,
-                payment_id: str) -> tuple[int, Payment]:
+                idempotency_key: str | None) -> tuple[int, Payment]:
         engagement = self._client_engagement(caller, request.engagement_id, "release escrow")
+        payment_id = request_object_id("pay", caller.user_id, "release", idempotency_key)
         return self._payout(engagement, "escrow_release", request.amount, payment_id,
                             RELEASABLE, "released", description=request.description)
 
     def refund(self, caller: Caller, request: RefundEscrow,
-               payment_id: str) -> tuple[int, Payment]:
+               idempotency_key: str | None) -> tuple[int, Payment]:
         engagement = self._client_engagement(caller, request.engagement_id, "refund escrow")
+        payment_id = request_object_id("pay", caller.user_id, "refund", idempotency_key)
         return self._payout(engagement, "escrow_refund", request.amount, payment_id,
                             REFUNDABLE, "refunded", description=request.reason)
 
@@ -121,9 +108,7 @@ class EscrowService:
         if engagement["status"] in allowed and amount > available:
             raise insufficient(amount, available, currency)
         payment = self._new_payment(payment_id, pay_type, engagement, amount, currency, **extra)
-        checks = [engagement_check(engagement["id"], statuses=allowed,
-                                   client_id=engagement["client_id"])]
-        payment = self._create(payment, checks, verb, allowed)
+        payment = self._create(payment, verb, allowed, client_id=engagement["client_id"])
         self._start_payout(payment)
         return self._answer(payment)
 
@@ -131,7 +116,7 @@ class EscrowService:
         items = ledger.to_wire(self._movements.payout(payment), self._settings.table_name)
         self._workflows.start(MACHINE[payment["type"]], self._name(payment), {
             "payment_id": payment["id"], "amount": int(payment["amount"]),
-            "keys": self._keys(payment), "items": items, "attempt": {"n": 0}})
+            "keys": workflow_keys(payment), "items": items, "attempt": {"n": 0}})
 
     # ------------------------------------------------------------------ engagement lifecycle
     def on_engagement_completed(self, engagement: dict[str, Any]) -> str:
@@ -156,9 +141,7 @@ class EscrowService:
             derived_id("pay", f"termination-refund:{engagement['id']}"), "escrow_refund",
             engagement, available, account["currency"],
             description="Available escrow refunded when the engagement was terminated.")
-        payment = self._create(payment, [engagement_check(engagement["id"],
-                                                          statuses=("terminated",))],
-                               "refunded", ("terminated",))
+        payment = self._create(payment, "refunded", ("terminated",))
         self._start_payout(payment)
         return Payment.model_validate(payment)
 
@@ -176,35 +159,31 @@ class EscrowService:
                                                                  self._name(payment))
         return payment
 
-    def _create(self, payment: dict[str, Any], checks: list[dict[str, Any]], verb: str,
-                allowed: tuple[str, ...]) -> dict[str, Any]:
+    def _create(self, payment: dict[str, Any], verb: str, allowed: tuple[str, ...],
+                **rules: Any) -> dict[str, Any]:
+        """Create the payment, or explain from the item that refused it (no second read)."""
         try:
-            self._payments.create(payment, checks)
+            self._payments.create(payment, statuses=allowed, **rules)
             return payment
-        except PaymentExists:
-            existing = self._payments.get(payment["id"], consistent=True)
+        except PaymentExists as exc:
+            existing = exc.item or {}
             same = ("type", "engagement_id", "amount", "currency", "client_id")
-            if existing is None or any(existing[k] != payment[k] for k in same):
-                raise Unprocessable("This Idempotency-Key was already used for another payment.",
-                                    param="Idempotency-Key",
-                                    code="idempotency_key_reused") from None
+            if any(existing.get(k) != payment[k] for k in same):
+                raise idempotency_key_reused() from None
             return existing
-        except TransactionFailed as exc:
-            failed = [i - 1 for i in exc.failed_indexes]  # check indexes, after the payment put
-            engagement = self._payments.engagement(payment["engagement_id"])
-            if 0 in failed and engagement is not None and engagement["status"] not in allowed:
-                raise engagement_status_error(engagement, verb, allowed) from None
-            if 0 in failed and engagement is None:
+        except EngagementRefused as exc:
+            if exc.item is None:
                 raise not_found("engagement", payment["engagement_id"],
                                 param="engagement_id") from None
-            if 1 in failed:
-                account = self._payments.escrow_account(payment["engagement_id"]) or {}
-                raise InvalidParameter(
-                    f"This engagement's escrow is held in {account.get('currency', '?')}; "
-                    f"fund it in that currency.", param="currency",
-                    code="currency_mismatch") from None
-            raise Conflict("The engagement changed while the payment was being created; retry.",
-                           code="concurrent_update") from None
+            if exc.item["status"] not in allowed:
+                raise engagement_status_error(exc.item, verb, allowed) from None
+            raise concurrent("payment") from None
+        except EscrowRefused as exc:
+            raise InvalidParameter(
+                f"This engagement's escrow is held in {(exc.item or {}).get('currency', '?')}; "
+                f"fund it in that currency.", param="currency", code="currency_mismatch") from None
+        except TransactionFailed:
+            raise concurrent("payment") from None
 
     def _answer(self, payment: dict[str, Any]) -> tuple[int, Payment]:
         """202 while the execution runs; 201 when it has already finished."""
@@ -214,8 +193,3 @@ class EscrowService:
     @staticmethod
     def _name(payment: dict[str, Any]) -> str:
         return f"{MACHINE[payment['type']]}-{payment['id']}"
-
-    def _keys(self, payment: dict[str, Any]) -> dict[str, Any]:
-        keys = {"payment": payment_key(payment["id"]),
-                "escrow": ledger.escrow_key(payment["engagement_id"])}
-        return {name: {k: {"S": v} for k, v in key.items()} for name, key in keys.items()}

@@ -13,7 +13,7 @@ from typing import Any
 from ...clock import Clock, sortable
 from ...ids import new_id
 from ...storage import ledger
-from ...storage.disputes import settle_actions
+from ...storage.disputes import no_open_dispute_check, settle_actions
 from ...storage.payments import put_payment, settle_payment
 from ..events import EventRecorder
 
@@ -87,13 +87,8 @@ class Movements:
         transfer = self._transfer("release", ledger.escrow(engagement["id"], cur),
                                   ledger.payable(payment["sales_pro_id"], cur), balance, payment,
                                   payment["transfer_id"], payment_id=payment["id"])
-        guard = {"ConditionCheck": {
-            "Key": {"PK": f"ENG#{engagement['id']}", "SK": "ENG"},
-            "ConditionExpression": "#status = :completed AND "
-                                   "(attribute_not_exists(open_disputes) OR open_disputes = :zero)",
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": {":completed": "completed", ":zero": 0}}}
-        return [*ledger.movement_actions([transfer], escrow_must_equal=balance), guard,
+        return [*ledger.movement_actions([transfer], escrow_must_equal=balance),
+                no_open_dispute_check(engagement["id"]),
                 put_payment(payment),
                 *self._events.record("payment.released",
                                      payment_event(payment, trigger="auto_release"),
