@@ -6,19 +6,16 @@ artifact bucket, and bring the stack `leadnod-<stage>` to it (docs/deploy.md).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import boto3
 import yaml
 
-from .package import DEPLOY_STAGES, PROJECT_DIR, package, stage_region
+from .artifacts import artifact_bucket, code_digest, file_digest, upload
+from .package import DEPLOY_STAGES, package, stage_region
 from .stack import DeployRefused, deploy_stack
-
-ARTIFACTS_TEMPLATE = PROJECT_DIR / "infra" / "artifacts.yaml"
 
 
 def stack_name(stage: str) -> str:
@@ -29,9 +26,7 @@ def deploy(session: boto3.Session, stage: str, packaged: Path, *,
            allow_replacing: tuple[str, ...] = ()) -> dict[str, str]:
     """Deploy the template in `packaged` (make package's output) as the stage's stack."""
     cfn, s3 = session.client("cloudformation"), session.client("s3")
-    bucket = deploy_stack(cfn, f"{stack_name(stage)}-artifacts",
-                          template={"TemplateBody": ARTIFACTS_TEMPLATE.read_text()},
-                          parameters={"Stage": stage})["ArtifactBucket"]
+    bucket = artifact_bucket(cfn, stage)
     template = yaml.safe_load((packaged / "template.yaml").read_text())
     code = upload(s3, bucket, f"{stage}/code", packaged / "deployment.zip", code_digest)
     point_functions_at(template, f"s3://{bucket}/{code}")
@@ -41,33 +36,6 @@ def deploy(session: boto3.Session, stage: str, packaged: Path, *,
     url = f"https://{bucket}.s3.{session.region_name}.amazonaws.com/{key}"
     return deploy_stack(cfn, stack_name(stage), template={"TemplateURL": url},
                         allow_replacing=allow_replacing)
-
-
-def upload(s3: Any, bucket: str, prefix: str, path: Path, digest: Any) -> str:
-    """Put `path` under a key named by its content, unless that key exists: the same content
-    always gives the same key, so a second deploy of the same code changes nothing."""
-    key = f"{prefix}/{digest(path)}{path.suffix}"
-    try:
-        s3.head_object(Bucket=bucket, Key=key)
-    except s3.exceptions.ClientError as error:
-        if error.response["Error"]["Code"] not in ("404", "NoSuchKey", "NotFound"):
-            raise
-        s3.upload_file(str(path), bucket, key)
-    return key
-
-
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def code_digest(path: Path) -> str:
-    """The zip's entries, not its bytes: Chalice stamps each build with the time, which would
-    make every package new code."""
-    digest = hashlib.sha256()
-    with zipfile.ZipFile(path) as archive:
-        for info in sorted(archive.infolist(), key=lambda i: i.filename):
-            digest.update(info.filename.encode() + b"\0" + archive.read(info) + b"\0")
-    return digest.hexdigest()
 
 
 def point_functions_at(template: dict[str, Any], code_uri: str) -> None:

@@ -1,5 +1,11 @@
-"""`make deploy STAGE=sandbox|prod`: the infra stack, then `chalice deploy`, then what Chalice
-cannot express. Each step is a function; docs/deploy.md explains why they run in this order.
+"""`make chalice-deploy STAGE=sandbox|prod`, the `chalice deploy` path: the infra stack, then
+`chalice deploy`, then what Chalice cannot express. Each step is a function; docs/deploy.md
+explains why they run in this order, and what this path lacks next to `make deploy`'s one stack.
+
+`chalice deploy` knows what it created only from `.chalice/deployed/<stage>.json`. That record
+is kept in the stage's artifact bucket (fetched before, stored after), so a run from another
+clone or from CI updates what exists instead of creating a second API and second event source
+mappings; a run that finds the stage's functions but no record stops instead.
 """
 from __future__ import annotations
 
@@ -28,10 +34,10 @@ def stack_name(stage: str) -> str:
 
 # ---------------------------------------------------------------- 1 and 5: the infra stack
 def deploy_stack(session: boto3.Session, stage: str, *, rest_api_id: str = "",
-                 api_stage: str = "api", template_path: Path = TEMPLATE_PATH) -> dict[str, str]:
+                 template_path: Path = TEMPLATE_PATH) -> dict[str, str]:
     """Create or update the stage's infra stack, wait for it, and return its Outputs."""
     cfn, name = session.client("cloudformation"), stack_name(stage)
-    parameters = {"Stage": stage, "RestApiId": rest_api_id, "RestApiStageName": api_stage}
+    parameters = {"Stage": stage, "RestApiId": rest_api_id}
     request = dict(StackName=name, TemplateBody=Path(template_path).read_text(),
                    Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
                    Parameters=[{"ParameterKey": k, "ParameterValue": v}
@@ -106,6 +112,38 @@ def deployed_resources(stage: str, project_dir: Path = PROJECT_DIR) -> list[dict
     """What `chalice deploy` recorded in .chalice/deployed/<stage>.json ([] before the first)."""
     path = project_dir / ".chalice" / "deployed" / f"{stage}.json"
     return json.loads(path.read_text())["resources"] if path.exists() else []
+
+
+def record_key(stage: str) -> str:
+    return f"{stage}/chalice/deployed.json"
+
+
+def fetch_record(s3, bucket: str, stage: str, project_dir: Path = PROJECT_DIR) -> bool:
+    """Put the stored `.chalice/deployed/<stage>.json` in place; False when none is stored."""
+    path = project_dir / ".chalice" / "deployed" / f"{stage}.json"
+    try:
+        body = s3.get_object(Bucket=bucket, Key=record_key(stage))["Body"].read()
+    except s3.exceptions.NoSuchKey:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(body)
+    return True
+
+
+def store_record(s3, bucket: str, stage: str, project_dir: Path = PROJECT_DIR) -> None:
+    path = project_dir / ".chalice" / "deployed" / f"{stage}.json"
+    s3.put_object(Bucket=bucket, Key=record_key(stage), Body=path.read_bytes())
+
+
+def refuse_unrecorded_functions(lambda_client, stage: str) -> None:
+    """Without a record `chalice deploy` creates a new API and new event source mappings next to
+    the ones a lost or failed run left: stop, and say what to do (docs/deploy.md)."""
+    try:
+        lambda_client.get_function(FunctionName=f"leadnod-{stage}-api_handler")
+    except lambda_client.exceptions.ResourceNotFoundException:
+        return
+    raise SystemExit(f"leadnod-{stage}-api_handler exists but no chalice record is stored for "
+                     f"{stage}: see docs/deploy.md, 'chalice deploy path: a lost record'")
 
 
 def rest_api_id(resources: list[dict]) -> str:
@@ -184,15 +222,25 @@ def main(argv: list[str] | None = None) -> None:
                      "(dev is the local stack: make run)")
     if os.environ.get("AWS_ENDPOINT_URL"):
         parser.error("AWS_ENDPOINT_URL is set: this shell points at the local stack, not AWS")
-    session = boto3.Session()
+    from deploy.artifacts import artifact_bucket
+    from deploy.package import stage_region
+
+    region = stage_region(stage)
+    session = boto3.Session(region_name=region)
+    os.environ["AWS_DEFAULT_REGION"] = region  # for chalice deploy
     api_stage = api_gateway_stage(stage)
+    bucket = artifact_bucket(session.client("cloudformation"), stage)
+    s3 = session.client("s3")
+    if not fetch_record(s3, bucket, stage):
+        refuse_unrecorded_functions(session.client("lambda"), stage)
     known_api = rest_api_id(deployed_resources(stage))
     print(f"[1/5] infra stack {stack_name(stage)}", flush=True)
-    outputs = deploy_stack(session, stage, rest_api_id=known_api, api_stage=api_stage)
+    outputs = deploy_stack(session, stage, rest_api_id=known_api)
     print("[2/5] stack outputs -> .chalice/config.json", flush=True)
     write_stage_environment(stage, outputs)
     print("[3/5] chalice deploy", flush=True)
     chalice_deploy(stage)
+    store_record(s3, bucket, stage)
     resources = deployed_resources(stage)
     api_id = rest_api_id(resources)
     if not api_id:
@@ -203,7 +251,7 @@ def main(argv: list[str] | None = None) -> None:
                 event_source_uuids=[r["event_uuid"] for r in resources
                                     if r["resource_type"] == "sqs_event"])
     print("[5/5] infra stack with RestApiId", flush=True)
-    deploy_stack(session, stage, rest_api_id=api_id, api_stage=api_stage)
+    deploy_stack(session, stage, rest_api_id=api_id)
 
 
 if __name__ == "__main__":

@@ -26,8 +26,17 @@ def test_app_settings(config):
     assert (config["app_name"], config["version"]) == ("leadnod", "2.0")
     assert config["api_gateway_stage"] == "api"
     assert (config["lambda_timeout"], config["lambda_memory_size"]) == (30, 512)
+    # API Gateway gives up after 29 s: the API's functions end before it does.
+    assert config["lambda_functions"]["api_handler"]["lambda_timeout"] < 29
+    assert config["lambda_functions"]["oauth_bearer"]["lambda_timeout"] < 29
     assert config["autogen_policy"] is False
     assert "reserved_concurrency" not in json.dumps(config)
+
+
+@pytest.mark.parametrize("stage", ["sandbox", "prod"])
+def test_every_deployed_stage_names_its_region_and_log_retention(config, stage):
+    assert config["stages"][stage]["region"]
+    assert config["stages"][stage]["log_retention_in_days"] in (14, 90)
 
 
 @pytest.mark.parametrize("stage", ["sandbox", "prod"])

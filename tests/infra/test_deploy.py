@@ -73,7 +73,7 @@ def test_infra_stack_is_created_then_left_alone_then_updated_with_the_rest_api(s
     deploy.deploy_stack(session, "sandbox", rest_api_id="abc123")
     stack = session.client("cloudformation").describe_stacks(StackName="leadnod-sandbox")
     parameters = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Stacks"][0]["Parameters"]}
-    assert parameters == {"Stage": "sandbox", "RestApiId": "abc123", "RestApiStageName": "api"}
+    assert parameters == {"Stage": "sandbox", "RestApiId": "abc123"}
 
 
 def test_an_unchanged_stack_is_not_an_error():
