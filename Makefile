@@ -6,12 +6,13 @@ PORT ?= 8000
 STAGE ?= sandbox
 export MOTO_PORT PORT
 
-.PHONY: run test test-fast test-races contract lint deploy clean bench openapi sdk-check
+.PHONY: run test test-fast test-races contract lint package deploy chalice-deploy clean bench openapi sdk-check
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+$(BIN)/.installed: requirements.txt requirements-dev.txt requirements-sam.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q --no-deps -r requirements-sam.txt
 	touch $@
 
 venv: $(BIN)/.installed
@@ -31,12 +32,24 @@ test-races: $(BIN)/.installed  ## money races and random movements over concurre
 contract: $(BIN)/.installed  ## Schemathesis against a fresh local stack (docs/openapi.md)
 	$(BIN)/python -m pytest -q -s -m contract tests/contract
 
-lint: $(BIN)/.installed  ## ruff (ruff.toml), mypy (mypy.ini), cfn-lint on the template
+lint: $(BIN)/.installed  ## ruff (ruff.toml), mypy (mypy.ini), cfn-lint on the templates
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/cfn-lint infra/template.yaml
+	$(BIN)/mypy deploy
+	$(BIN)/cfn-lint infra/template.yaml infra/artifacts.yaml
 
-deploy: $(BIN)/.installed
+# The stage's one CloudFormation template, dist/$(STAGE)/template.yaml, and its code; no AWS
+# credentials or region needed (docs/deploy.md). Downloads the requirements' Linux wheels.
+package: $(BIN)/.installed
+	$(BIN)/python -m deploy.package --stage $(STAGE)
+	$(BIN)/cfn-lint dist/$(STAGE)/template.yaml
+
+# The stack leadnod-$(STAGE) brought to that template through CloudFormation; safe to re-run.
+deploy: package
+	$(BIN)/python -m deploy --stage $(STAGE) --packaged dist/$(STAGE)
+
+# The `chalice deploy` path instead (docs/deploy.md): infra stack, chalice deploy, post-deploy.
+chalice-deploy: $(BIN)/.installed
 	$(BIN)/python -m devstack.deploy --stage $(STAGE)
 
 openapi: $(BIN)/.installed  ## regenerate docs/openapi.json from the routes and models
@@ -52,4 +65,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache dist
