@@ -1,5 +1,7 @@
-"""Shared fixtures: moto provisioned from infra/template.yaml, the Chalice test client with the
-gateway responses applied, accounts and tokens. Network beyond loopback is blocked."""
+"""The fixtures every area shares: moto provisioned from infra/template.yaml, the Chalice test
+client with the gateway responses applied, accounts and tokens, the local stack; and which
+suites `-m` selects. Network beyond loopback is blocked. The helpers these are built from, and
+that tests import, are in tests/support/."""
 from __future__ import annotations
 
 import json
@@ -11,14 +13,16 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT
+from support.accounts import Account, Pair, new_account, new_pair
+from support.api import Api
+from support.http import free_port
+from support.markers import MARK_NAME
+from support.marketplace import Market
 
 # Before anything builds a boto3 client: fake credentials, one region, never a real endpoint.
 os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
@@ -104,66 +108,6 @@ def services(aws_env: Any) -> Any:
     return wiring.reset()
 
 
-@dataclass
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body) if self.body else None
-
-    @property
-    def error(self) -> dict[str, Any]:
-        return self.json()["error"]
-
-
-class Api:
-    """HTTP through `chalice.test.Client` (it runs the authorizer), reshaped by the same
-    gateway responses API Gateway applies in AWS."""
-
-    def __init__(self) -> None:
-        from chalice.test import Client
-
-        from app import app
-        from devstack.gateway import GatewayResponses
-
-        self._client = Client(app, stage_name="dev", project_dir=str(ROOT))
-        self._responses = GatewayResponses.from_template()
-
-    def request(self, method: str, path: str, *, token: str | None = None, json_body: Any = None,
-                body: bytes | str | None = None, headers: dict[str, str] | None = None) -> Response:
-        from devstack.gateway import reshape_test_response
-
-        sent = dict(headers or {})
-        if token is not None:
-            sent.setdefault("Authorization", f"Bearer {token}")
-        if json_body is not None:
-            body = json.dumps(json_body)
-            sent.setdefault("Content-Type", "application/json")
-        raw = body.encode() if isinstance(body, str) else (body or b"")
-        answer = self._client.http.request(method, path, headers=sent, body=raw)
-        answer = reshape_test_response(answer, self._responses)
-        return Response(answer.status_code, {k.lower(): v for k, v in answer.headers.items()},
-                        answer.body if isinstance(answer.body, bytes) else
-                        (answer.body or "").encode())
-
-    def get(self, path: str, **kw: Any) -> Response:
-        return self.request("GET", path, **kw)
-
-    def post(self, path: str, **kw: Any) -> Response:
-        return self.request("POST", path, **kw)
-
-    def patch(self, path: str, **kw: Any) -> Response:
-        return self.request("PATCH", path, **kw)
-
-    def put(self, path: str, **kw: Any) -> Response:
-        return self.request("PUT", path, **kw)
-
-    def delete(self, path: str, **kw: Any) -> Response:
-        return self.request("DELETE", path, **kw)
-
-
 @pytest.fixture
 def api(services: Any) -> Api:
     return Api()
@@ -176,42 +120,11 @@ def shared_api(aws_env: Any) -> Api:
     return Api()
 
 
-@dataclass
-class Account:
-    user_id: str
-    client_id: str
-    client_secret: str
-    email: str
-    type: str
-    token: str
-
-
-def unique(prefix: str = "t") -> str:
-    return f"{prefix}{uuid.uuid4().hex[:10]}"
-
-
 @pytest.fixture
 def make_account(services: Any) -> Any:
     def make(user_type: str = "client", **fields: Any) -> Account:
         return new_account(services, user_type, **fields)
     return make
-
-
-def new_account(services: Any, user_type: str = "client", *, plan: str = "professional",
-                scopes: str = "read write", unlimited: bool = False, **fields: Any) -> Account:
-    """An account with a token. `unlimited` lifts the rate limits, for accounts shared by many
-    tests that are not about rate limiting."""
-    email = fields.pop("email", None) or f"{unique()}@example.com"
-    name = fields.pop("name", None) or f"Test {unique()}"
-    created = services.users.create_account(user_type=user_type, name=name, email=email,
-                                            plan=plan, **fields)
-    if unlimited:
-        services.users_repo.set_attributes(created.user.id, plan="custom",
-                                           rate_per_minute=100_000, rate_per_day=10_000_000)
-    token = services.token_issuer.issue(user_id=created.user.id, client_id=created.client_id,
-                                        scopes=scopes.split())
-    return Account(created.user.id, created.client_id, created.client_secret, email,
-                   user_type, token)
 
 
 @pytest.fixture
@@ -226,84 +139,16 @@ def sales_pro(make_account: Any) -> Account:
                                  "years_experience": 6, "availability": "available"})
 
 
+@pytest.fixture(scope="module")
+def account_pair(aws_env: Any) -> Pair:
+    """One client and one sales professional per module, for tests that share accounts
+    (creating one is the slowest part of a test under moto: a transaction that copies the
+    table, a slow secret hash). A fresh container first: the one the previous module's last
+    test left may carry its clock or environment, and would sign tokens the next tests'
+    containers refuse."""
+    from chalicelib import wiring
 
-DOCS_OPPORTUNITY = {
-    "title": "Enterprise Account Executive", "industry": "saas",
-    "description": "Looking for experienced AE...", "compensation_model": "hybrid",
-    "base_salary_range": {"min": 80000, "max": 120000}, "commission_rate": 0.10,
-    "duration": "ongoing", "requirements": ["5+ years experience", "Enterprise sales"]}
-
-
-class Market:
-    """What the marketplace tests share for the whole session: one API client, one wired
-    container and four accounts (two clients, two sales pros: every ownership test has a
-    second of each). Tests that change an account's profile make their own."""
-
-    def __init__(self) -> None:
-        from chalicelib.config import Settings
-        from chalicelib.wiring import Container
-
-        self.services = Container(Settings.from_env())
-        self.api = Api()
-        self.client = self.account("client", company="Acme Corp", industry="saas")
-        self.client2 = self.account("client", company="Globex", industry="fintech")
-        self.pro = self.account("sales_pro", industry="saas", profile={
-            "headline": "Enterprise AE", "skills": ["Enterprise sales", "Negotiation"],
-            "years_experience": 6, "availability": "available",
-            "compensation_models": ["hybrid"]})
-        self.pro2 = self.account("sales_pro", industry="fintech", profile={
-            "skills": ["Payments"], "years_experience": 3})
-        self._poller: Any = None
-
-    def account(self, user_type: str, **fields: Any) -> Account:
-        return new_account(self.services, user_type, unlimited=True, **fields)  # session-wide
-
-    def opportunity(self, owner: Account, **fields: Any) -> dict[str, Any]:
-        """Create one through the API (the docs' example, with `fields` changed)."""
-        answer = self.api.post("/v1/opportunities", token=owner.token,
-                               json_body={**DOCS_OPPORTUNITY, **fields})
-        assert answer.status == 201, answer.json()
-        return answer.json()
-
-    def event_types(self, user_id: str) -> list[str]:
-        """The types of the events recorded for a user, oldest first."""
-        from boto3.dynamodb.conditions import Key
-
-        items = self.services.store.query_all(
-            Key("PK").eq(f"USER#{user_id}") & Key("SK").begins_with("EVT#"))
-        return [item["type"] for item in sorted(items, key=lambda i: i["GSI1SK"])]
-
-    def discard_matching_requests(self) -> None:
-        """Start from an empty matching queue (other tests' accounts leave requests there)."""
-        sqs, url = self.services.client("sqs"), self.services.settings.queue_urls["matching"]
-        while True:  # PurgeQueue is allowed once a minute only
-            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
-                                           WaitTimeSeconds=0).get("Messages", [])
-            if not messages:
-                return
-            sqs.delete_message_batch(QueueUrl=url, Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
-                for i, m in enumerate(messages)])
-
-    def run_matching(self, max_batches: int = 200) -> int:
-        """Drain the matching queue through the Lambda handler, as the SQS event source (and
-        the local stack's poller) would; returns how many messages were handled."""
-        import threading
-
-        from app import app
-        from devstack.pollers import SqsPoller
-
-        if self._poller is None:
-            queue = self.services.settings.queue_urls["matching"].rsplit("/", 1)[-1]
-            self._poller = SqsPoller(self.services.client("sqs"), queue,
-                                     app.handler_map["matching_worker"], 10, threading.Event())
-        handled = 0
-        for _ in range(max_batches):
-            received = self._poller.poll_once(wait_seconds=0)
-            if not received:
-                break
-            handled += received
-        return handled
+    return new_pair(wiring.reset())
 
 
 @pytest.fixture(scope="session")
@@ -322,10 +167,6 @@ def dynamodb_calls(market: Market) -> Any:
     events.register("before-call.dynamodb", count)
     yield calls
     events.unregister("before-call.dynamodb", count)
-
-
-# A name in a `-m` expression, as pytest's own expression parser reads one.
-MARK_NAME = re.compile(r"(?:\w|:|\+|-|\.|\[|\]|\\|/)+")
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest applies `-m`, which must see `local_stack`
@@ -349,48 +190,6 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         if left_out:
             config.hook.pytest_deselected(items=left_out)
             items[:] = [item for item in items if not item.get_closest_marker(marker)]
-
-
-def raw_exchange(address: tuple[str, int], sent: bytes,
-                 wait: float = 5) -> tuple[bytes, float]:
-    """Send bytes on a fresh connection (malformed HTTP included); everything the server
-    answers before closing, and how long that took."""
-    import socket
-
-    started = time.monotonic()
-    with socket.create_connection(address, timeout=wait) as connection:
-        connection.sendall(sent)
-        received = b""
-        while chunk := connection.recv(65536):
-            received += chunk
-    return received, time.monotonic() - started
-
-
-def parsed(raw: bytes) -> tuple[int, dict[str, str], bytes]:
-    """(status, headers, body) of a raw HTTP/1.1 answer."""
-    head, _, body = raw.partition(b"\r\n\r\n")
-    status_line, *lines = head.decode("latin-1").split("\r\n")
-    return int(status_line.split()[1]), dict(line.split(": ", 1) for line in lines), body
-
-
-def wait_until(check: Any, timeout: float = 10.0) -> Any:
-    """Poll `check` until it returns something truthy; back off from 20 ms to 200 ms (every
-    poll is a moto call competing for the same interpreter as the work it waits for)."""
-    deadline, interval = time.monotonic() + timeout, 0.02
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        time.sleep(interval)
-        interval = min(interval * 1.5, 0.2)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

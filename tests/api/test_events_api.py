@@ -1,7 +1,7 @@
 """`GET /v1/events`: the caller's own events of the last 30 days, filtered and paged."""
 from __future__ import annotations
 
-from webhook_support import rename
+from support.webhooks import rename
 
 
 def test_events_are_the_callers_own_newest_first_and_one_by_id(api, client_account, sales_pro):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from conftest import DOCS_OPPORTUNITY
+from support.marketplace import DOCS_OPPORTUNITY
 
 
 def post(market, path, account, key, body=None):

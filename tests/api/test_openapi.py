@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +12,8 @@ from openapi_spec_validator import validate
 from app import app
 from chalicelib.openapi import build, render
 from chalicelib.services.events import EVENT_TYPES
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "docs" / "openapi.json"
 PUBLIC = {"/oauth/token", "/.well-known/jwks.json", "/v1/openapi.json"}
 METHODS = ("get", "post", "put", "patch", "delete")

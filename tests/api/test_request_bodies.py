@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import DOCS_OPPORTUNITY
+from support.marketplace import DOCS_OPPORTUNITY
 
 
 def assert_error(answer, status, code, param):

@@ -6,9 +6,8 @@ from __future__ import annotations
 import ast
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from support import ROOT
 
 
 def test_threads_in_one_process_each_get_their_own_request(api, make_account):

@@ -11,11 +11,11 @@ import pytest
 from chalice import AuthResponse, Chalice
 from chalice.test import Client, HTTPResponse
 
-from conftest import parsed, raw_exchange
 from devstack.gateway import GatewayResponses, reshape_test_response
 from devstack.http_front import ApiServer
 from devstack.lambda_pool import LambdaSettings
 from devstack.lambda_runtime import Runtime
+from support.http import parsed, raw_exchange
 
 REQUEST_ID = "5d2e6a4c-0000-4000-8000-000000000001"
 READ_TIMEOUT = 1.5  # the front's socket timeout here (10 s on the stack)

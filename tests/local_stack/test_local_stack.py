@@ -8,14 +8,12 @@ import re
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
-from conftest import parsed, raw_exchange
-
-ROOT = Path(__file__).resolve().parents[2]
+from support import ROOT
+from support.http import parsed, raw_exchange
 
 
 @pytest.fixture(scope="module")

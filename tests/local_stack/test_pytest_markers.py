@@ -6,7 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import MARK_NAME, ROOT
+from support import ROOT
+from support.markers import MARK_NAME
 
 STACK, RACES, PORT = (f"tests/local_stack/{name}.py"
                       for name in ("test_local_stack", "test_local_stack_races", "test_local_port"))

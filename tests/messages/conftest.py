@@ -3,8 +3,6 @@ moto backend whose writes are atomic (as DynamoDB's are) for the concurrency tes
 from __future__ import annotations
 
 import threading
-import uuid
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -27,25 +25,6 @@ def conversation_of(api: Any, sender: Any, recipient: Any, body: str) -> str:
 def events_for(services: Any, user_id: str) -> list[dict[str, Any]]:
     """The per-recipient event items (the `GET /v1/events` feed), oldest first."""
     return list(services.store.query_all(Key("GSI1PK").eq(f"USER#{user_id}#EVENTS"), index="GSI1"))
-
-
-@pytest.fixture(scope="module")
-def refusal_pair(aws_env: Any) -> tuple[Any, Any]:
-    """Two accounts shared by a module's tests of refused requests (a client and a sales pro).
-    Nothing those tests send succeeds, so sharing cannot leak state between them."""
-    from chalicelib import wiring
-
-    services = wiring.reset()
-    accounts = []
-    for user_type in ("client", "sales_pro"):
-        suffix = uuid.uuid4().hex[:10]
-        created = services.users.create_account(user_type=user_type, name=f"Refused {suffix}",
-                                                email=f"refused-{suffix}@example.com")
-        token = services.token_issuer.issue(user_id=created.user.id,
-                                            client_id=created.client_id, scopes=["read", "write"])
-        accounts.append(SimpleNamespace(user_id=created.user.id, client_id=created.client_id,
-                                        token=token))
-    return accounts[0], accounts[1]
 
 
 @pytest.fixture

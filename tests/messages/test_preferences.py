@@ -44,8 +44,8 @@ def test_put_and_empty_patch(api, alice):
      "Received unknown parameter: 'updated_at'."),
     ([], "invalid_json", None, "The request body must be a JSON object."),
 ])
-def test_patch_is_strict(api, refusal_pair, body, code, param, message):
-    alice, _ = refusal_pair
+def test_patch_is_strict(api, account_pair, body, code, param, message):
+    alice, _ = account_pair
     answer = api.patch(PATH, token=alice.token, json_body=body)
     assert answer.status == 400
     assert answer.error == {"code": code, "message": message, "param": param,
@@ -53,8 +53,8 @@ def test_patch_is_strict(api, refusal_pair, body, code, param, message):
     assert api.get(PATH, token=alice.token).json() == DEFAULTS
 
 
-def test_malformed_json_and_scopes(api, services, refusal_pair):
-    alice, _ = refusal_pair
+def test_malformed_json_and_scopes(api, services, account_pair):
+    alice, _ = account_pair
     broken = api.patch(PATH, token=alice.token, body="{not json",
                        headers={"Content-Type": "application/json"})
     assert broken.status == 400 and broken.error["code"] == "invalid_json"

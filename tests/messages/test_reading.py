@@ -140,8 +140,8 @@ def test_non_participants_get_404_and_cannot_mark_anything_read(api, alice, bob,
     assert read(api, alice, conversation).json()["data"][0]["read_at"] is None
 
 
-def test_list_parameters_are_validated(api, refusal_pair):
-    alice, _ = refusal_pair
+def test_list_parameters_are_validated(api, account_pair):
+    alice, _ = account_pair
     for query, param in [("limit=0", "limit"), ("limit=101", "limit"), ("limit=ten", "limit"),
                          ("order=asc", "order")]:
         for path in ("/v1/messages/conversations", f"/v1/messages/conversations/{new_id('cnv')}"):

@@ -76,16 +76,16 @@ def test_any_unicode_is_stored_and_returned_exactly(api, alice, bob):
     (42, "invalid_parameter", "The 'body' field must be a string."),
     (None, "invalid_parameter", "The 'body' field must be a string."),
 ])
-def test_bad_bodies_are_refused(api, refusal_pair, body, code, message):
-    alice, bob = refusal_pair
+def test_bad_bodies_are_refused(api, account_pair, body, code, message):
+    alice, bob = account_pair
     answer = send(api, alice, recipient_id=bob.user_id, body=body)
     assert answer.status == 400
     assert answer.error == {"code": code, "message": message, "param": "body",
                             "doc_url": f"https://docs.leadnod.com/errors/{code}"}
 
 
-def test_missing_body_and_lone_surrogates(api, refusal_pair):
-    alice, bob = refusal_pair
+def test_missing_body_and_lone_surrogates(api, account_pair):
+    alice, bob = account_pair
     missing = send(api, alice, recipient_id=bob.user_id)
     assert missing.status == 400 and missing.error["code"] == "missing_parameter"
     assert missing.error["param"] == "body"
@@ -95,8 +95,8 @@ def test_missing_body_and_lone_surrogates(api, refusal_pair):
     assert surrogate.status == 400 and surrogate.error["code"] == "invalid_json"
 
 
-def test_unknown_fields_and_wrong_types_are_refused(api, refusal_pair):
-    alice, bob = refusal_pair
+def test_unknown_fields_and_wrong_types_are_refused(api, account_pair):
+    alice, bob = account_pair
     for body, param in [({"recipient_id": bob.user_id, "body": "x", "subject": "s"}, "subject"),
                         ({"recipient_id": 7, "body": "x"}, "recipient_id"),
                         ({"recipient_id": "u" * 65, "body": "x"}, "recipient_id"),
@@ -105,8 +105,8 @@ def test_unknown_fields_and_wrong_types_are_refused(api, refusal_pair):
         assert answer.status == 400 and answer.error["param"] == param, (body, answer.json())
 
 
-def test_messaging_yourself_is_a_400(api, refusal_pair):
-    alice, _ = refusal_pair
+def test_messaging_yourself_is_a_400(api, account_pair):
+    alice, _ = account_pair
     answer = send(api, alice, recipient_id=alice.user_id, body="note to self")
     assert answer.status == 400 and answer.error["param"] == "recipient_id"
     assert answer.error["message"] == "You cannot send a message to yourself."
@@ -152,8 +152,8 @@ def test_a_conversation_you_are_not_in_is_404(api, alice, bob, carol):
     assert [m["body"] for m in read["data"]] == ["private"]
 
 
-def test_write_scope_is_needed_to_send(api, services, refusal_pair):
-    alice, bob = refusal_pair
+def test_write_scope_is_needed_to_send(api, services, account_pair):
+    alice, bob = account_pair
     reader = services.token_issuer.issue(user_id=alice.user_id, client_id=alice.client_id,
                                          scopes=["read"])
     answer = api.post("/v1/messages/send", token=reader,
@@ -162,8 +162,8 @@ def test_write_scope_is_needed_to_send(api, services, refusal_pair):
 
 
 
-def test_a_token_is_required_and_send_is_post_only(api, refusal_pair):
-    alice, bob = refusal_pair
+def test_a_token_is_required_and_send_is_post_only(api, account_pair):
+    alice, bob = account_pair
     anonymous = api.post("/v1/messages/send", json_body={"recipient_id": bob.user_id, "body": "x"})
     assert anonymous.status == 401 and anonymous.error["code"] == "unauthorized"
     wrong_method = api.get("/v1/messages/send", token=alice.token)

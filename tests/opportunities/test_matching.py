@@ -54,7 +54,7 @@ def cast(market):
 def logistics(market, cast):
     """A fresh client's logistics opportunity asking for the cast's skill; deleted (and its
     items cleaned) afterwards so later tests' profile changes do not fan out to it."""
-    market.discard_matching_requests()
+    market.matching.discard()
     pros, skill = cast
     owner = market.account("client")
     opp = market.opportunity(owner, title="Freight AE", industry="logistics",
@@ -62,12 +62,12 @@ def logistics(market, cast):
                              requirements=["7+ years experience", skill])
     yield owner, opp, pros, skill
     market.api.delete(f"/v1/opportunities/{opp['id']}", token=owner.token)
-    market.run_matching()
+    market.matching.run()
 
 
 def test_worker_stores_ranked_explainable_candidates(market, logistics):
     owner, opp, pros, _ = logistics
-    assert market.run_matching() >= 1  # the opportunity's first run
+    assert market.matching.run() >= 1  # the opportunity's first run
     page = matches(market, opp, owner)
     ranked = [m["sales_pro_id"] for m in page["data"]]
     ours = [uid for uid in ranked if uid in {p.user_id for p in pros.values()}]
@@ -96,7 +96,7 @@ def test_worker_stores_ranked_explainable_candidates(market, logistics):
 
 def test_reading_matches_is_one_query(market, logistics, dynamodb_calls):
     owner, opp, _, _ = logistics
-    market.run_matching()
+    market.matching.run()
     dynamodb_calls.clear()
     page = market.services.matching.matches(caller_for(owner), opp["id"],
                                             MatchListParams(limit=100))
@@ -121,7 +121,7 @@ def test_a_run_reads_postings_not_every_pro(market, logistics, dynamodb_calls):
 
 def test_matches_page_and_only_the_owner_sees_them(market, logistics):
     owner, opp, _, _ = logistics
-    market.run_matching()
+    market.matching.run()
     path = f"/v1/opportunities/{opp['id']}/matches"
     first = market.api.get(f"{path}?limit=2", token=owner.token).json()
     assert len(first["data"]) == 2 and first["has_more"]
@@ -142,30 +142,30 @@ def test_profile_changes_that_matter_rescore_and_what_is_shown_refreshes(market,
     pro = market.account("sales_pro", industry="logistics", profile={
         "skills": ["Cold calling"], "years_experience": 3, "availability": "limited",
         "compensation_models": ["hybrid"]})
-    market.run_matching()
+    market.matching.run()
     before = by_pro(matches(market, opp, owner))[pro.user_id]
     market.api.patch("/v1/users/me", token=pro.token,
                      json_body={"profile": {"skills": ["Cold calling", skill]}})
-    market.run_matching()
+    market.matching.run()
     after = by_pro(matches(market, opp, owner))[pro.user_id]
     assert after["breakdown"]["skills"] == 30 and after["score"] == before["score"] + 30
     market.api.patch("/v1/users/me", token=pro.token, json_body={"name": "Renamed Pro"})
-    market.run_matching()
+    market.matching.run()
     renamed = by_pro(matches(market, opp, owner))[pro.user_id]
     assert renamed["sales_pro"]["name"] == "Renamed Pro" and renamed["score"] == after["score"]
     market.api.patch("/v1/users/me", token=pro.token,
                      json_body={"profile": {"availability": "unavailable"}})
-    market.run_matching()
+    market.matching.run()
     assert by_pro(matches(market, opp, owner))[pro.user_id]["breakdown"]["availability"] == 0
 
 
 def test_interest_adds_an_outside_pro_to_the_matches(market, logistics):
     owner, opp, _, _ = logistics
-    market.run_matching()
+    market.matching.run()
     outsider = market.account("sales_pro", industry="media", profile={"years_experience": 7})
     answer = market.api.post(f"/v1/opportunities/{opp['id']}/interest", token=outsider.token)
     assert answer.status == 201
-    market.run_matching()
+    market.matching.run()
     match = by_pro(matches(market, opp, owner))[outsider.user_id]
     assert match["breakdown"]["interest"] == 5 and match["breakdown"]["industry"] == 0
     assert market.event_types(owner.user_id).count("opportunity.matched") == 2
@@ -173,10 +173,10 @@ def test_interest_adds_an_outside_pro_to_the_matches(market, logistics):
 
 def test_changing_the_requirements_reruns_matching(market, logistics):
     owner, opp, pros, _ = logistics
-    market.run_matching()
+    market.matching.run()
     market.api.patch(f"/v1/opportunities/{opp['id']}", token=owner.token,
                      json_body={"requirements": ["Cold calling"]})
-    market.run_matching()
+    market.matching.run()
     found = by_pro(matches(market, opp, owner))
     assert found[pros["same_industry"].user_id]["breakdown"]["skills"] == 30
     assert found[pros["best"].user_id]["breakdown"]["skills"] == 0
@@ -185,7 +185,7 @@ def test_changing_the_requirements_reruns_matching(market, logistics):
 
 def test_an_unchanged_rerun_writes_nothing_and_an_older_run_cannot_publish(market, logistics):
     owner, opp, _, _ = logistics
-    market.run_matching()
+    market.matching.run()
     again = market.services.matching.run(opp["id"])
     assert again.changed is False and again.stored >= 4
     repo = market.services.matches_repo
@@ -213,9 +213,9 @@ def test_deleting_an_opportunity_removes_its_matches_and_interests(market, logis
 
     owner, opp, pros, _ = logistics
     market.api.post(f"/v1/opportunities/{opp['id']}/interest", token=pros["best"].token)
-    market.run_matching()
+    market.matching.run()
     assert market.api.delete(f"/v1/opportunities/{opp['id']}", token=owner.token).status == 204
-    market.run_matching()
+    market.matching.run()
     left = list(market.services.store.query_all(Key("PK").eq(f"OPP#{opp['id']}")))
     assert left == []
     assert opp["id"] not in market.services.matches_repo.opportunities_matching(

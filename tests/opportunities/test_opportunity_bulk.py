@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DOCS_OPPORTUNITY
+from support.marketplace import DOCS_OPPORTUNITY
 
 PATH = "/v1/opportunities/bulk"
 

@@ -5,24 +5,19 @@ import uuid
 
 import pytest
 
+from support.accounts import new_account
+
 
 @pytest.fixture(scope="module")
 def make_module_account(aws_env):
     """Accounts that live for the whole module (creating one costs a transaction and a KMS
     signature), for tests that only read them."""
     from chalicelib import wiring
-    from conftest import Account, unique
 
     services = wiring.reset()
 
     def make(user_type, **fields):
-        email = f"{unique()}@example.com"
-        created = services.users.create_account(user_type=user_type, name=f"Test {unique()}",
-                                                email=email, **fields)
-        token = services.token_issuer.issue(user_id=created.user.id,
-                                            client_id=created.client_id, scopes=["read", "write"])
-        return Account(created.user.id, created.client_id, created.client_secret, email,
-                       user_type, token)
+        return new_account(services, user_type, **fields)
     return make
 
 

@@ -8,7 +8,9 @@ from typing import Any, Callable
 
 import pytest
 
-from conftest import wait_until  # noqa: F401  (this package's tests import it from here)
+from support.accounts import new_account
+from support.api import Api
+from support.waiting import wait_until
 
 
 @pytest.fixture(scope="package")
@@ -21,9 +23,7 @@ def pay(payments_poller: Any) -> Any:
 
 
 @pytest.fixture(scope="package")
-def http(pay: Any) -> Any:
-    from conftest import Api
-
+def http(pay: Any) -> Api:
     return Api()
 
 
@@ -36,8 +36,6 @@ class People:
         self.stranger = self.new("client")
 
     def new(self, user_type: str, scopes: str = "read write") -> Any:
-        from conftest import new_account
-
         # Shared for the whole package: no rate limits (these tests are not about them).
         return new_account(self._services, user_type, scopes=scopes, unlimited=True,
                            industry="saas",

@@ -7,8 +7,7 @@ import json
 import pytest
 
 from chalicelib.admin import __main__ as cli
-
-from .conftest import wait_until
+from support.waiting import wait_until
 
 
 @pytest.fixture

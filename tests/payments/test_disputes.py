@@ -7,8 +7,9 @@ import pytest
 
 from chalicelib.admin import commands
 from chalicelib.errors import ApiError
+from support.waiting import wait_until
 
-from .conftest import audit, events_of, execution_of, wait_execution, wait_until
+from .conftest import audit, events_of, execution_of, wait_execution
 
 
 def open_dispute(deal, amount, by=None, reason="The meetings never happened", key=None):

@@ -5,7 +5,9 @@ import json
 import threading
 from dataclasses import replace
 
-from .conftest import audit, events_of, execution_of, wait_payment, wait_until
+from support.waiting import wait_until
+
+from .conftest import audit, events_of, execution_of, wait_payment
 
 
 def test_fund_charges_then_credits_escrow_once(make_deal, http):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import audit, events_of, execution_of, wait_execution, wait_payment, wait_until
+from support.waiting import wait_until
+
+from .conftest import audit, events_of, execution_of, wait_execution, wait_payment
 from .test_disputes import open_dispute
 
 

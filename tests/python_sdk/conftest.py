@@ -9,29 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any, List, Optional
 
 import httpx
 import pytest
 
-from chalicelib.clock import Clock
-from conftest import wait_until  # noqa: F401  (this package's tests import it from here)
+from support.accounts import new_account
+from support.api import Api
+from support.clock import MovableClock
+from support.marketplace import DOCS_OPPORTUNITY
 
 from .transport import AsyncChaliceTransport, ChaliceTransport
-
-
-class MovableClock(Clock):
-    """Real time plus an offset the tests advance; Step Functions and SQS keep real time."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta()
-
-    def now(self) -> datetime:
-        return datetime.now(timezone.utc) + self.offset
-
-    def advance(self, seconds: float) -> None:
-        self.offset += timedelta(seconds=seconds)
 
 
 @pytest.fixture(scope="package")
@@ -53,9 +42,7 @@ def services(sdk_services: Any) -> Any:
 
 
 @pytest.fixture(scope="package")
-def sdk_api(sdk_services: Any) -> Any:
-    from conftest import Api
-
+def sdk_api(sdk_services: Any) -> Api:
     return Api()
 
 
@@ -73,8 +60,6 @@ class People:
         self.pro2 = self.new("sales_pro", industry="saas")
 
     def new(self, user_type: str, **fields: Any) -> Any:
-        from conftest import new_account
-
         return new_account(self._services, user_type, unlimited=True, **fields)
 
 
@@ -182,13 +167,6 @@ def no_sleep(monkeypatch: Any) -> List[float]:
     return waits
 
 
-DOCS_OPPORTUNITY = dict(
-    title="Enterprise Account Executive", industry="saas",
-    description="Looking for experienced AE...", compensation_model="hybrid",
-    base_salary_range={"min": 80000, "max": 120000}, commission_rate=0.10,
-    duration="ongoing", requirements=["5+ years experience", "Enterprise sales"])
-
-
 def active_engagement(sdk: Sdk, client: Any, pro: Any, pro_user_id: str, **opportunity: Any
                       ) -> Any:
     """The docs' opportunity, an engagement on it, started by the sales pro (all via SDK)."""
@@ -196,43 +174,3 @@ def active_engagement(sdk: Sdk, client: Any, pro: Any, pro_user_id: str, **oppor
     engagement = sdk.run(client.engagements.create(opportunity_id=opp.id,
                                                    sales_pro_id=pro_user_id))
     return sdk.run(pro.engagements.start(engagement.id))
-
-
-def matching_poller() -> Any:
-    """The matching queue's consumer, as the SQS event source runs it."""
-    import threading
-
-    from app import app
-    from chalicelib import wiring
-    from devstack.pollers import SqsPoller
-
-    services = wiring.container()
-    queue = services.settings.queue_urls["matching"].rsplit("/", 1)[-1]
-    return SqsPoller(services.client("sqs"), queue, app.handler_map["matching_worker"], 10,
-                     threading.Event())
-
-
-def discard_matching_requests() -> None:
-    """Empty the matching queue (other tests leave requests there that would each cost a
-    scoring run); PurgeQueue is allowed once a minute only."""
-    from chalicelib import wiring
-
-    services = wiring.container()
-    sqs, url = services.client("sqs"), services.settings.queue_urls["matching"]
-    while True:
-        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
-                                       WaitTimeSeconds=0).get("Messages", [])
-        if not messages:
-            return
-        sqs.delete_message_batch(QueueUrl=url, Entries=[
-            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)])
-
-
-def run_matching() -> int:
-    """Drain the matching queue through the Lambda handler; how many requests it handled."""
-    poller, handled = matching_poller(), 0
-    while True:
-        received = poller.poll_once(wait_seconds=0)
-        if not received:
-            return handled
-        handled += received

@@ -11,7 +11,9 @@ import leadnod
 import leadnod._auth
 import leadnod._client
 
-from .conftest import DOCS_OPPORTUNITY, Sdk
+from support.marketplace import DOCS_OPPORTUNITY
+
+from .conftest import Sdk
 
 
 def test_lists_follow_the_cursors_page_by_page(sdk, people):

@@ -10,8 +10,9 @@ import leadnod
 from leadnod.models import (Activity, BulkItemError, Engagement, Interest, Match, Metrics,
                             Opportunity, PublicUser, User)
 
-from .conftest import (DOCS_OPPORTUNITY, active_engagement, discard_matching_requests,
-                       run_matching)
+from support.marketplace import DOCS_OPPORTUNITY, MatchingQueue
+
+from .conftest import active_engagement
 
 
 def test_users_me_update_retrieve_and_search(sdk, people):
@@ -37,14 +38,15 @@ def test_users_me_update_retrieve_and_search(sdk, people):
     assert all(isinstance(user, PublicUser) for user in found)
 
 
-def test_opportunities_from_creation_to_deletion(sdk, people):
+def test_opportunities_from_creation_to_deletion(sdk, people, services):
     # Energy and a rare requirement: the scoring run reads few candidates (the table holds
     # every other test's sales pros).
     expert = people.new("sales_pro", industry="energy", profile={
         "skills": ["Grid storage"], "years_experience": 12, "availability": "available",
         "compensation_models": ["hybrid"]})
     client, pro = sdk.client(people.client), sdk.client(expert)
-    discard_matching_requests()
+    matching = MatchingQueue(services)
+    matching.discard()
     opp = sdk.run(client.opportunities.create(**{
         **DOCS_OPPORTUNITY, "industry": "energy", "requirements": ["Grid storage"]}))
     assert isinstance(opp, Opportunity) and opp.id.startswith("opp_")
@@ -68,7 +70,7 @@ def test_opportunities_from_creation_to_deletion(sdk, people):
     assert sdk.run(client.opportunities.retrieve(opp.id)).interest_count == 1
 
     assert sdk.run(client.opportunities.matches(opp.id)).matched_at is None
-    assert run_matching() >= 1
+    assert matching.run() >= 1
     matches = sdk.run(client.opportunities.matches(opp.id, limit=3))
     assert matches.matched_at is not None and matches.extra == {"matched_at": ANY}
     every = sdk.all(client.opportunities.matches(opp.id, limit=3))  # other tests' pros too

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import inspect
 import json
-from pathlib import Path
 
 import pydantic
 import pytest
 
 import leadnod.models
+from support import ROOT
 
-DOCUMENT = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
+DOCUMENT = json.loads((ROOT / "docs" / "openapi.json").read_text())
 SCHEMAS = DOCUMENT["components"]["schemas"]
 # SDK model -> the API schema it mirrors, where the names differ.
 SCHEMA_OF = {

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-SDK = Path(__file__).resolve().parents[2] / "sdk" / "python"
+from support import ROOT
+
+SDK = ROOT / "sdk" / "python"
 BUILTIN_GENERICS = {"list", "dict", "tuple", "set", "frozenset", "type"}
 
 

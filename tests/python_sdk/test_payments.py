@@ -9,7 +9,9 @@ import pytest
 import leadnod
 from leadnod.models import Dispute, EscrowBalance, Payment
 
-from .conftest import active_engagement, wait_until
+from support.waiting import wait_until
+
+from .conftest import active_engagement
 
 
 def settled(sdk, client, payment_id):

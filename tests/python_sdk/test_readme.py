@@ -4,15 +4,15 @@ environment. Only the HTTP transport is substituted."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import httpx
 
 import leadnod
+from support import ROOT
 
 from .transport import AsyncChaliceTransport, ChaliceTransport
 
-README = Path(__file__).resolve().parents[2] / "sdk" / "python" / "README.md"
+README = ROOT / "sdk" / "python" / "README.md"
 
 
 def python_blocks() -> list:
@@ -21,7 +21,7 @@ def python_blocks() -> list:
 
 def test_the_readme_runs_as_written(monkeypatch, capsys, sdk_api, people):
     from chalicelib.services.webhooks.signing import leadnod_signature
-    from webhook_support import fake_dns
+    from support.webhooks import fake_dns
 
     transport = ChaliceTransport(sdk_api)
 

@@ -58,7 +58,7 @@ def delivered(monkeypatch, services):
     """Deliveries through a queue of this test's own, pumped by the delivery consumer to a
     receiver on 127.0.0.1; the container's webhook services are rebuilt afterwards."""
     from devstack.webhook_receiver import WebhookReceiver
-    from webhook_support import WEBHOOK_PROPERTIES, make_hooks
+    from support.webhooks import WEBHOOK_PROPERTIES, make_hooks
 
     hooks = make_hooks(monkeypatch)
     with WebhookReceiver() as receiver:

@@ -9,9 +9,8 @@ import json
 import time
 
 from boto3.dynamodb.conditions import Key
-from webhook_support import (DOCS_SECRET, client_account, deliveries, hooks,  # noqa: F401
-                             newest_event, other_receiver, receiver, register, rename,
-                             sales_pro, shared_accounts)
+
+from support.webhooks import DOCS_SECRET, deliveries, newest_event, register, rename
 
 
 def test_a_profile_change_is_delivered_signed_as_the_docs_promise(api, hooks, receiver,

@@ -11,9 +11,8 @@ import time
 from chalicelib.services.webhooks.queue import DeliveryMessage
 from devstack.pollers import (SchedulePoller, StreamPoller, lambda_context, sqs_event,
                               streams_client)
-from webhook_support import (MovableClock, client_account, deliveries, fake_dns,  # noqa: F401
-                             hooks, newest_event, receiver, register, rename,
-                             shared_accounts)
+from support.clock import MovableClock
+from support.webhooks import deliveries, fake_dns, newest_event, register, rename
 
 DAY = 86400
 

@@ -20,7 +20,7 @@ from chalicelib.storage.outbox import outbox_item_from_stream
 from chalicelib.storage.webhook_deliveries import delivery_id_for
 from devstack.pollers import rate_seconds, schedule_pollers, stream_pollers
 from devstack.webhook_receiver import leadnod_signature_ok, standard_signature_ok
-from webhook_support import fake_dns
+from support.webhooks import fake_dns
 
 
 @pytest.mark.parametrize("address, public", [

@@ -6,8 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from webhook_support import (WEBHOOK_PROPERTIES, client_account, fake_dns, hooks,  # noqa: F401
-                             register, sales_pro, shared_accounts)
+from support.webhooks import WEBHOOK_PROPERTIES, fake_dns, register
 
 DOCS_BODY = {"url": "https://your-app.com/webhooks/leadnod",
              "events": ["engagement.created", "payment.received"],

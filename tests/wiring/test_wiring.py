@@ -16,7 +16,7 @@ from chalicelib.adapters import Adapters
 from chalicelib.aws import per_thread
 from chalicelib.config import Settings
 from chalicelib.services.payments.processor import SandboxProcessor
-from conftest import ROOT
+from support import ROOT
 
 
 def lazily_imported(path: str) -> set[str]:

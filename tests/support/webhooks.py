@@ -1,28 +1,15 @@
-"""Helpers for the webhook tests: an isolated queue pair per test, the consumer driven through
-the same local poller the stack uses, outbox fan-out for one account, DNS substitution."""
+"""What the webhook tests share (their fixtures are in tests/webhooks/conftest.py): an isolated
+queue pair per test, the consumer driven through the same local poller the stack uses, outbox
+fan-out for one account, DNS substitution."""
 from __future__ import annotations
 
 import socket
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from chalicelib.clock import Clock
-
-
-class MovableClock(Clock):
-    """Real time plus an offset that tests advance (tokens and SQS keep working)."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta()
-
-    def now(self) -> datetime:
-        return datetime.now(timezone.utc) + self.offset
-
-    def advance(self, seconds: float) -> None:
-        self.offset += timedelta(seconds=seconds)
 
 
 @dataclass
@@ -163,65 +150,3 @@ def fake_dns(monkeypatch: Any, answers: dict[str, str | None]) -> None:
         return real(host, port, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-
-
-# Fixtures, imported by the webhook test modules (`from webhook_support import hooks, ...`).
-import pytest  # noqa: E402
-
-from devstack.webhook_receiver import WebhookReceiver  # noqa: E402
-
-
-@pytest.fixture
-def hooks(api: Any, monkeypatch: Any) -> Hooks:
-    return make_hooks(monkeypatch)
-
-
-@pytest.fixture
-def receiver() -> Any:
-    with WebhookReceiver() as running:
-        yield running
-
-
-@pytest.fixture
-def other_receiver() -> Any:
-    with WebhookReceiver() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def shared_accounts(aws_env: Any) -> dict[str, Any]:
-    """One client and one sales professional per module: creating accounts is the slowest part
-    of a test under moto (its transactions copy the table), and these tests only need two."""
-    from chalicelib import wiring
-    from conftest import new_account
-
-    # A fresh container: the one left by the previous module's last test may carry its clock
-    # or environment, and would sign tokens the next tests' containers refuse.
-    services = wiring.reset()
-
-    def make(kind: str) -> Any:
-        # Shared by many tests: no rate limits (they are not about them).
-        return new_account(services, kind, unlimited=True, name="Hook Tester",
-                           email=f"hooks-{uuid.uuid4().hex[:10]}@example.com")
-    return {"client": make("client"), "sales_pro": make("sales_pro")}
-
-
-def _forget_endpoints(accounts: dict[str, Any]) -> None:
-    from chalicelib import wiring
-
-    endpoints = wiring.container().webhook_endpoints
-    for account in accounts.values():
-        for endpoint in endpoints.for_user(account.user_id):
-            endpoints.delete(account.user_id, endpoint["id"])
-
-
-@pytest.fixture
-def client_account(shared_accounts: dict[str, Any], api: Any) -> Any:
-    yield shared_accounts["client"]
-    _forget_endpoints(shared_accounts)
-
-
-@pytest.fixture
-def sales_pro(shared_accounts: dict[str, Any], api: Any) -> Any:
-    yield shared_accounts["sales_pro"]
-    _forget_endpoints(shared_accounts)
