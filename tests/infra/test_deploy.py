@@ -162,3 +162,32 @@ def test_deploy_refuses_a_shell_pointed_at_the_local_stack(monkeypatch, capsys):
     with pytest.raises(SystemExit):
         deploy.main(["--stage", "sandbox"])
     assert "local stack" in capsys.readouterr().err
+
+
+def test_the_chalice_record_travels_through_the_artifact_bucket(session, tmp_path):
+    from deploy.artifacts import artifact_bucket
+
+    s3 = session.client("s3")
+    bucket = artifact_bucket(session.client("cloudformation"), "sandbox")
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert deploy.fetch_record(s3, bucket, "sandbox", second) is False
+    record = first / ".chalice" / "deployed" / "sandbox.json"
+    record.parent.mkdir(parents=True)
+    record.write_text('{"resources": [{"resource_type": "rest_api", "rest_api_id": "abc"}]}')
+    deploy.store_record(s3, bucket, "sandbox", first)
+    assert deploy.fetch_record(s3, bucket, "sandbox", second) is True  # another clone
+    assert deploy.rest_api_id(deploy.deployed_resources("sandbox", second)) == "abc"
+
+
+def test_functions_without_a_record_stop_the_chalice_path(session):
+    lambda_client = session.client("lambda")
+    deploy.refuse_unrecorded_functions(lambda_client, "sandbox")  # nothing deployed: go on
+    role = session.client("iam").create_role(RoleName="r", AssumeRolePolicyDocument="{}")
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("app.py", "")
+    lambda_client.create_function(
+        FunctionName="leadnod-sandbox-api_handler", Runtime="python3.11",
+        Role=role["Role"]["Arn"], Handler="app.app", Code={"ZipFile": code.getvalue()})
+    with pytest.raises(SystemExit, match="no chalice record"):
+        deploy.refuse_unrecorded_functions(lambda_client, "sandbox")
