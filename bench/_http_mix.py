@@ -1,5 +1,5 @@
 """A concurrent HTTP mix whose every answer can only be right for the request that asked:
-shared by `python -m bench http` and tests/test_local_stack_concurrency.py.
+shared by `python -m bench http` and tests/local_stack/test_local_stack_concurrency.py.
 
 Each request carries a tag of its own (an opportunity's title, a release's description, a
 funding's amount) and is sent with its caller's token, so an answer holding another caller's

@@ -1,10 +1,10 @@
 """The local stack (`make run`) under concurrent clients: requests/s, latency, errors and
 crosstalk (answers that belong to another caller) at concurrency 1, 4 and 16.
 
-Two clients, each with a funded engagement, and a read-only token of one of them send the mix
-of tests/test_local_stack_concurrency.py (`bench/_http_mix.py`): per client 24 GET /users/me,
-12 creates, 3 fundings and 8 releases of its own escrow, plus 8 POSTs with the read-only token
-(scaled to --requests per level), shuffled, from N threads; then what was stored is read back
+Two clients, each with a funded engagement, and a read-only token of one of them send the mix of
+tests/local_stack/test_local_stack_concurrency.py (`bench/_http_mix.py`): per client 24 GET
+/users/me, 12 creates, 3 fundings and 8 releases of its own escrow, plus 8 POSTs with the read-only
+token (scaled to --requests per level), shuffled, from N threads; then what was stored is read back
 (lost writes, duplicates, writes by the read-only token). Loopback only; every level stops
 starting requests after --seconds.
 

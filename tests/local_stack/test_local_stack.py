@@ -347,7 +347,7 @@ def test_webhooks_are_delivered_signed_by_the_local_stack(stack):
 
 def test_the_python_sdk_over_http(stack):
     """The SDK (sdk/python) as a user runs it against `make run`: real sockets, sync and
-    async; its own tests (tests/test_sdk) cover every operation through the test client."""
+    async; its own tests (tests/python_sdk) cover every operation through the test client."""
     import asyncio
 
     import leadnod
