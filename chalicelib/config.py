@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Mapping
 
 from .services.payments.settings import DEFAULT_REVIEW_PERIOD, MACHINES, PaymentSettings
+from .services.webhooks.settings import WebhookSettings, env_names
 
 DEFAULT_LOCAL_PORT = 8000
 
@@ -52,6 +53,8 @@ class Settings:
     escrow_review_period_seconds: int = DEFAULT_REVIEW_PERIOD
     escrow_dispute_recheck_seconds: int = 86400
     payment_charge_timeout_seconds: int = 900
+    # Webhook delivery (services/webhooks/settings.py): the variables it reads, kept as read.
+    webhook_env: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def environment(self) -> str:
@@ -69,6 +72,10 @@ class Settings:
             review_period_seconds=self.escrow_review_period_seconds,
             dispute_recheck_seconds=self.escrow_dispute_recheck_seconds,
             charge_timeout_seconds=self.payment_charge_timeout_seconds)
+
+    @property
+    def webhooks(self) -> WebhookSettings:
+        return WebhookSettings.of(local=self.is_local, env=self.webhook_env)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -112,6 +119,7 @@ class Settings:
                                                   defaults.escrow_dispute_recheck_seconds),
             payment_charge_timeout_seconds=number("PAYMENT_CHARGE_TIMEOUT_SECONDS",
                                                   defaults.payment_charge_timeout_seconds),
+            webhook_env={name: value for name, value in env.items() if env_names(name)},
         )
 
 

@@ -229,8 +229,7 @@ class Container(Adapters):
     # webhooks and events -------------------------------------------------------------------
     @cached_property
     def webhook_settings(self) -> WebhookSettings:
-        from .services.webhooks.settings import WebhookSettings
-        return WebhookSettings.from_env(self.settings)
+        return self.settings.webhooks
 
     @cached_property
     def webhook_queue(self) -> DeliveryQueue:

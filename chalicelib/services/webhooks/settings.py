@@ -1,11 +1,10 @@
-"""Webhook delivery settings, per stage, overridable with environment variables."""
+"""Webhook delivery settings, per stage, overridable with environment variables: a view of
+`config.Settings` (which reads the environment once), like `PaymentSettings`."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
+from typing import Mapping
 from urllib.parse import urlsplit
-
-from ...config import Settings
 
 # Seconds to wait before each retry: attempt 1 is immediate, attempt k+1 waits SCHEDULE[k-1].
 # Production spans ~3 days like Stripe and Svix (5 s, 5 min, 30 min, 2 h, 5 h, then 10 h six
@@ -13,13 +12,19 @@ from ...config import Settings
 PRODUCTION_SCHEDULE = (5, 300, 1800, 7200, 18000) + (36000,) * 6
 LOCAL_SCHEDULE = (1, 2, 4, 8, 16)
 DISABLE_AFTER_SECONDS = 5 * 86400
+# What `of` reads: the WEBHOOK_* variables, and where the local stack's own ports are.
+LOCAL_PORT_NAMES = ("MOTO_PORT", "PORT", "AWS_ENDPOINT_URL")
+
+
+def env_names(name: str) -> bool:
+    return name.startswith("WEBHOOK_") or name in LOCAL_PORT_NAMES
 
 
 def _schedule(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(",") if part.strip())
 
 
-def local_stack_ports(env: dict[str, str]) -> frozenset[int]:
+def local_stack_ports(env: Mapping[str, str]) -> frozenset[int]:
     """The local stack's own loopback ports: its AWS endpoint (moto) and its API. A webhook
     there would let any account drive the stack itself (moto's /moto-api/reset wipes it)."""
     texts = (env.get("MOTO_PORT") or "5000", env.get("PORT") or "8000")
@@ -52,12 +57,12 @@ class WebhookSettings:
         return 1 + len(self.retry_schedule)
 
     @classmethod
-    def from_env(cls, settings: Settings, env: dict[str, str] | None = None) -> "WebhookSettings":
-        env = dict(os.environ if env is None else env)
-        default = LOCAL_SCHEDULE if settings.is_local else PRODUCTION_SCHEDULE
+    def of(cls, *, local: bool, env: Mapping[str, str]) -> "WebhookSettings":
+        """For the local stage or a deployed one, from the variables `ENV_NAMES` lists."""
+        default = LOCAL_SCHEDULE if local else PRODUCTION_SCHEDULE
         schedule = env.get("WEBHOOK_RETRY_SCHEDULE")
         return cls(
-            queue_url=env.get("WEBHOOK_QUEUE_URL", settings.queue_urls.get("webhook", "")),
+            queue_url=env.get("WEBHOOK_QUEUE_URL", ""),
             dlq_url=env.get("WEBHOOK_DLQ_URL", ""),
             retry_schedule=_schedule(schedule) if schedule is not None else default,
             jitter=float(env.get("WEBHOOK_RETRY_JITTER", "0.2")),
@@ -66,6 +71,6 @@ class WebhookSettings:
             sweep_after_seconds=int(env.get("WEBHOOK_SWEEP_AFTER_SECONDS", "60")),
             timeout_seconds=float(env.get("WEBHOOK_TIMEOUT_SECONDS", "10")),
             concurrency=int(env.get("WEBHOOK_CONCURRENCY", "10")),
-            allow_loopback=settings.is_local,
-            own_ports=local_stack_ports(env) if settings.is_local else frozenset(),
+            allow_loopback=local,
+            own_ports=local_stack_ports(env) if local else frozenset(),
         )
