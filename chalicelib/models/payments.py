@@ -1,7 +1,7 @@
 """Escrow payments and disputes: request bodies, query strings and the objects answered."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Mapping
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -109,7 +109,7 @@ class EscrowFigures(ApiModel):
     available: int = 0
 
     @classmethod
-    def from_item(cls, item: dict, currency: str,
+    def from_item(cls, item: Mapping[str, Any], currency: str,
                   available_attr: str = "available") -> "EscrowFigures":
         """From a ledger item: the engagement's escrow account (available = its `balance`) or a
         user's `ESCROW#<cur>` totals (`available`)."""

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from boto3.dynamodb.conditions import Attr, Key
 
 from .keys import engagement_key, engagement_list_pk
 from .ledger import escrow_key, wire_keys
 from .payments import EngagementRefused, EscrowRefused
-from .table import Action, PageResult, Store, TransactionFailed, key_name
+from .records import DisputeRecord, EngagementRecord, LedgerAccountRecord, Resolution
+from .table import Action, ConditionFailed, PageResult, Store, TransactionFailed, key_name
 
 DISPUTE_INDEX = {"client": "GSI1", "sales_pro": "GSI2"}
 MAX_EVIDENCE = 50
@@ -18,7 +19,7 @@ MAX_EVIDENCE = 50
 class DisputeClosed(Exception):
     """Evidence refused: the dispute is resolved, the caller is not a party, or it is full."""
 
-    def __init__(self, current: dict[str, Any] | None) -> None:
+    def __init__(self, current: DisputeRecord | None) -> None:
         super().__init__("dispute closed")
         self.current = current
 
@@ -26,8 +27,16 @@ class DisputeClosed(Exception):
 class DisputeExists(Exception):
     """A dispute with this id was already opened (a retried request): `item` is that dispute."""
 
-    def __init__(self, item: dict[str, Any] | None) -> None:
+    def __init__(self, item: DisputeRecord | None) -> None:
         super().__init__("dispute exists")
+        self.item = item
+
+
+class DisputeDecided(Exception):
+    """Another decision was recorded first (or there is no such dispute: `item` None)."""
+
+    def __init__(self, item: DisputeRecord | None) -> None:
+        super().__init__("dispute decided")
         self.item = item
 
 
@@ -50,7 +59,7 @@ def no_open_dispute_check(engagement_id: str) -> Action:
         "ExpressionAttributeValues": {":completed": "completed", ":zero": 0}}}
 
 
-def dispute_item(dispute: dict[str, Any]) -> dict[str, Any]:
+def dispute_item(dispute: DisputeRecord) -> dict[str, Any]:
     sort = f"{dispute['created_at']}#{dispute['id']}"
     return {**dispute_key(dispute["id"]), "entity": "dispute", **dispute,
             "GSI1PK": f"USER#{dispute['client_id']}#DSPS", "GSI1SK": sort,
@@ -58,7 +67,7 @@ def dispute_item(dispute: dict[str, Any]) -> dict[str, Any]:
             "GSI3PK": engagement_list_pk(dispute["engagement_id"], "DSPS"), "GSI3SK": sort}
 
 
-def _count_open(dispute: dict[str, Any], statuses: tuple[str, ...]) -> Action:
+def _count_open(dispute: DisputeRecord, statuses: tuple[str, ...]) -> Action:
     """The engagement's open-dispute count, which auto-release checks; also the party and
     status check."""
     values: dict[str, Any] = {f":s{i}": s for i, s in enumerate(statuses)}
@@ -72,7 +81,7 @@ def _count_open(dispute: dict[str, Any], statuses: tuple[str, ...]) -> Action:
                        "ExpressionAttributeValues": values}}
 
 
-def settle_actions(dispute: dict[str, Any], now: str) -> list[dict[str, Any]]:
+def settle_actions(dispute: DisputeRecord, now: str) -> list[dict[str, Any]]:
     """Mark resolved (once) and take the dispute off the engagement's open count."""
     return [
         {"Update": {"Key": dispute_key(dispute["id"]),
@@ -92,10 +101,11 @@ class DisputeRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def get(self, dispute_id: str, consistent: bool = False) -> dict[str, Any] | None:
-        return self.store.get(dispute_key(dispute_id), consistent=consistent)
+    def get(self, dispute_id: str, consistent: bool = False) -> DisputeRecord | None:
+        return cast(DisputeRecord | None,
+                    self.store.get(dispute_key(dispute_id), consistent=consistent))
 
-    def open(self, dispute: dict[str, Any], statuses: tuple[str, ...],
+    def open(self, dispute: DisputeRecord, statuses: tuple[str, ...],
              hold: list[Action]) -> None:
         """The dispute (once), the engagement's open count (while in `statuses`, the opener a
         party) and `hold`, the movement freezing its amount, all or nothing. Raises
@@ -109,10 +119,12 @@ class DisputeRepository:
                 *hold])
         except TransactionFailed as exc:
             escrow = key_name(escrow_key(dispute["engagement_id"]))
-            for name, refusal in (("dispute", DisputeExists), ("engagement", EngagementRefused),
-                                  (escrow, EscrowRefused)):
-                if exc.refused(name):
-                    raise refusal(exc.item(name)) from None
+            if exc.refused("dispute"):
+                raise DisputeExists(cast(DisputeRecord, exc.item("dispute"))) from None
+            if exc.refused("engagement"):
+                raise EngagementRefused(cast(EngagementRecord, exc.item("engagement"))) from None
+            if exc.refused(escrow):
+                raise EscrowRefused(cast(LedgerAccountRecord, exc.item(escrow))) from None
             raise
 
     def write_settlement(self, dispute_id: str, actions: list[Action]) -> None:
@@ -123,10 +135,10 @@ class DisputeRepository:
             if not exc.refused_key(dispute_key(dispute_id)):  # refused there: already resolved
                 raise
 
-    def get_with_evidence(self, dispute_id: str) -> tuple[dict[str, Any] | None, list[dict]]:
+    def get_with_evidence(self, dispute_id: str) -> tuple[DisputeRecord | None, list[dict]]:
         """The dispute and its evidence, oldest first, in one Query of its partition."""
         items = list(self.store.query_all(Key("PK").eq(f"DSP#{dispute_id}"), ConsistentRead=True))
-        dispute = next((i for i in items if i["SK"] == "DSP"), None)
+        dispute = cast(DisputeRecord | None, next((i for i in items if i["SK"] == "DSP"), None))
         return dispute, [i for i in items if i["SK"].startswith("EVIDENCE#")]
 
     def add_evidence(self, dispute_id: str, user_id: str, text: str, now: str) -> None:
@@ -148,23 +160,28 @@ class DisputeRepository:
             "entity": "dispute_evidence", "submitted_by": user_id, "text": text,
             "created_at": now}, "ConditionExpression": "attribute_not_exists(PK)"}}
         try:
-            self.store.transact([counter, evidence])
-        except TransactionFailed:
-            raise DisputeClosed(self.get(dispute_id, consistent=True)) from None
+            self.store.transact([("dispute", counter), evidence])
+        except TransactionFailed as exc:
+            current = (cast(DisputeRecord | None, exc.item("dispute")) if exc.refused("dispute")
+                       else self.get(dispute_id, consistent=True))  # a conflict: look again
+            raise DisputeClosed(current) from None
 
-    def claim_resolution(self, dispute_id: str, resolution: dict[str, Any], now: str,
-                         conceding_party: str | None = None) -> dict[str, Any]:
+    def claim_resolution(self, dispute_id: str, resolution: Resolution, now: str,
+                         conceding_party: str | None = None) -> DisputeRecord:
         """Record the decision once (operator, or the party who did not open it conceding).
-        Raises ConditionFailed with the current item when another decision exists."""
+        Raises DisputeDecided with the dispute as it was when another decision exists."""
         condition = ("attribute_exists(PK) AND #status <> :resolved "
                      "AND attribute_not_exists(resolution)")
         values: dict[str, Any] = {":r": resolution, ":resolved": "resolved", ":now": now}
         if conceding_party:
             condition += " AND opened_by <> :me AND (client_id = :me OR sales_pro_id = :me)"
             values[":me"] = conceding_party
-        return self.store.update(dispute_key(dispute_id),
-                                 "SET resolution = :r, updated_at = :now", values=values,
-                                 names={"#status": "status"}, condition=condition)
+        try:
+            return cast(DisputeRecord, self.store.update(
+                dispute_key(dispute_id), "SET resolution = :r, updated_at = :now",
+                values=values, names={"#status": "status"}, condition=condition))
+        except ConditionFailed as exc:
+            raise DisputeDecided(cast(DisputeRecord | None, exc.item)) from None
 
     def page(self, *, scope: str, owner: tuple[str, str] | None, engagement_id: str | None,
              status: str | None, limit: int, cursor: str | None) -> PageResult:

@@ -1,12 +1,13 @@
 """Payment items, the engagement read payments need, and escrow balances (docs/data-model.md)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from boto3.dynamodb.conditions import Attr, Key
 
 from .keys import engagement_key, engagement_list_pk
 from .ledger import escrow_key, totals_key, wire_keys
+from .records import EngagementRecord, LedgerAccountRecord, PaymentRecord
 from .table import Action, NamedAction, PageResult, Store, TransactionFailed
 
 PAYMENT_INDEX = {"client": "GSI1", "sales_pro": "GSI2"}
@@ -15,7 +16,7 @@ PAYMENT_INDEX = {"client": "GSI1", "sales_pro": "GSI2"}
 class PaymentExists(Exception):
     """A payment with this id was already created (a retried request): `item` is that payment."""
 
-    def __init__(self, item: dict[str, Any] | None) -> None:
+    def __init__(self, item: PaymentRecord | None) -> None:
         super().__init__("payment exists")
         self.item = item
 
@@ -23,7 +24,7 @@ class PaymentExists(Exception):
 class EngagementRefused(Exception):
     """The engagement was missing (`item` None), in another status, or not the caller's."""
 
-    def __init__(self, item: dict[str, Any] | None) -> None:
+    def __init__(self, item: EngagementRecord | None) -> None:
         super().__init__("engagement refused")
         self.item = item
 
@@ -32,7 +33,7 @@ class EscrowRefused(Exception):
     """The escrow account refused: it holds another currency, or less than the debit.
     `item` is the account as it was."""
 
-    def __init__(self, item: dict[str, Any] | None) -> None:
+    def __init__(self, item: LedgerAccountRecord | None) -> None:
         super().__init__("escrow refused")
         self.item = item
 
@@ -41,10 +42,10 @@ def payment_key(payment_id: str) -> dict[str, str]:
     return {"PK": f"PAY#{payment_id}", "SK": "PAY"}
 
 
-def get_engagement(store: Store, engagement_id: str) -> dict[str, Any] | None:
+def get_engagement(store: Store, engagement_id: str) -> EngagementRecord | None:
     """The one engagement read payments need (strongly consistent). When the engagements branch
     lands, this becomes `EngagementRepository.get(engagement_id)`."""
-    return store.get(engagement_key(engagement_id), consistent=True)
+    return cast(EngagementRecord | None, store.get(engagement_key(engagement_id), consistent=True))
 
 
 def engagement_check(engagement_id: str, *, statuses: tuple[str, ...],
@@ -62,7 +63,7 @@ def engagement_check(engagement_id: str, *, statuses: tuple[str, ...],
                                "ExpressionAttributeValues": values}}
 
 
-def payment_item(payment: dict[str, Any]) -> dict[str, Any]:
+def payment_item(payment: PaymentRecord) -> dict[str, Any]:
     """A payment with its list keys: client (GSI1), sales pro (GSI2), engagement (GSI3)."""
     sort = f"{payment['created_at']}#{payment['id']}"
     return {**payment_key(payment["id"]), "entity": "payment", **payment,
@@ -71,13 +72,13 @@ def payment_item(payment: dict[str, Any]) -> dict[str, Any]:
             "GSI3PK": engagement_list_pk(payment["engagement_id"], "PAYS"), "GSI3SK": sort}
 
 
-def workflow_keys(payment: dict[str, Any]) -> dict[str, Any]:
+def workflow_keys(payment: PaymentRecord) -> dict[str, Any]:
     """The keys a payment's state machine reads and writes, in DynamoDB's low-level JSON."""
     return wire_keys({"payment": payment_key(payment["id"]),
                       "escrow": escrow_key(payment["engagement_id"])})
 
 
-def put_payment(payment: dict[str, Any]) -> dict[str, Any]:
+def put_payment(payment: PaymentRecord) -> dict[str, Any]:
     return {"Put": {"Item": payment_item(payment),
                     "ConditionExpression": "attribute_not_exists(PK)"}}
 
@@ -113,10 +114,10 @@ class PaymentRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def engagement(self, engagement_id: str) -> dict[str, Any] | None:
+    def engagement(self, engagement_id: str) -> EngagementRecord | None:
         return get_engagement(self.store, engagement_id)
 
-    def create(self, payment: dict[str, Any], *, statuses: tuple[str, ...],
+    def create(self, payment: PaymentRecord, *, statuses: tuple[str, ...],
                client_id: str | None = None, claim_currency: bool = False) -> None:
         """Put a `processing` payment (T10) while its engagement is in one of `statuses` (and
         `client_id`'s); `claim_currency` fixes the escrow's currency on first funding. Raises
@@ -131,17 +132,21 @@ class PaymentRepository:
         try:
             self.store.transact(actions)
         except TransactionFailed as exc:
-            for name, refusal in (("payment", PaymentExists), ("engagement", EngagementRefused),
-                                  ("escrow", EscrowRefused)):
-                if exc.refused(name):
-                    raise refusal(exc.item(name)) from None
+            if exc.refused("payment"):
+                raise PaymentExists(cast(PaymentRecord, exc.item("payment"))) from None
+            if exc.refused("engagement"):
+                raise EngagementRefused(cast(EngagementRecord, exc.item("engagement"))) from None
+            if exc.refused("escrow"):
+                raise EscrowRefused(cast(LedgerAccountRecord, exc.item("escrow"))) from None
             raise
 
-    def get(self, payment_id: str, consistent: bool = False) -> dict[str, Any] | None:
-        return self.store.get(payment_key(payment_id), consistent=consistent)
+    def get(self, payment_id: str, consistent: bool = False) -> PaymentRecord | None:
+        return cast(PaymentRecord | None,
+                    self.store.get(payment_key(payment_id), consistent=consistent))
 
-    def escrow_account(self, engagement_id: str) -> dict[str, Any] | None:
-        return self.store.get(escrow_key(engagement_id), consistent=True)
+    def escrow_account(self, engagement_id: str) -> LedgerAccountRecord | None:
+        return cast(LedgerAccountRecord | None,
+                    self.store.get(escrow_key(engagement_id), consistent=True))
 
     def totals(self, user_id: str, currency: str) -> dict[str, Any] | None:
         return self.store.get(totals_key(user_id, currency), consistent=True)

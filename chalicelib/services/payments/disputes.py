@@ -9,7 +9,6 @@ waiting the decider writes the same settlement itself.
 """
 from __future__ import annotations
 
-from typing import Any
 
 from ...auth.caller import Caller
 from ...clock import Clock, sortable
@@ -20,10 +19,11 @@ from ...models.common import Page
 from ...models.payments import (Dispute, DisputeEvidence, DisputeListParams, DisputeSummary,
                                 OpenDispute)
 from ...storage import ledger
-from ...storage.disputes import (DisputeClosed, DisputeExists, DisputeRepository,
+from ...storage.disputes import (DisputeClosed, DisputeDecided, DisputeExists, DisputeRepository,
                                  workflow_keys)
 from ...storage.payments import EngagementRefused, EscrowRefused, PaymentRepository
-from ...storage.table import ConditionFailed, TransactionFailed
+from ...storage.records import DisputeRecord, Resolution
+from ...storage.table import TransactionFailed
 from ..access import require_party
 from .escrow import EscrowService, engagement_status_error, insufficient
 from .movements import Movements, new_transfer_id
@@ -52,7 +52,7 @@ class DisputeService:
         if request.amount > available:
             raise insufficient(request.amount, available, currency)
         now = sortable(self._clock.now())
-        dispute = {"id": dispute_id, "engagement_id": engagement["id"],
+        dispute: DisputeRecord = {"id": dispute_id, "engagement_id": engagement["id"],
                    "client_id": engagement["client_id"],
                    "sales_pro_id": engagement["sales_pro_id"], "opened_by": caller.user_id,
                    "amount": request.amount, "currency": currency, "reason": request.reason,
@@ -65,7 +65,7 @@ class DisputeService:
             "dispute_id": dispute_id, "keys": workflow_keys(dispute_id)})
         return 201, self.get(caller, dispute_id)
 
-    def _open(self, dispute: dict[str, Any]) -> None:
+    def _open(self, dispute: DisputeRecord) -> None:
         """Open it, or explain from the item that refused (no second read)."""
         try:
             self._disputes.open(dispute, DISPUTABLE, self._movements.hold(dispute))
@@ -84,7 +84,7 @@ class DisputeService:
                            code="concurrent_update") from None
 
     # ------------------------------------------------------------------ reading
-    def _party_dispute(self, caller: Caller, dispute_id: str) -> dict[str, Any]:
+    def _party_dispute(self, caller: Caller, dispute_id: str) -> DisputeRecord:
         return require_party(caller, self._disputes.get(dispute_id, consistent=True), "dispute",
                              dispute_id)
 
@@ -131,7 +131,7 @@ class DisputeService:
         view = self.get(caller, dispute_id)
         return (200 if view.status == "resolved" else 202), view
 
-    def resolve(self, dispute_id: str, release: int, refund: int) -> dict[str, Any]:
+    def resolve(self, dispute_id: str, release: int, refund: int) -> DisputeRecord:
         """Operator decision: `release` to the sales pro, `refund` to the client."""
         dispute = self._disputes.get(dispute_id, consistent=True)
         if dispute is None:
@@ -141,19 +141,22 @@ class DisputeService:
                                    f"disputed amount, {int(dispute['amount'])}.", param="release")
         return self._decide(dispute, release, refund, "operator", "operator")
 
-    def _decide(self, dispute: dict[str, Any], release: int, refund: int, method: str,
-                decided_by: str, conceding_party: str | None = None) -> dict[str, Any]:
+    def _decide(self, dispute: DisputeRecord, release: int, refund: int, method: str,
+                decided_by: str, conceding_party: str | None = None) -> DisputeRecord:
         now, dsp = sortable(self._clock.now()), dispute["id"]
-        resolution: dict[str, Any] = {"release": release, "refund": refund, "method": method,
-                                      "decided_by": decided_by, "decided_at": now}
-        for part, amount in (("release", release), ("refund", refund)):
-            if amount:  # ids fixed by the decision, so every settlement attempt writes the same
-                resolution[f"{part}_payment_id"] = derived_id("pay", f"{dsp}:{part}")
-                resolution[f"{part}_transfer_id"] = derived_id("txf", f"{dsp}:{part}")
+        resolution: Resolution = {"release": release, "refund": refund, "method": method,
+                                  "decided_by": decided_by, "decided_at": now}
+        # Ids fixed by the decision, so every settlement attempt writes the same.
+        if release:
+            resolution["release_payment_id"] = derived_id("pay", f"{dsp}:release")
+            resolution["release_transfer_id"] = derived_id("txf", f"{dsp}:release")
+        if refund:
+            resolution["refund_payment_id"] = derived_id("pay", f"{dsp}:refund")
+            resolution["refund_transfer_id"] = derived_id("txf", f"{dsp}:refund")
         try:
             decided = self._disputes.claim_resolution(dsp, resolution, now, conceding_party)
-        except ConditionFailed:  # (its item is low-level JSON: read the dispute instead)
-            decided = self._disputes.get(dsp, consistent=True) or {}
+        except DisputeDecided as exc:  # carries the dispute as it was: no second read
+            decided = exc.item or {}
             previous = decided.get("resolution") or {}
             same = (int(previous.get("release", -1)), int(previous.get("refund", -1)))
             if same != (release, refund):
@@ -164,7 +167,7 @@ class DisputeService:
         self._settle(decided)
         return decided
 
-    def _settle(self, dispute: dict[str, Any]) -> None:
+    def _settle(self, dispute: DisputeRecord) -> None:
         actions = self._movements.settle(dispute)
         token = dispute.get("task_token")
         wire = ledger.to_wire(actions, self._settings.table_name)

@@ -9,7 +9,7 @@ starts the same execution again, which Step Functions turns into a no-op.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Mapping
 
 from ...auth.caller import Caller
 from ...clock import Clock, isoformat, sortable
@@ -19,6 +19,7 @@ from ...ids import derived_id, request_object_id
 from ...models.money import format_amount
 from ...models.payments import FundEscrow, Payment, RefundEscrow, ReleaseEscrow
 from ...storage import ledger
+from ...storage.records import EngagementRecord, Number, PaymentRecord
 from ...storage.payments import (EngagementRefused, EscrowRefused, PaymentExists,
                                  PaymentRepository, workflow_keys)
 from ...storage.table import TransactionFailed
@@ -32,10 +33,10 @@ FUNDABLE, RELEASABLE, REFUNDABLE = ("pending", "active"), ("active", "completed"
 MACHINE = {"escrow_fund": "fund", "escrow_release": "release", "escrow_refund": "refund"}
 
 
-def insufficient(amount: int, available: int, currency: str) -> ApiError:
+def insufficient(amount: Number, available: int, currency: str) -> ApiError:
     return InvalidParameter(
-        f"The amount {format_amount(amount, currency)} exceeds the available escrow balance of "
-        f"{format_amount(available, currency)}.", param="amount",
+        f"The amount {format_amount(int(amount), currency)} exceeds the available escrow "
+        f"balance of {format_amount(available, currency)}.", param="amount",
         code="insufficient_escrow_balance")
 
 
@@ -44,7 +45,7 @@ def concurrent(kind: str) -> ApiError:
                     code="concurrent_update")
 
 
-def engagement_status_error(engagement: dict[str, Any], action: str,
+def engagement_status_error(engagement: Mapping[str, Any], action: str,
                             allowed: tuple[str, ...]) -> ApiError:
     return Conflict(f"Escrow can be {action} only while the engagement is "
                     f"{' or '.join(allowed)}; it is {engagement['status']}.",
@@ -58,12 +59,13 @@ class EscrowService:
         self._settings, self._clock = settings, clock
 
     # ------------------------------------------------------------------ requests
-    def engagement_for(self, caller: Caller, engagement_id: str) -> dict[str, Any]:
+    def engagement_for(self, caller: Caller, engagement_id: str) -> EngagementRecord:
         """The engagement if the caller is a party to it; anyone else gets a 404."""
         return require_party(caller, self._payments.engagement(engagement_id), "engagement",
                              engagement_id, param="engagement_id")
 
-    def _client_engagement(self, caller: Caller, engagement_id: str, action: str) -> dict:
+    def _client_engagement(self, caller: Caller, engagement_id: str,
+                           action: str) -> EngagementRecord:
         engagement = self.engagement_for(caller, engagement_id)
         if role_of(caller, engagement) != "client":
             raise Forbidden(f"Only the engagement's client can {action}.")
@@ -100,7 +102,7 @@ class EscrowService:
         return self._payout(engagement, "escrow_refund", request.amount, payment_id,
                             REFUNDABLE, "refunded", description=request.reason)
 
-    def _payout(self, engagement: dict[str, Any], pay_type: str, amount: int, payment_id: str,
+    def _payout(self, engagement: EngagementRecord, pay_type: str, amount: int, payment_id: str,
                 allowed: tuple[str, ...], verb: str, **extra: Any) -> tuple[int, Payment]:
         # A friendly early answer only: the state machine's conditional write is the guard.
         account = self._payments.escrow_account(engagement["id"]) or {}
@@ -112,14 +114,14 @@ class EscrowService:
         self._start_payout(payment)
         return self._answer(payment)
 
-    def _start_payout(self, payment: dict[str, Any]) -> None:
+    def _start_payout(self, payment: PaymentRecord) -> None:
         items = ledger.to_wire(self._movements.payout(payment), self._settings.table_name)
         self._workflows.start(MACHINE[payment["type"]], self._name(payment), {
             "payment_id": payment["id"], "amount": int(payment["amount"]),
             "keys": workflow_keys(payment), "items": items, "attempt": {"n": 0}})
 
     # ------------------------------------------------------------------ engagement lifecycle
-    def on_engagement_completed(self, engagement: dict[str, Any]) -> str:
+    def on_engagement_completed(self, engagement: Mapping[str, Any]) -> str:
         """Start the auto-release timer: after the review period the remaining escrow goes to
         the sales pro unless a dispute is open. Once per engagement (deterministic name)."""
         completed = engagement.get("completed_at")
@@ -130,7 +132,7 @@ class EscrowService:
             "engagement_id": engagement["id"], "release_at": isoformat(release_at),
             "recheck_seconds": self._settings.dispute_recheck_seconds, "failures": {"n": 0}})
 
-    def on_engagement_terminated(self, engagement: dict[str, Any]) -> Payment | None:
+    def on_engagement_terminated(self, engagement: Mapping[str, Any]) -> Payment | None:
         """Refund the available escrow to the client (a held dispute amount waits for its
         resolution). Once per engagement: the refund's id derives from the engagement."""
         account = self._payments.escrow_account(engagement["id"]) or {}
@@ -146,29 +148,33 @@ class EscrowService:
         return Payment.model_validate(payment)
 
     # ------------------------------------------------------------------ helpers
-    def _new_payment(self, payment_id: str, pay_type: str, engagement: dict[str, Any],
-                     amount: int, currency: str, **extra: Any) -> dict[str, Any]:
+    def _new_payment(self, payment_id: str, pay_type: str, engagement: Mapping[str, Any],
+                     amount: int, currency: str, *, payment_method: str | None = None,
+                     description: str | None = None) -> PaymentRecord:
         now = sortable(self._clock.now())
-        payment = {"id": payment_id, "type": pay_type, "status": "processing", "amount": amount,
-                   "currency": currency, "engagement_id": engagement["id"],
-                   "client_id": engagement["client_id"],
-                   "sales_pro_id": engagement["sales_pro_id"], "transfer_id": new_transfer_id(),
-                   "created_at": now, "updated_at": now, "version": 1,
-                   **{k: v for k, v in extra.items() if v is not None}}
+        payment: PaymentRecord = {
+            "id": payment_id, "type": pay_type, "status": "processing", "amount": amount,
+            "currency": currency, "engagement_id": engagement["id"],
+            "client_id": engagement["client_id"], "sales_pro_id": engagement["sales_pro_id"],
+            "transfer_id": new_transfer_id(), "created_at": now, "updated_at": now, "version": 1}
+        if payment_method is not None:
+            payment["payment_method"] = payment_method
+        if description is not None:
+            payment["description"] = description
         payment["execution_arn"] = self._workflows.execution_arn(MACHINE[pay_type],
                                                                  self._name(payment))
         return payment
 
-    def _create(self, payment: dict[str, Any], verb: str, allowed: tuple[str, ...],
-                **rules: Any) -> dict[str, Any]:
+    def _create(self, payment: PaymentRecord, verb: str, allowed: tuple[str, ...],
+                **rules: Any) -> PaymentRecord:
         """Create the payment, or explain from the item that refused it (no second read)."""
         try:
             self._payments.create(payment, statuses=allowed, **rules)
             return payment
         except PaymentExists as exc:
-            existing = exc.item or {}
-            same = ("type", "engagement_id", "amount", "currency", "client_id")
-            if any(existing.get(k) != payment[k] for k in same):
+            existing = exc.item
+            if existing is None or any(existing.get(k) != payment.get(k) for k in (
+                    "type", "engagement_id", "amount", "currency", "client_id")):
                 raise idempotency_key_reused() from None
             return existing
         except EngagementRefused as exc:
@@ -185,11 +191,11 @@ class EscrowService:
         except TransactionFailed:
             raise concurrent("payment") from None
 
-    def _answer(self, payment: dict[str, Any]) -> tuple[int, Payment]:
+    def _answer(self, payment: PaymentRecord) -> tuple[int, Payment]:
         """202 while the execution runs; 201 when it has already finished."""
         current = self._payments.get(payment["id"], consistent=True) or payment
         return (202 if current["status"] == "processing" else 201), Payment.model_validate(current)
 
     @staticmethod
-    def _name(payment: dict[str, Any]) -> str:
+    def _name(payment: PaymentRecord) -> str:
         return f"{MACHINE[payment['type']]}-{payment['id']}"

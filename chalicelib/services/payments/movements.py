@@ -8,30 +8,31 @@ is exactly one `payment.received` per funding however often a step is retried.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from ...clock import Clock, sortable
 from ...ids import new_id
 from ...storage import ledger
 from ...storage.disputes import no_open_dispute_check, settle_actions
 from ...storage.payments import put_payment, settle_payment
+from ...storage.records import DisputeRecord, EngagementRecord, Number, PaymentRecord
 from ..events import EventRecorder
 
 Actions = list[dict[str, Any]]
 
 
-def parties(item: dict[str, Any]) -> list[str]:
+def parties(item: Mapping[str, Any]) -> list[str]:
     return [item["client_id"], item["sales_pro_id"]]
 
 
-def payment_event(payment: dict[str, Any], **extra: Any) -> dict[str, Any]:
+def payment_event(payment: PaymentRecord, **extra: Any) -> dict[str, Any]:
     return {"payment_id": payment["id"], "type": payment["type"],
             "engagement_id": payment["engagement_id"], "amount": int(payment["amount"]),
             "currency": payment["currency"], "client_id": payment["client_id"],
             "sales_pro_id": payment["sales_pro_id"], **extra}
 
 
-def dispute_event(dispute: dict[str, Any], status: str, **extra: Any) -> dict[str, Any]:
+def dispute_event(dispute: DisputeRecord, status: str, **extra: Any) -> dict[str, Any]:
     return {"dispute_id": dispute["id"], "engagement_id": dispute["engagement_id"],
             "client_id": dispute["client_id"], "sales_pro_id": dispute["sales_pro_id"],
             "amount": int(dispute["amount"]), "currency": dispute["currency"],
@@ -42,14 +43,14 @@ class Movements:
     def __init__(self, events: EventRecorder, clock: Clock) -> None:
         self._events, self._clock = events, clock
 
-    def _transfer(self, kind: str, source: ledger.Account, dest: ledger.Account, amount: int,
-                  item: dict[str, Any], transfer_id: str, **refs: str) -> ledger.Transfer:
+    def _transfer(self, kind: str, source: ledger.Account, dest: ledger.Account, amount: Number,
+                  item: Mapping[str, Any], transfer_id: str, **refs: str) -> ledger.Transfer:
         return ledger.Transfer(id=transfer_id, kind=kind, source=source, dest=dest,
                                amount=int(amount), engagement_id=item["engagement_id"],
                                client_id=item["client_id"], sales_pro_id=item["sales_pro_id"],
                                posted_at=sortable(self._clock.now()), **refs)
 
-    def credit(self, payment: dict[str, Any], charge_id: str) -> Actions:
+    def credit(self, payment: PaymentRecord, charge_id: str) -> Actions:
         """Funding: the charged money enters escrow (client's funding source -> escrow)."""
         cur, eng = payment["currency"], payment["engagement_id"]
         transfer = self._transfer("fund", ledger.external(payment["client_id"], cur),
@@ -61,7 +62,7 @@ class Movements:
                 *self._events.record("payment.received", payment_event(payment), parties(payment)),
                 *self._events.record("escrow.funded", payment_event(payment), parties(payment))]
 
-    def payout(self, payment: dict[str, Any]) -> Actions:
+    def payout(self, payment: PaymentRecord) -> Actions:
         """A requested release (escrow -> the pro's payable) or refund (escrow -> the client's
         refunds); the escrow balance condition is what refuses a second spend of the money."""
         cur, eng = payment["currency"], payment["engagement_id"]
@@ -79,7 +80,7 @@ class Movements:
                                            parties(payment))
         return actions
 
-    def auto_release(self, engagement: dict[str, Any], payment: dict[str, Any],
+    def auto_release(self, engagement: EngagementRecord, payment: PaymentRecord,
                      balance: int) -> Actions:
         """Release exactly the balance that was read, only while the engagement is completed
         with no dispute open: a dispute or refund in between cancels the whole write."""
@@ -94,7 +95,7 @@ class Movements:
                                      payment_event(payment, trigger="auto_release"),
                                      parties(payment))]
 
-    def hold(self, dispute: dict[str, Any]) -> Actions:
+    def hold(self, dispute: DisputeRecord) -> Actions:
         """Opening a dispute freezes its amount: escrow -> the engagement's hold account."""
         cur, eng = dispute["currency"], dispute["engagement_id"]
         transfer = self._transfer("hold", ledger.escrow(eng, cur), ledger.hold(eng, cur),
@@ -104,28 +105,29 @@ class Movements:
         return [*ledger.movement_actions([transfer]),
                 *self._events.record("escrow.dispute", event, parties(dispute))]
 
-    def settle(self, dispute: dict[str, Any]) -> Actions:
+    def settle(self, dispute: DisputeRecord) -> Actions:
         """The decided split leaves the hold account: `release` to the pro, `refund` to the
         client, each as a succeeded payment; the dispute is marked resolved (once)."""
         resolution, cur = dispute["resolution"], dispute["currency"]
         eng, now = dispute["engagement_id"], sortable(self._clock.now())
-        transfers, payments = [], []
-        for part, kind, dest, pay_type in (
-                ("release", "hold_release", ledger.payable(dispute["sales_pro_id"], cur),
-                 "escrow_release"),
-                ("refund", "hold_refund", ledger.refunds(dispute["client_id"], cur),
-                 "escrow_refund")):
-            amount = int(resolution[part])
-            if not amount:
+        transfers: list[ledger.Transfer] = []
+        payments: list[PaymentRecord] = []
+        for amount, payment_id, transfer_id, kind, dest, pay_type in (
+                (resolution["release"], resolution.get("release_payment_id", ""),
+                 resolution.get("release_transfer_id", ""), "hold_release",
+                 ledger.payable(dispute["sales_pro_id"], cur), "escrow_release"),
+                (resolution["refund"], resolution.get("refund_payment_id", ""),
+                 resolution.get("refund_transfer_id", ""), "hold_refund",
+                 ledger.refunds(dispute["client_id"], cur), "escrow_refund")):
+            if not int(amount):
                 continue
-            payment = {"id": resolution[f"{part}_payment_id"], "type": pay_type,
-                       "status": "succeeded", "amount": amount, "currency": cur,
-                       "engagement_id": eng, "client_id": dispute["client_id"],
-                       "sales_pro_id": dispute["sales_pro_id"], "dispute_id": dispute["id"],
-                       "transfer_id": resolution[f"{part}_transfer_id"],
-                       "execution_arn": dispute.get("execution_arn"),
-                       "description": f"Dispute {dispute['id']} resolution",
-                       "created_at": now, "updated_at": now, "version": 1}
+            payment: PaymentRecord = {
+                "id": payment_id, "type": pay_type, "status": "succeeded", "amount": int(amount),
+                "currency": cur, "engagement_id": eng, "client_id": dispute["client_id"],
+                "sales_pro_id": dispute["sales_pro_id"], "dispute_id": dispute["id"],
+                "transfer_id": transfer_id, "execution_arn": dispute.get("execution_arn"),
+                "description": f"Dispute {dispute['id']} resolution",
+                "created_at": now, "updated_at": now, "version": 1}
             payments.append(payment)
             transfers.append(self._transfer(kind, ledger.hold(eng, cur), dest, amount, dispute,
                                             payment["transfer_id"], payment_id=payment["id"],

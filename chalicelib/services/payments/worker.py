@@ -20,6 +20,7 @@ from ...clock import Clock, sortable
 from ...ids import new_id
 from ...storage import ledger
 from ...storage.payments import PaymentRepository
+from ...storage.records import PaymentRecord
 from .movements import Movements, new_transfer_id
 from .processor import PaymentDeclined, PaymentProcessor
 from .settings import PaymentSettings
@@ -116,13 +117,13 @@ class PaymentsWorker:
         if balance <= 0:
             return {"action": "done", "reason": "nothing_to_release"}
         now = sortable(self._clock.now())
-        payment = {"id": new_id("pay"), "type": "escrow_release", "status": "succeeded",
-                   "amount": balance, "currency": account["currency"],
-                   "engagement_id": engagement_id, "client_id": engagement["client_id"],
-                   "sales_pro_id": engagement["sales_pro_id"], "transfer_id": new_transfer_id(),
-                   "execution_arn": execution_arn,
-                   "description": "Released automatically after the review period.",
-                   "created_at": now, "updated_at": now, "version": 1}
+        payment: PaymentRecord = {
+            "id": new_id("pay"), "type": "escrow_release", "status": "succeeded",
+            "amount": balance, "currency": account["currency"], "engagement_id": engagement_id,
+            "client_id": engagement["client_id"], "sales_pro_id": engagement["sales_pro_id"],
+            "transfer_id": new_transfer_id(), "execution_arn": execution_arn,
+            "description": "Released automatically after the review period.",
+            "created_at": now, "updated_at": now, "version": 1}
         items = ledger.to_wire(self._movements.auto_release(engagement, payment, balance),
                                self._settings.table_name)
         return {"action": "release", "payment_id": payment["id"], "amount": balance,
