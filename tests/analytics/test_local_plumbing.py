@@ -43,9 +43,14 @@ def test_a_cancelled_transaction_leaves_no_items_and_no_stream_records(services)
             {"Put": {"Item": {"PK": "PLUMB#4", "SK": "X"}}},
             {"Update": {"Key": {"PK": "PLUMB#2", "SK": "X"}, "UpdateExpression": "ADD n :one",
                         "ExpressionAttributeValues": {":one": 1}}},
-            {"Put": {"Item": {"PK": "PLUMB#3", "SK": "X"},
-                     "ConditionExpression": "attribute_not_exists(PK)"}}])
-    assert failed.value.failed_indexes == [2]
+            ("claim", {"Put": {"Item": {"PK": "PLUMB#3", "SK": "X"},
+                               "ConditionExpression": "attribute_not_exists(PK)"}}),
+            {"ConditionCheck": {"Key": {"PK": "PLUMB#7", "SK": "X"},
+                                "ConditionExpression": "attribute_exists(PK)"}}])
+    # Each refusal is reported by name (an unnamed action by its key) with the item as it was
+    # (None: there was none).
+    assert failed.value.refusals == {"claim": {"PK": "PLUMB#3", "SK": "X"}, "PLUMB#7|X": None}
+    assert failed.value.refused("claim") and not failed.value.conflict
     assert "Item" not in services.table.get_item(Key={"PK": "PLUMB#4", "SK": "X"})
     assert services.table.get_item(Key={"PK": "PLUMB#2", "SK": "X"})["Item"]["n"] == 1
     records = streams.get_records(ShardIterator=iterator)["Records"]

@@ -22,7 +22,8 @@ def engagement(market):
     hours ago and started one hour ago (times moved in the table, so activities can be
     back-dated into it)."""
     from chalicelib.clock import sortable
-    from chalicelib.storage.engagements import eng_key, metrics_key
+    from chalicelib.storage.engagements import metrics_key
+    from chalicelib.storage.keys import engagement_key
 
     opp = market.opportunity(market.client)
     eng = market.api.post("/v1/engagements", token=market.client.token, json_body={
@@ -31,7 +32,7 @@ def engagement(market):
     assert answer.status == 200
     now, store = datetime.now(timezone.utc), market.services.store
     created, started = sortable(now - 2 * HOUR), sortable(now - HOUR)
-    store.update(eng_key(eng["id"]), "SET created_at = :c, started_at = :s",
+    store.update(engagement_key(eng["id"]), "SET created_at = :c, started_at = :s",
                  values={":c": created, ":s": started})
     store.update(metrics_key(eng["id"]), "SET started_at = :s", values={":s": started})
     return market.api.get(f"/v1/engagements/{eng['id']}", token=market.client.token).json()

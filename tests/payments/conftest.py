@@ -165,5 +165,6 @@ def events_of(services: Any, user_id: str, event_type: str) -> list[dict[str, An
 
 def audit(services: Any, **kwargs: Any) -> Any:
     from chalicelib.services.payments.audit import LedgerAudit
+    from chalicelib.storage.ledger_reads import LedgerReads
 
-    return LedgerAudit(services.store).run(retries=0, **kwargs)
+    return LedgerAudit(LedgerReads(services.store)).run(retries=0, **kwargs)

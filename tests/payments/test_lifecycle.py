@@ -107,5 +107,5 @@ def refund_payment(pay, deal, amount):
     engagement = pay.payments_repo.engagement(deal.id)
     payment = pay.escrow._new_payment("pay_" + "z" * 18 + deal.id[-4:], "escrow_refund",
                                       engagement, amount, "usd")
-    pay.payments_repo.create(payment, [])
+    pay.payments_repo.create(payment, statuses=(engagement["status"],))
     return payment

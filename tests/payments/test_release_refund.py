@@ -53,7 +53,7 @@ def test_a_payout_that_loses_the_race_fails_cleanly_in_the_state_machine(deal, p
     pay.payments_repo.escrow_account = lambda eng: {**original(eng), "balance": 10_000}
     try:
         status, payment = pay.escrow.release(caller, ReleaseEscrow(engagement_id=deal.id,
-                                                                   amount=900), "pay_" + "r" * 22)
+                                                                   amount=900), None)
     finally:
         pay.payments_repo.escrow_account = original
     assert status in (201, 202)

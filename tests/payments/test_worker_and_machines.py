@@ -53,7 +53,7 @@ def test_a_stale_token_while_the_payment_is_processing_is_retried_later(pay, dea
     engagement = pay.payments_repo.engagement(deal.id)
     payment = pay.escrow._new_payment(new_id("pay"), "escrow_fund", engagement, 10, "usd",
                                       payment_method="pm_card_visa")
-    pay.payments_repo.create(payment, [])
+    pay.payments_repo.create(payment, statuses=(engagement["status"],))
     with pytest.raises(CreditPending):
         pay.payments_worker.charge(ChargeMessage(kind="charge", payment_id=payment["id"],
                                                  task_token="answered-elsewhere"))

@@ -31,8 +31,7 @@ class Hooks:
         self.services.users  # noqa: B018
         if clock is not None:
             self.services.clock = clock
-        for name in WEBHOOK_PROPERTIES:
-            vars(self.services).pop(name, None)
+        reload_webhook_services(self.services)
 
     def fan_out_for(self, user_id: str) -> int:
         """What the stream consumer does, for the outbox items of one account's events."""
@@ -115,6 +114,19 @@ WEBHOOK_PROPERTIES = ("webhook_settings", "webhook_queue", "webhook_url_guard", 
                       "webhook_fanout", "webhook_dispatcher")
 
 
+def reload_webhook_services(services: Any) -> None:
+    """Read the webhook variables again from the environment (settings are read once) and
+    drop the container's webhook services, rebuilt from them on first use."""
+    from dataclasses import replace
+
+    from chalicelib.config import Settings
+
+    services.settings = replace(services.settings,
+                                webhook_env=Settings.from_env().webhook_env)
+    for name in WEBHOOK_PROPERTIES:
+        vars(services).pop(name, None)
+
+
 def make_hooks(monkeypatch: Any, **env: str) -> Hooks:
     """A fresh queue and DLQ for this test, the retry schedule in seconds (0 by default)."""
     from chalicelib import wiring
@@ -128,8 +140,7 @@ def make_hooks(monkeypatch: Any, **env: str) -> Hooks:
                 "WEBHOOK_RETRY_SCHEDULE": "0,0", "WEBHOOK_RETRY_JITTER": "0", **env}
     for key, value in settings.items():
         monkeypatch.setenv(key, value)
-    for name_ in WEBHOOK_PROPERTIES:  # rebuilt from the new environment on first use
-        vars(services).pop(name_, None)
+    reload_webhook_services(services)
     return Hooks(services, name, queue, dlq)
 
 

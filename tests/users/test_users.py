@@ -108,3 +108,21 @@ def test_update_emits_user_updated_for_that_user_only(api, services, make_accoun
 
     assert types(me.user_id) == ["user.created", "user.updated"]
     assert types(other.user_id) == ["user.created"]
+
+
+def test_verify_marks_once_with_one_event_and_refuses_unknown_users(api, services,
+                                                                     client_account):
+    from chalicelib.errors import ApiError
+
+    assert services.accounts.verify(client_account.user_id) is True
+    assert services.accounts.verify(client_account.user_id) is False  # already verified
+    me = api.get("/v1/users/me", token=client_account.token).json()
+    assert me["verified"] is True
+    feed = api.get("/v1/events?type=user.verified", token=client_account.token).json()
+    assert [e["data"]["user_id"] for e in feed["data"]] == [client_account.user_id]
+    try:
+        services.accounts.verify("usr_missing")
+    except ApiError as exc:
+        assert exc.status == 404 and exc.param == "user_id"
+    else:
+        raise AssertionError("verifying an unknown user must be refused")

@@ -53,11 +53,11 @@ def test_the_stacks_own_ports_come_from_its_environment_in_the_local_stage_only(
     from chalicelib.config import Settings
 
     env = {"AWS_ENDPOINT_URL": "http://127.0.0.1:5123", "MOTO_PORT": "5124", "PORT": "8123"}
-    local = WebhookSettings.from_env(Settings(stage="dev"), env)
-    prod = WebhookSettings.from_env(Settings(stage="prod"), env)
+    local = Settings.from_env({"LEADNOD_STAGE": "dev", **env}).webhooks
+    prod = Settings.from_env({"LEADNOD_STAGE": "prod", **env}).webhooks
 
     assert local.own_ports == {5123, 5124, 8123}
-    assert WebhookSettings.from_env(Settings(stage="dev"), {}).own_ports == {5000, 8000}
+    assert Settings.from_env({"LEADNOD_STAGE": "dev"}).webhooks.own_ports == {5000, 8000}
     assert not prod.allow_loopback and prod.own_ports == frozenset()
 
 
@@ -116,13 +116,17 @@ def test_retries_follow_the_schedule_with_jitter():
 def test_settings_come_from_the_stage_and_the_environment():
     from chalicelib.config import Settings
 
-    local = WebhookSettings.from_env(Settings(stage="dev"), {})
-    prod = WebhookSettings.from_env(Settings(stage="prod"), {"WEBHOOK_RETRY_SCHEDULE": "1,2",
-                                                             "WEBHOOK_DLQ_URL": "dlq"})
+    local = Settings(stage="dev").webhooks
+    prod = Settings.from_env({"LEADNOD_STAGE": "prod", "WEBHOOK_RETRY_SCHEDULE": "1,2",
+                              "WEBHOOK_DLQ_URL": "dlq", "TABLE_NAME": "t"}).webhooks
     assert local.allow_loopback and local.retry_schedule[0] < 5
     assert not prod.allow_loopback and prod.retry_schedule == (1, 2) and prod.dlq_url == "dlq"
-    assert WebhookSettings.from_env(Settings(stage="sandbox"), {}).retry_schedule == \
-        PRODUCTION_SCHEDULE
+    assert Settings(stage="sandbox").webhooks.retry_schedule == PRODUCTION_SCHEDULE
+    # Read once: a later change to the environment does not reach settings already made.
+    env = {"WEBHOOK_DLQ_URL": "first"}
+    settings = Settings.from_env(env)
+    env["WEBHOOK_DLQ_URL"] = "second"
+    assert settings.webhooks.dlq_url == "first"
 
 
 def test_delivery_ids_are_stable_per_event_and_endpoint():

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from support.webhooks import WEBHOOK_PROPERTIES, fake_dns, register
+from support.webhooks import WEBHOOK_PROPERTIES, fake_dns, register, reload_webhook_services
 
 DOCS_BODY = {"url": "https://your-app.com/webhooks/leadnod",
              "events": ["engagement.created", "payment.received"],
@@ -172,8 +172,7 @@ def test_the_local_stage_refuses_its_own_ports_and_other_loopback_hosts(
 
     monkeypatch.setenv("MOTO_PORT", "5123")
     monkeypatch.setenv("PORT", "8123")
-    for name in WEBHOOK_PROPERTIES:
-        vars(wiring.container()).pop(name, None)
+    reload_webhook_services(wiring.container())
     token = client_account.token
     for url in ("http://127.0.0.1:5123/moto-api/reset", "http://localhost:5123/",
                 "http://[::1]:8123/v1/users/me", "http://127.0.0.1:8123/oauth/token",
