@@ -153,8 +153,10 @@ def test_no_role_but_the_api_handler_can_touch_api_keys(template):
         assert touches == (function == "APIHandler"), function
 
 
-def test_the_authorizer_makes_exactly_the_calls_its_role_allows(monkeypatch):
+def test_the_authorizer_makes_exactly_the_calls_its_role_allows():
     """Run under moto with a real token: the calls recorded are the authorizer's entry."""
+    import secrets
+
     from botocore.client import BaseClient
     from moto import mock_aws
 
@@ -169,9 +171,12 @@ def test_the_authorizer_makes_exactly_the_calls_its_role_allows(monkeypatch):
         made.append(operation)
         return real(self, operation, params)
 
-    with mock_aws():
+    # An account of its own (another module's session-wide mock may be active), and no
+    # container left behind built on this test's environment.
+    with pytest.MonkeyPatch.context() as patch, mock_aws():
+        patch.setenv("MOTO_ACCOUNT_ID", str(secrets.randbelow(10**11) + 10**11))
         for key, value in output_env(provision("dev")).items():
-            monkeypatch.setenv(key, value)
+            patch.setenv(key, value)
         services = wiring.reset()
         created = services.users.create_account(user_type="client", name="Role Test",
                                                 email="role-test@example.com",
@@ -179,12 +184,13 @@ def test_the_authorizer_makes_exactly_the_calls_its_role_allows(monkeypatch):
         token = services.token_issuer.issue(user_id=created.user.id,
                                             client_id=created.client_id, scopes=["read"])
         wiring.reset()  # a cold container, as in a new Lambda
-        monkeypatch.setattr(BaseClient, "_make_api_call", recording)
+        patch.setattr(BaseClient, "_make_api_call", recording)
         from app import app
         answer = app.handler_map["oauth_bearer"](
             {"type": "TOKEN", "authorizationToken": f"Bearer {token}",
              "methodArn": "arn:aws:execute-api:us-east-1:123456789012:abc/api/GET/v1/users/me"},
             None)
+    wiring.reset()
     assert answer["policyDocument"]["Statement"][0]["Effect"] == "Allow"
     boto3_names = {"GetItem": "get_item", "GetPublicKey": "get_public_key",
                    "GetSecretValue": "get_secret_value"}
