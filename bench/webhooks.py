@@ -198,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     moto = start_moto()
     try:
         from chalicelib import wiring
+        from chalicelib.auth.caller import Caller
         from chalicelib.models.webhooks import WebhookCreate
         from devstack.cfn import output_env
         from devstack.provision import provision
@@ -210,7 +211,9 @@ def main(argv: list[str] | None = None) -> int:
         user = services.users.create_account(user_type="client", name="Bench Client",
                                              email="bench@example.com").user
         with WebhookReceiver(secret=SECRET) as receiver:
-            services.webhooks.register(user.id, WebhookCreate(
+            owner = Caller(user.id, "client", "professional", frozenset({"write"}), "",
+                           role="owner")
+            services.webhooks.register(owner, WebhookCreate(
                 url=receiver.url(), events=["user.updated"], secret=SECRET))
             stack = Stack(services, env)
             waits = latency(stack, receiver, user.id, args.events, args.rate)

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from .storage.party_data import PartyData
     from .storage.preferences import PreferencesRepository
     from .storage.reports import ExportRepository, ReportRepository
+    from .storage.teams import TeamRepository
     from .storage.webhook_deliveries import DeliveryRepository
     from .storage.webhooks import EndpointRepository
 
@@ -86,6 +87,11 @@ class Adapters:
     @cached_property
     def users_repo(self) -> UserRepository:
         return UserRepository(self.store)
+
+    @cached_property
+    def team_repo(self) -> TeamRepository:
+        from .storage.teams import TeamRepository
+        return TeamRepository(self.store)
 
     @cached_property
     def payments_repo(self) -> PaymentRepository:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from functools import cached_property, partial
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .adapters import Adapters
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from .services.payments.worker import PaymentsWorker
     from .services.preferences import PreferencesService
     from .services.search import SearchService
+    from .services.teams import TeamService
     from .services.webhooks.delivery import Dispatcher
     from .services.webhooks.endpoints import WebhookService
     from .services.webhooks.fanout import OutboxFanOut
@@ -86,6 +87,11 @@ class Container(Adapters):
                            on_change=self.match_requests.sales_pro_changed)
 
     @cached_property
+    def team(self) -> TeamService:
+        from .services.teams import TeamService
+        return TeamService(self.users, self.users_repo, self.team_repo, self.events, self.clock)
+
+    @cached_property
     def search(self) -> SearchService:
         from .services.search import SearchService
         return SearchService(self.users_repo, self.cursors)
@@ -113,12 +119,9 @@ class Container(Adapters):
 
     @cached_property
     def messages(self) -> MessageService:
-        # The engagement check reads the engagement item directly until the engagements
-        # repository is merged; then pass its (client_id, sales_pro_id) lookup here instead.
         from .services.messages import MessageService
-        from .storage.conversations import engagement_parties
         return MessageService(self.conversations_repo, self.users_repo, self.events, self.clock,
-                              engagement_parties=partial(engagement_parties, self.store))
+                              engagement_parties=self.engagements_repo.parties)
 
     @cached_property
     def message_preferences(self) -> PreferencesService:

@@ -50,6 +50,12 @@ def parser() -> argparse.ArgumentParser:
 
     sub.add_parser("seed", help="load the sandbox seed data (idempotent)")
 
+    sub.add_parser("migrate-organizations",
+                   help="write down that each client user stored before organizations owns "
+                        "its one-person organization (safe to re-run; docs/teams.md)")
+    team = sub.add_parser("list-team", help="an organization's members and roles")
+    team.add_argument("--user-id", required=True, help="any member of the organization")
+
     rematch = sub.add_parser("rematch", help="recompute an opportunity's matches now")
     rematch.add_argument("--opportunity-id", required=True, action="append",
                          help="repeat for several")

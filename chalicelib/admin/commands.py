@@ -4,7 +4,7 @@ from __future__ import annotations
 from argparse import Namespace
 from typing import Any
 
-from ..errors import InvalidParameter
+from ..errors import InvalidParameter, not_found
 from ..models.common import INDUSTRIES
 
 
@@ -95,3 +95,30 @@ def resolve_dispute(services: Any, args: Namespace) -> dict[str, Any]:
         if dispute["status"] == "resolved" or time.monotonic() >= deadline:
             return DisputeSummary.model_validate(dispute).model_dump(mode="json")
         time.sleep(0.1)
+
+
+def migrate_organizations(services: Any, args: Namespace) -> dict[str, Any]:
+    """Backfill `account_id`/`role` and the member index on legacy client users. Reads only
+    `USERS#client` (GSI1); each write is conditional, so runs may overlap or repeat."""
+    team = services.team_repo
+    seen = changed = 0
+    for user in team.legacy_clients():
+        seen += 1
+        changed += team.make_owner(user)
+    return {"legacy_client_users": seen, "migrated": changed}
+
+
+def list_team(services: Any, args: Namespace) -> dict[str, Any]:
+    from ..auth.caller import Caller
+
+    member = services.users_repo.get(args.user_id)
+    if member is None or member.get("type") != "client":
+        raise not_found("user", args.user_id, param="user_id")
+    account = member.get("account_id", member["id"])
+    owner = services.users_repo.get(account) or member
+    caller = Caller(account, "client", owner.get("plan", "professional"), frozenset(), "",
+                    member_id=member["id"], role=member.get("role", "owner"))
+    page = services.team.members(caller)
+    return {"organization_id": caller.organization_id,
+            "members": [m.model_dump(mode="json", include={"id", "name", "email", "role"})
+                        for m in page.data]}

@@ -16,7 +16,7 @@ TAG = "Users"
 @operation(bp, "GET", "/v1/users/me", returns=User, tag=TAG,
            summary="Get the current user profile")
 def get_me(caller: Caller) -> User:
-    return container().users.me(caller.user_id)
+    return container().users.me(caller)
 
 
 @operation(bp, ("PATCH", "PUT"), "/v1/users/me", body=UserUpdate, returns=User, tag=TAG,
@@ -24,7 +24,7 @@ def get_me(caller: Caller) -> User:
 def update_me(caller: Caller, body: UserUpdate) -> User:
     """Only the fields sent change; `profile` fields merge into the stored profile. PUT is an
     alias of PATCH."""
-    return container().users.update_me(caller.user_id, body)
+    return container().users.update_me(caller, body)
 
 
 @operation(bp, "GET", "/v1/users/search", query=UserSearchParams, returns=Page[PublicUser],

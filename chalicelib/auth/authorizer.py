@@ -34,7 +34,9 @@ def deny(request: AuthRequest, reason: str) -> dict[str, Any]:
 
 def authorize(request: AuthRequest, verifier: TokenVerifier,
               load_account: Callable[[str], dict[str, Any] | None]) -> dict[str, Any]:
-    """`load_account(user_id)` returns the user item (type, plan, api_key_value) or None."""
+    """`load_account(user_id)` returns the user item (type, plan, api_key_value) or None. A
+    client user who is a member of another user's organization acts for that account: its
+    plan, limits and API key are the organization's (docs/teams.md)."""
     token = bearer_token(request.token)
     if token is None:
         return deny(request, "malformed Authorization header")
@@ -42,17 +44,23 @@ def authorize(request: AuthRequest, verifier: TokenVerifier,
         claims = verifier.verify(token)
     except InvalidToken as exc:
         return deny(request, f"invalid token: {exc}")
-    account = load_account(claims.user_id)
-    if account is None or account.get("status", "active") != "active":
-        return deny(request, "account missing or disabled")
-    caller = Caller(user_id=claims.user_id, user_type=account["type"],
+    person = load_account(claims.user_id)
+    if person is None or person.get("status", "active") != "active":
+        return deny(request, "account missing, disabled or removed from its organization")
+    account = person
+    if person["type"] == "client" and person.get("account_id", person["id"]) != person["id"]:
+        account = load_account(person["account_id"]) or {}
+        if not account or account.get("status") == "disabled":
+            return deny(request, "organization missing or disabled")
+    caller = Caller(user_id=account["id"], user_type=person["type"],
                     plan=account.get("plan", "professional"), scopes=claims.scopes,
-                    client_id=claims.client_id)
+                    client_id=claims.client_id, member_id=person["id"],
+                    role=person.get("role", "owner") if person["type"] == "client" else "")
     context: dict[str, Any] = caller.to_context()
     for limit in ("rate_per_minute", "rate_per_day"):
         if account.get(limit) is not None:
             context[limit] = int(account[limit])
-    answer = AuthResponse(routes=["*"], principal_id=caller.user_id,
+    answer = AuthResponse(routes=["*"], principal_id=caller.person_id,
                           context=context).to_dict(request)
     if account.get("api_key_value"):
         # Chalice's AuthResponse has no field for it; API Gateway reads it from the dict.

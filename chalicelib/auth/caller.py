@@ -1,10 +1,25 @@
-"""Who is calling: what the authorizer verified, as the routes see it."""
+"""Who is calling: what the authorizer verified, as the routes see it.
+
+`user_id` is the account the caller acts for: a sales pro's own id, or for a client user its
+organization's account (docs/teams.md): every object a member creates belongs to it, lists,
+limits, events and webhooks are the organization's. `member_id` is the person behind the
+token (the same id for sales pros and for an organization's first owner), `role` their role
+in the organization (`owner`, `admin`, `member`; empty for sales pros)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Forbidden, Unauthorized
+
+
+ROLES = ("owner", "admin", "member")
+MANAGERS = ("owner", "admin")
+
+
+def organization_id_of(account_id: str) -> str:
+    """An organization's public id, from its account's (`usr_X` -> `org_X`)."""
+    return "org_" + account_id.partition("_")[2]
 
 
 @dataclass(frozen=True)
@@ -14,6 +29,17 @@ class Caller:
     plan: str
     scopes: frozenset[str]
     client_id: str
+    member_id: str = ""
+    role: str = ""
+
+    @property
+    def person_id(self) -> str:
+        """The user behind the token (their own profile, credentials)."""
+        return self.member_id or self.user_id
+
+    @property
+    def organization_id(self) -> str | None:
+        return organization_id_of(self.user_id) if self.is_client else None
 
     @property
     def is_client(self) -> bool:
@@ -31,10 +57,17 @@ class Caller:
         if not self.is_sales_pro:
             raise Forbidden(f"Only sales professional accounts can {action}.")
 
+    def require_manager(self, action: str) -> None:
+        """Moving money, webhooks and the team are for an organization's owner and admins."""
+        if self.is_client and self.role not in MANAGERS:
+            raise Forbidden(f"Only an organization's owner or admins can {action}; your role "
+                            f"is '{self.role}'.", code="insufficient_role")
+
     def to_context(self) -> dict[str, str]:
         """API Gateway authorizer context values must be strings, numbers or booleans."""
         return {"user_id": self.user_id, "user_type": self.user_type, "plan": self.plan,
-                "scope": " ".join(sorted(self.scopes)), "client_id": self.client_id}
+                "scope": " ".join(sorted(self.scopes)), "client_id": self.client_id,
+                "member_id": self.person_id, "role": self.role}
 
     @classmethod
     def from_context(cls, context: dict[str, Any] | None) -> "Caller":
@@ -43,7 +76,8 @@ class Caller:
         return cls(user_id=context["user_id"], user_type=context["user_type"],
                    plan=context.get("plan", "professional"),
                    scopes=frozenset(str(context.get("scope", "")).split()),
-                   client_id=context.get("client_id", ""))
+                   client_id=context.get("client_id", ""),
+                   member_id=context.get("member_id", ""), role=context.get("role", ""))
 
 
 def current_caller(request: Any) -> Caller:

@@ -31,6 +31,9 @@ class EventData(BaseModel):
 class UserCreatedData(EventData):
     user_id: str
     type: UserType
+    organization_id: str | None = Field(
+        None, description="Client users: the organization they belong to (docs/teams.md).")
+    role: Literal["owner", "admin", "member"] | None = None
 
 
 class UserUpdatedData(EventData):

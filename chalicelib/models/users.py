@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, JsonValue, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -76,12 +76,45 @@ class PublicUser(ApiModel):
         return data
 
 
+Role = Literal["owner", "admin", "member"]
+MemberRole = Literal["admin", "member"]
+
+
 class User(PublicUser):
-    """The account owner's own view (`GET /v1/users/me`)."""
+    """The account owner's own view (`GET /v1/users/me`), and a team member's."""
     email: str
     plan: Plan
     verified: bool = False
     updated_at: Timestamp
+    organization_id: str | None = Field(
+        None, description="Client users: the organization (company) the user belongs to.")
+    role: Role | None = Field(None, description="Client users: the role in the organization.")
+
+
+class NewMember(RequestBody):
+    """`POST /v1/users/me/team`: a new member of the caller's organization."""
+    name: Line = Field(min_length=1, max_length=200)
+    email: str = Field(max_length=254, json_schema_extra=dict(EMAIL_SCHEMA))
+    role: MemberRole
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return check_email(value)
+
+
+class RoleChange(RequestBody):
+    role: MemberRole
+
+
+class MemberCredentials(ApiModel):
+    client_id: str
+    client_secret: str = Field(description="Shown once; store it securely.")
+
+
+class AddedMember(ApiModel):
+    user: User
+    credentials: MemberCredentials
 
 
 class ProfileUpdate(RequestBody):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..auth.caller import Caller, organization_id_of
 from ..auth.secrets import hash_secret, new_client_secret
 from ..clock import Clock, sortable
 from ..errors import Conflict, InvalidParameter, not_found
@@ -28,6 +29,16 @@ class NewAccount:
 ChangeListener = Callable[[dict[str, Any] | None, dict[str, Any]], None]
 
 
+def member_view(item: dict[str, Any], plan: str) -> User:
+    """A user as its owner (or a teammate) sees it: clients with their organization and role
+    (an item written before organizations: the owner of its own), and the account's plan."""
+    view = {**item, "plan": plan}
+    if item.get("type") == "client":
+        view.update(organization_id=organization_id_of(item.get("account_id", item["id"])),
+                    role=item.get("role", "owner"))
+    return User.model_validate(view)
+
+
 class UserService:
     def __init__(self, users: UserRepository, events: EventRecorder, clock: Clock,
                  on_change: ChangeListener | None = None) -> None:
@@ -37,9 +48,11 @@ class UserService:
     def create_account(self, *, user_type: str, name: str, email: str, plan: str = "professional",
                        company: str | None = None, industry: str | None = None,
                        profile: dict[str, Any] | None = None, user_id: str | None = None,
-                       api_key: dict[str, str] | None = None,
-                       client_id: str | None = None) -> NewAccount:
-        """Create a user with its first client credential. Raises Conflict on a taken email."""
+                       api_key: dict[str, str] | None = None, client_id: str | None = None,
+                       account_id: str | None = None, role: str = "owner") -> NewAccount:
+        """Create a user with its first client credential. Raises Conflict on a taken email.
+        A client user belongs to an organization: its own (as owner) unless `account_id` names
+        another's, which then hears of it (`user.created` goes to the organization)."""
         now = sortable(self._clock.now())
         if profile:
             profile = ProfileUpdate.model_validate(profile).model_dump(exclude_none=True)
@@ -51,19 +64,23 @@ class UserService:
         }
         if api_key:
             user.update(api_key_id=api_key["id"], api_key_value=api_key["value"])
+        if user_type == "client":
+            user.update(account_id=account_id or user["id"], role=role)
         secret = new_client_secret()
         credential = {"client_id": client_id or new_id("cli"), "user_id": user["id"],
                       "secrets": [{"hash": hash_secret(secret), "created_at": now}],
                       "created_at": now, "version": 1}
-        event = self._events.record("user.created", {"user_id": user["id"], "type": user_type},
-                                    [user["id"]])
+        data = {"user_id": user["id"], "type": user_type}
+        if user_type == "client":
+            data.update(organization_id=organization_id_of(user["account_id"]), role=role)
+        event = self._events.record("user.created", data, [user.get("account_id", user["id"])])
         try:
             self._users.create(user, credential, tokens_for(user), event)
         except EmailTaken:
             raise Conflict(f"An account with email '{email}' already exists.", param="email",
                            code="email_taken") from None
         self._on_change(None, user)
-        return NewAccount(user=User.model_validate(user), client_id=credential["client_id"],
+        return NewAccount(user=member_view(user, plan), client_id=credential["client_id"],
                           client_secret=secret)
 
     def _load(self, user_id: str) -> dict[str, Any]:
@@ -72,18 +89,20 @@ class UserService:
             raise not_found("user", user_id)
         return item
 
-    def me(self, user_id: str) -> User:
-        return User.model_validate(self._load(user_id))
+    def me(self, caller: Caller) -> User:
+        """The person behind the token; a member's plan is its organization's."""
+        return member_view(self._load(caller.person_id), caller.plan)
 
     def public_profile(self, user_id: str) -> PublicUser:
         return PublicUser.model_validate(self._load(user_id))
 
-    def update_me(self, user_id: str, update: UserUpdate) -> User:
+    def update_me(self, caller: Caller, update: UserUpdate) -> User:
+        user_id = caller.person_id
         for _ in range(3):  # optimistic locking: retry when a concurrent update won
             current = self._load(user_id)
             changes = self._changes(current, update)
             if not changes:
-                return User.model_validate(current)
+                return member_view(current, caller.plan)
             changes["updated_at"] = sortable(self._clock.now())
             after = {**current, **changes}
             before, postings = tokens_for(current), tokens_for(after)
@@ -94,7 +113,7 @@ class UserService:
             event = self._events.record(
                 "user.updated",
                 {"user_id": user_id, "changed": sorted(set(changes) - {"updated_at"})},
-                [user_id])
+                [caller.user_id])  # a member's changes are its organization's news
             try:
                 self._users.update(current, changes, event, reindex)
             except VersionConflict:
@@ -103,7 +122,7 @@ class UserService:
                 raise Conflict(f"An account with email '{update.email}' already exists.",
                                param="email", code="email_taken") from None
             self._on_change(current, after)
-            return User.model_validate({**after, "version": current["version"] + 1})
+            return member_view({**after, "version": current["version"] + 1}, caller.plan)
         raise Conflict("The profile was changed concurrently; retry the request.",
                        code="concurrent_update")
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
-from .keys import engagement_key, engagement_pk
+from .keys import engagement_pk
 from .table import Action, ConditionFailed, NamedAction, PageResult, Store, TransactionFailed
 
 
@@ -40,13 +40,6 @@ def membership_key(user_id: str, conversation_id: str) -> dict[str, str]:
 
 def message_key(conversation_id: str, created_at: str, message_id: str) -> dict[str, str]:
     return {"PK": f"CNV#{conversation_id}", "SK": f"MSG#{created_at}#{message_id}"}
-
-
-def engagement_parties(store: Store, engagement_id: str) -> tuple[str, str] | None:
-    """(client_id, sales_pro_id) of an engagement, or None. Reads the `ENG#<eng>`/`ENG` item that
-    storage/engagements.py owns; kept here until that repository offers the same function."""
-    item = store.get(engagement_key(engagement_id), consistent=True)
-    return (item["client_id"], item["sales_pro_id"]) if item else None
 
 
 def _last(message: dict[str, Any], preview: str) -> dict[str, Any]:

@@ -57,6 +57,11 @@ class EngagementRepository:
         currency, timestamps, version."""
         return self.store.get(engagement_key(eng_id), consistent=consistent)
 
+    def parties(self, eng_id: str) -> tuple[str, str] | None:
+        """(client_id, sales_pro_id) of an engagement, or None (a consistent read)."""
+        item = self.get(eng_id, consistent=True)
+        return (item["client_id"], item["sales_pro_id"]) if item else None
+
     def create(self, eng: dict[str, Any], events: list[dict[str, Any]]) -> None:
         """T7. The opportunity (still the caller's, not closed) and the pro (an active sales
         pro) are re-checked inside the transaction."""

@@ -62,6 +62,11 @@ class Reindex:
                 if (token, index["rank"]) not in new_keys]
 
 
+def member_index(account_id: str, created_at: str, user_id: str) -> dict[str, str]:
+    """Where an organization lists its members (GSI2, storage/teams.py)."""
+    return {"GSI2PK": f"ORG#{account_id}", "GSI2SK": f"{created_at}#{user_id}"}
+
+
 def _new(key: dict[str, str], **attrs: Any) -> dict[str, Any]:
     return {"Put": {"Item": {**key, **attrs}, "ConditionExpression": "attribute_not_exists(PK)"}}
 
@@ -86,7 +91,9 @@ class UserRepository:
                postings: dict[str, dict[str, Any]], extra: list[dict[str, Any]]) -> None:
         """User, its email claim, first credential and search postings in one transaction;
         the email claim's condition makes emails unique."""
-        index = {"search_index": search_index(postings)} if postings else {}
+        index: dict[str, Any] = {"search_index": search_index(postings)} if postings else {}
+        if user.get("account_id"):  # a client user: listed among its organization's members
+            index.update(member_index(user["account_id"], user["created_at"], user["id"]))
         actions: list[Action | NamedAction] = [
             _new(user_key(user["id"]), **user, **index, entity="user",
                  GSI1PK=f"USERS#{user['type']}", GSI1SK=f"{user['created_at']}#{user['id']}"),

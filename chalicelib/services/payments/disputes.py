@@ -45,6 +45,7 @@ class DisputeService:
              idempotency_key: str | None) -> tuple[int, Dispute]:
         dispute_id = request_object_id("dsp", caller.user_id, "dispute", idempotency_key)
         engagement = self._escrow.engagement_for(caller, request.engagement_id)
+        caller.require_manager("open disputes")
         if engagement["status"] not in DISPUTABLE:
             raise engagement_status_error(engagement, "disputed", DISPUTABLE)
         account = self._payments.escrow_account(engagement["id"]) or {}
@@ -105,6 +106,7 @@ class DisputeService:
 
     def add_evidence(self, caller: Caller, dispute_id: str, request: DisputeEvidence) -> Dispute:
         self._party_dispute(caller, dispute_id)
+        caller.require_manager("add dispute evidence")
         try:
             self._disputes.add_evidence(dispute_id, caller.user_id, request.text,
                                         sortable(self._clock.now()))
@@ -121,6 +123,7 @@ class DisputeService:
     def accept(self, caller: Caller, dispute_id: str) -> tuple[int, Dispute]:
         """The party who did not open the dispute concedes it in full."""
         dispute = self._party_dispute(caller, dispute_id)
+        caller.require_manager("accept disputes")
         if dispute["opened_by"] == caller.user_id:
             raise Forbidden("Only the other party can accept a dispute; the party who opened "
                             "it waits for their answer or for LeadNod's decision.")

@@ -69,6 +69,7 @@ class EscrowService:
         engagement = self.engagement_for(caller, engagement_id)
         if role_of(caller, engagement) != "client":
             raise Forbidden(f"Only the engagement's client can {action}.")
+        caller.require_manager(action)  # money moves are for the owner and admins
         return engagement
 
     def fund(self, caller: Caller, request: FundEscrow,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...auth.caller import Caller
 from ...clock import Clock, isoformat, sortable
 from ...errors import Conflict, InvalidParameter, not_found
 from ...ids import has_prefix, new_id
@@ -27,7 +28,8 @@ class WebhookService:
         self._guard, self._settings, self._clock = guard, settings, clock
         self._environment = environment
 
-    def register(self, user_id: str, body: WebhookCreate) -> WebhookWithSecret:
+    def register(self, caller: Caller, body: WebhookCreate) -> WebhookWithSecret:
+        user_id = self._managing(caller)
         self._check_url(body.url)
         now = sortable(self._clock.now())
         endpoint = {"id": new_id("whk"), "user_id": user_id, "url": body.url,
@@ -41,15 +43,18 @@ class WebhookService:
                            code="webhook_limit_reached") from None
         return WebhookWithSecret.model_validate(endpoint)
 
-    def list(self, user_id: str, params: ListParams) -> Page[Webhook]:
+    def list(self, caller: Caller, params: ListParams) -> Page[Webhook]:
+        user_id = caller.user_id
         page = self._endpoints.page(user_id, limit=params.limit, cursor=params.cursor)
         return Page[Webhook](data=[Webhook.model_validate(i) for i in page.items],
                              has_more=page.has_more, next_cursor=page.next_cursor)
 
-    def get(self, user_id: str, webhook_id: str) -> Webhook:
+    def get(self, caller: Caller, webhook_id: str) -> Webhook:
+        user_id = caller.user_id
         return Webhook.model_validate(self._load(user_id, webhook_id))
 
-    def update(self, user_id: str, webhook_id: str, body: WebhookUpdate) -> Webhook:
+    def update(self, caller: Caller, webhook_id: str, body: WebhookUpdate) -> Webhook:
+        user_id = self._managing(caller)
         current = self._load(user_id, webhook_id)
         sets: dict[str, Any] = {}
         removes: tuple[str, ...] = ()
@@ -75,23 +80,26 @@ class WebhookService:
             raise not_found("webhook", webhook_id) from None
         return WebhookWithSecret.model_validate(item) if rotated else Webhook.model_validate(item)
 
-    def delete(self, user_id: str, webhook_id: str) -> None:
+    def delete(self, caller: Caller, webhook_id: str) -> None:
+        user_id = self._managing(caller)
         self._load(user_id, webhook_id)
         try:
             self._endpoints.delete(user_id, webhook_id)
         except EndpointMissing:
             raise not_found("webhook", webhook_id) from None
 
-    def deliveries(self, user_id: str, webhook_id: str,
+    def deliveries(self, caller: Caller, webhook_id: str,
                    params: DeliveryListParams) -> Page[Delivery]:
+        user_id = caller.user_id
         self._load(user_id, webhook_id)
         page = self._deliveries.page(webhook_id, status=params.status, limit=params.limit,
                                      cursor=params.cursor)
         return Page[Delivery](data=[Delivery.model_validate(i) for i in page.items],
                               has_more=page.has_more, next_cursor=page.next_cursor)
 
-    def retry(self, user_id: str, webhook_id: str, delivery_id: str) -> Delivery:
+    def retry(self, caller: Caller, webhook_id: str, delivery_id: str) -> Delivery:
         """Deliver again now, once, whatever the delivery's state (the event id is unchanged)."""
+        user_id = self._managing(caller)
         self._require_enabled(self._load(user_id, webhook_id))
         delivery = self._deliveries.get(webhook_id, delivery_id) \
             if has_prefix(delivery_id, "dlv") else None
@@ -102,8 +110,9 @@ class WebhookService:
         self._queue.send(first_message(restarted, manual=True))
         return Delivery.model_validate(restarted)
 
-    def test(self, user_id: str, webhook_id: str) -> Delivery:
+    def test(self, caller: Caller, webhook_id: str) -> Delivery:
         """Send a `ping` event to this endpoint only (one attempt; not in the event feed)."""
+        user_id = self._managing(caller)
         endpoint = self._require_enabled(self._load(user_id, webhook_id))
         now = self._clock.now()
         event = {"id": new_id("evt"), "type": "ping", "created": isoformat(now),
@@ -113,6 +122,12 @@ class WebhookService:
         self._deliveries.create(delivery)
         self._queue.send(first_message(delivery, manual=True))
         return Delivery.model_validate(delivery)
+
+    @staticmethod
+    def _managing(caller: Caller) -> str:
+        """Changing endpoints is for an organization's owner and admins (docs/teams.md)."""
+        caller.require_manager("manage webhooks")
+        return caller.user_id
 
     def _load(self, user_id: str, webhook_id: str) -> dict[str, Any]:
         item = self._endpoints.get(user_id, webhook_id) if has_prefix(webhook_id, "whk") else None

@@ -1,0 +1,123 @@
+"""An organization's members (docs/teams.md, docs/data-model.md "Users and organizations").
+
+A client user item names its organization's account (`account_id`, the id of the user who
+signed the company up) and its `role`; members are listed on GSI2 under `ORG#<account_id>`.
+Items written before organizations existed have neither: their user is the owner of a
+one-person organization (read that way everywhere; `backfill` writes it down).
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from boto3.dynamodb.conditions import Key
+
+from .table import Action, ConditionFailed, NamedAction, Store, TransactionFailed
+from .users import credential_key, email_key, member_index, user_key
+
+
+class MemberRefused(Exception):
+    """The member is not (or no longer) in this organization, or is its owner. `item` is the
+    member as it was (None: no such user)."""
+
+    def __init__(self, item: dict[str, Any] | None) -> None:
+        super().__init__("member refused")
+        self.item = item
+
+
+def _in_organization(account_id: str, extra: str = "") -> dict[str, Any]:
+    """Condition parts: an active member of `account_id`'s organization who is not its owner."""
+    return {"ConditionExpression": "account_id = :acct AND #status = :active AND #role <> :owner"
+                                   + extra,
+            "ExpressionAttributeNames": {"#status": "status", "#role": "role"}}
+
+
+class TeamRepository:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def members(self, account_id: str) -> list[dict[str, Any]]:
+        """The organization's active members, oldest first (one Query of GSI2)."""
+        items = self.store.query_all(Key("GSI2PK").eq(f"ORG#{account_id}"), index="GSI2")
+        return [item for item in items if item.get("status", "active") == "active"]
+
+    def set_role(self, account_id: str, member_id: str, role: str, now: str,
+                 events: list[Action]) -> dict[str, Any]:
+        """Change a member's role (not the owner's: ownership moves with `transfer`)."""
+        condition = _in_organization(account_id)
+        update = {"Key": user_key(member_id),
+                  "UpdateExpression": "SET #role = :role, updated_at = :now ADD version :one",
+                  **condition,
+                  "ExpressionAttributeValues": {":acct": account_id, ":active": "active",
+                                                ":owner": "owner", ":role": role, ":now": now,
+                                                ":one": 1}}
+        self._transact([("member", {"Update": update}), *events])
+        return self.store.get(user_key(member_id)) or {}
+
+    def remove(self, account_id: str, member: dict[str, Any], client_ids: list[str], now: str,
+               events: list[Action]) -> None:
+        """Take a member out: no longer listed, status `removed` (the authorizer refuses its
+        live tokens), its credentials deleted and its email free again, all at once."""
+        update = {"Key": user_key(member["id"]),
+                  "UpdateExpression": "SET #status = :removed, updated_at = :now "
+                                      "ADD version :one REMOVE GSI2PK, GSI2SK",
+                  **_in_organization(account_id),
+                  "ExpressionAttributeValues": {":acct": account_id, ":active": "active",
+                                                ":owner": "owner", ":removed": "removed",
+                                                ":now": now, ":one": 1}}
+        self._transact([
+            ("member", {"Update": update}),
+            *({"Delete": {"Key": credential_key(client_id)}} for client_id in client_ids),
+            {"Delete": {"Key": email_key(member["email"]), "ConditionExpression": "user_id = :me",
+                        "ExpressionAttributeValues": {":me": member["id"]}}},
+            *events])
+
+    def transfer(self, account_id: str, owner_id: str, new_owner_id: str, now: str,
+                 events: list[Action]) -> None:
+        """The owner becomes an admin and an active member the owner, together."""
+        values = {":acct": account_id, ":active": "active", ":owner": "owner", ":now": now,
+                  ":admin": "admin", ":one": 1}
+        self._transact([
+            ("owner", {"Update": {
+                "Key": user_key(owner_id),
+                "UpdateExpression": "SET #role = :admin, updated_at = :now ADD version :one",
+                "ConditionExpression": "account_id = :acct AND #role = :owner",
+                "ExpressionAttributeNames": {"#role": "role"},
+                "ExpressionAttributeValues": values}}),
+            ("member", {"Update": {
+                "Key": user_key(new_owner_id),
+                "UpdateExpression": "SET #role = :owner, updated_at = :now ADD version :one",
+                **_in_organization(account_id), "ExpressionAttributeValues": values}}),
+            *events])
+
+    def _transact(self, actions: list[Action | NamedAction]) -> None:
+        try:
+            self.store.transact(actions)
+        except TransactionFailed as exc:
+            if exc.refusals:
+                named = ("member", "owner")
+                item = next((exc.item(n) for n in named if exc.refused(n)), None)
+                raise MemberRefused(item) from None
+            raise
+
+    # migration ---------------------------------------------------------------------------
+    def legacy_clients(self) -> Iterator[dict[str, Any]]:
+        """Client users written before organizations (no `account_id`): GSI1 `USERS#client`."""
+        for item in self.store.query_all(Key("GSI1PK").eq("USERS#client"), index="GSI1"):
+            if "account_id" not in item:
+                yield item
+
+    def make_owner(self, user: dict[str, Any]) -> bool:
+        """Write down that a legacy client user owns its one-person organization; False when
+        another run (or a change) already did."""
+        index = member_index(user["id"], user["created_at"], user["id"])
+        try:
+            self.store.update(
+                user_key(user["id"]),
+                "SET account_id = :me, #role = :owner, GSI2PK = :pk, GSI2SK = :sk",
+                values={":me": user["id"], ":owner": "owner", ":pk": index["GSI2PK"],
+                        ":sk": index["GSI2SK"]},
+                names={"#role": "role"},
+                condition="attribute_exists(PK) AND attribute_not_exists(account_id)")
+        except ConditionFailed:
+            return False
+        return True
