@@ -10,7 +10,7 @@ export MOTO_PORT PORT
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt requirements-sam.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q --upgrade "pip<26.3"  # chalice 1.34 packages with pip < 26.3 only
 	$(BIN)/pip install -q -r requirements-dev.txt
 	$(BIN)/pip install -q --no-deps -r requirements-sam.txt
 	touch $@
