@@ -8,7 +8,7 @@ from .messages import Conversation, LastMessage, Message, NotificationPreference
 from .opportunities import (BulkCreateResult, BulkItemError, ErrorDetail, Interest, Match,
                             MatchBreakdown, Opportunity, SalaryRange)
 from .payments import Dispute, EscrowBalance, Evidence, Payment, Resolution
-from .users import Profile, PublicUser, User
+from .users import AddedMember, MemberCredentials, Profile, PublicUser, User
 from .webhooks import Delivery, Event, Webhook
 
 __all__ = [
@@ -18,6 +18,6 @@ __all__ = [
     "EscrowFigures", "Metrics", "Terms", "Conversation", "LastMessage", "Message",
     "NotificationPreferences", "Participant", "BulkCreateResult", "BulkItemError",
     "ErrorDetail", "Interest", "Match", "MatchBreakdown", "Opportunity", "SalaryRange",
-    "Dispute", "EscrowBalance", "Evidence", "Payment", "Resolution", "Profile", "PublicUser",
-    "User", "Delivery", "Event", "Webhook",
+    "Dispute", "EscrowBalance", "Evidence", "Payment", "Resolution", "AddedMember",
+    "MemberCredentials", "Profile", "PublicUser", "User", "Delivery", "Event", "Webhook",
 ]

@@ -1,4 +1,4 @@
-"""Users: `GET /v1/users/me`, `/v1/users/{id}`, `/v1/users/search`."""
+"""Users: `GET /v1/users/me`, `/v1/users/{id}`, `/v1/users/search`, `/v1/users/me/team`."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -33,8 +33,22 @@ class PublicUser(LeadNodModel):
 
 
 class User(PublicUser):
-    """The account owner's own view (`users.me()`)."""
+    """The account owner's own view (`users.me()`), and a team member's (`team.list()`)."""
     email: str
     plan: str  # professional | enterprise | custom
     verified: bool = False
+    organization_id: Optional[str] = None  # client users: their organization (company)
+    role: Optional[str] = None  # client users: owner | admin | member
     updated_at: datetime
+
+
+class MemberCredentials(LeadNodModel):
+    """A new team member's own API credentials; `client_secret` is shown only once."""
+    client_id: str
+    client_secret: str
+
+
+class AddedMember(LeadNodModel):
+    """The answer to `team.add()`: the member, and its credentials."""
+    user: User
+    credentials: MemberCredentials
