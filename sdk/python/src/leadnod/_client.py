@@ -76,6 +76,7 @@ class Client(_Core):
     """
 
     users: sync.Users
+    team: sync.Team
     opportunities: sync.Opportunities
     engagements: sync.Engagements
     payments: sync.Payments
@@ -161,6 +162,7 @@ class AsyncClient(_Core):
     """
 
     users: aio.AsyncUsers
+    team: aio.AsyncTeam
     opportunities: aio.AsyncOpportunities
     engagements: aio.AsyncEngagements
     payments: aio.AsyncPayments

@@ -9,6 +9,7 @@ from .events import AsyncEvents
 from .messages import AsyncConversations, AsyncMessages, AsyncPreferences
 from .opportunities import AsyncOpportunities
 from .payments import AsyncDisputes, AsyncEscrow, AsyncPayments
+from .team import AsyncTeam
 from .users import AsyncUsers
 from .webhooks import AsyncWebhooks
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 def attach(client: "AsyncClient") -> None:
     """Give the client its resource attributes (`client.users`, ...)."""
     client.users = AsyncUsers(client)
+    client.team = AsyncTeam(client)
     client.opportunities = AsyncOpportunities(client)
     client.engagements = AsyncEngagements(client)
     client.payments = AsyncPayments(client)
@@ -31,4 +33,4 @@ def attach(client: "AsyncClient") -> None:
 __all__ = ["attach", "AsyncAnalytics", "AsyncExports", "AsyncReports", "AsyncActivities",
            "AsyncEngagements", "AsyncEvents", "AsyncConversations", "AsyncMessages",
            "AsyncPreferences", "AsyncOpportunities", "AsyncDisputes", "AsyncEscrow",
-           "AsyncPayments", "AsyncUsers", "AsyncWebhooks"]
+           "AsyncPayments", "AsyncTeam", "AsyncUsers", "AsyncWebhooks"]

@@ -10,6 +10,7 @@ from .events import Events
 from .messages import Conversations, Messages, Preferences
 from .opportunities import Opportunities
 from .payments import Disputes, Escrow, Payments
+from .team import Team
 from .users import Users
 from .webhooks import Webhooks
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 def attach(client: "Client") -> None:
     """Give the client its resource attributes (`client.users`, ...)."""
     client.users = Users(client)
+    client.team = Team(client)
     client.opportunities = Opportunities(client)
     client.engagements = Engagements(client)
     client.payments = Payments(client)
@@ -32,4 +34,4 @@ def attach(client: "Client") -> None:
 __all__ = ["attach", "Analytics", "Exports", "Reports", "Activities",
            "Engagements", "Events", "Conversations", "Messages",
            "Preferences", "Opportunities", "Disputes", "Escrow",
-           "Payments", "Users", "Webhooks"]
+           "Payments", "Team", "Users", "Webhooks"]
