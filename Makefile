@@ -66,3 +66,11 @@ bench: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache dist
+
+# The SDKs in other languages and their shared conformance suite (sdk/conformance/) each bring
+# their targets in mk/*.mk and add the ones CI runs to SDK_CI_TARGETS; `.ci/run` calls ci-sdks.
+SDK_CI_TARGETS :=
+-include mk/*.mk
+
+.PHONY: ci-sdks
+ci-sdks: $(SDK_CI_TARGETS)
