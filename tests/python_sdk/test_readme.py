@@ -65,6 +65,6 @@ def test_the_readme_runs_as_written(monkeypatch, capsys, sdk_api, people):
                      "The 'email' field must be a valid email address.",
                      "1 4800000 480000", "succeeded", "10000 4000 6000",
                      "evt_1 engagement.created", "['engagement.created', 'payment.received']",
-                     "no such opportunity"):
+                     "no such opportunity", "403 insufficient_role", "Jordan Lee member"):
         assert expected in printed, expected
     assert not [e for e in transport.exchanges if e.status and e.status >= 500]
