@@ -83,8 +83,9 @@ def _verify_standard(body: bytes, headers: Mapping[str, str], secret: str,
 
 
 def verify(payload: Payload, signature_header: SignatureHeader, secret: str, *,
-           tolerance: Optional[float] = DEFAULT_TOLERANCE, now: Optional[float] = None) -> None:
-    """Raise `SignatureVerificationError` unless the request is signed with `secret`.
+           tolerance: Optional[float] = DEFAULT_TOLERANCE, now: Optional[float] = None) -> bool:
+    """`True` when the request is signed with `secret`; else `SignatureVerificationError`
+    (the same answer as every LeadNod SDK's verify helper).
 
     `payload` is the raw body. `signature_header` is the `X-LeadNod-Signature` header's value,
     or the request's headers (any mapping): then `X-LeadNod-Signature` is checked if present,
@@ -98,11 +99,12 @@ def verify(payload: Payload, signature_header: SignatureHeader, secret: str, *,
         leadnod = _header(signature_header, "x-leadnod-signature")
         if leadnod is None:
             _verify_standard(body, signature_header, secret, tolerance, now)
-            return
+            return True
         signature_header = leadnod
     expected = _digest(secret, body).hex()
     if not hmac.compare_digest(expected, (signature_header or "").strip().lower()):
         raise SignatureVerificationError("The X-LeadNod-Signature does not match the body.")
+    return True
 
 
 def construct_event(payload: Payload, signature_header: SignatureHeader, secret: str, *,
