@@ -1,0 +1,8 @@
+<?php
+
+namespace LeadNod\Exception;
+
+/** No answer within the timeout (after the retries). */
+class ApiTimeoutException extends ApiConnectionException
+{
+}
