@@ -27,6 +27,7 @@ module LeadNod
       request.body = body if body
       http = Net::HTTP.new(uri.host, uri.port)
       http.use_ssl = uri.scheme == "https"
+      http.max_retries = 0 # Net::HTTP would retry a GET once by itself: retries are the client's
       http.open_timeout = @open_timeout
       http.read_timeout = @timeout
       http.write_timeout = @timeout if http.respond_to?(:write_timeout=)
