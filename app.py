@@ -5,6 +5,7 @@ from chalice import Chalice
 from chalicelib import middleware
 from chalicelib.api import (analytics, disputes, engagements, events, messages, meta, oauth,
                             opportunities, payments, routing, team, users, webhooks)
+from chalicelib.api import account
 from chalicelib.consumers import analytics as analytics_consumers
 from chalicelib.consumers import matching as matching_consumers
 from chalicelib.consumers import payments as payment_consumers
@@ -18,6 +19,7 @@ app.register_blueprint(routing.auth_bp)
 app.register_blueprint(oauth.bp)
 app.register_blueprint(users.bp)
 app.register_blueprint(team.bp)
+app.register_blueprint(account.bp)
 app.register_blueprint(opportunities.bp)
 app.register_blueprint(engagements.bp)
 app.register_blueprint(matching_consumers.bp)

@@ -16,21 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .adapters import Adapters
-from .auth.tokens import TokenIssuer, TokenVerifier
+from .account_services import AccountServices
 from .clock import Clock
 from .config import Settings, get_settings
-from .services.events import EventRecorder
-from .services.oauth import OAuthService
 from .services.payments.escrow import EscrowService
 from .services.payments.movements import Movements
 from .services.payments.settings import PaymentSettings
-from .services.ratelimit import ClientAuthGuard, RateLimiter
-from .services.sliding_window import SlidingWindow
-from .services.users import UserService
 
 if TYPE_CHECKING:
-    from .services.accounts import AccountAdmin
     from .services.activities import ActivityService
     from .services.analytics.aggregator import AnalyticsAggregator
     from .services.analytics.exports import ExportService
@@ -49,8 +42,6 @@ if TYPE_CHECKING:
     from .services.payments.queries import PaymentQueries
     from .services.payments.worker import PaymentsWorker
     from .services.preferences import PreferencesService
-    from .services.search import SearchService
-    from .services.teams import TeamService
     from .services.webhooks.delivery import Dispatcher
     from .services.webhooks.endpoints import WebhookService
     from .services.webhooks.fanout import OutboxFanOut
@@ -59,63 +50,10 @@ if TYPE_CHECKING:
     from .services.webhooks.urls import UrlGuard
 
 
-class Container(Adapters):
+class Container(AccountServices):
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         super().__init__(settings)
         self.clock = clock or Clock()
-
-    # accounts and tokens -------------------------------------------------------------------
-    @cached_property
-    def token_issuer(self) -> TokenIssuer:
-        s = self.settings
-        return TokenIssuer(self.kms, self.keys, issuer=s.token_issuer, audience=s.token_audience,
-                           ttl_seconds=s.token_ttl_seconds, clock=self.clock)
-
-    @cached_property
-    def token_verifier(self) -> TokenVerifier:
-        s = self.settings
-        return TokenVerifier(self.keys, issuer=s.token_issuer, audience=s.token_audience,
-                             clock=self.clock)
-
-    @cached_property
-    def events(self) -> EventRecorder:
-        return EventRecorder(self.settings, self.clock)
-
-    @cached_property
-    def users(self) -> UserService:
-        return UserService(self.users_repo, self.events, self.clock,
-                           on_change=self.match_requests.sales_pro_changed)
-
-    @cached_property
-    def team(self) -> TeamService:
-        from .services.teams import TeamService
-        return TeamService(self.users, self.users_repo, self.team_repo, self.events, self.clock)
-
-    @cached_property
-    def search(self) -> SearchService:
-        from .services.search import SearchService
-        return SearchService(self.users_repo, self.cursors)
-
-    @cached_property
-    def accounts(self) -> AccountAdmin:
-        from .services.accounts import AccountAdmin
-        return AccountAdmin(self.users, self.users_repo, self.api_keys, self.events)
-
-    @cached_property
-    def oauth(self) -> OAuthService:
-        return OAuthService(self.users_repo, self.token_issuer, self.clock, self.auth_guard)
-
-    @cached_property
-    def rate_window(self) -> SlidingWindow:
-        return SlidingWindow(self.rate_counters, self.clock)
-
-    @cached_property
-    def rate_limiter(self) -> RateLimiter:
-        return RateLimiter(self.rate_window)
-
-    @cached_property
-    def auth_guard(self) -> ClientAuthGuard:
-        return ClientAuthGuard(self.rate_window)
 
     @cached_property
     def messages(self) -> MessageService:

@@ -1,12 +1,11 @@
 """`/v1/analytics`: summary, engagement analytics, custom reports and bulk exports."""
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from ..auth.caller import Caller
-from ..http import respond
 from ..models.analytics import (ClientSummary, EngagementAnalytics, Export, ExportParams,
-                                RangeParams, Report, ReportCreate, ReportListItem,
+                                ExportRequest, RangeParams, Report, ReportCreate, ReportListItem,
                                 SalesProSummary, SummaryParams)
 from ..models.common import ListParams, Page
 from ..wiring import container
@@ -50,13 +49,23 @@ def analytics_get_report(caller: Caller, report_id: str) -> Report:
     return container().analytics_reports.get(caller, report_id)
 
 
+EXPORT = "/v1/analytics/export/{id}"
+
+
 @operation(bp, "GET", "/v1/analytics/export", query=ExportParams, returns=Export, status=202,
-           headers=("Location",), provides={"export_id": "/id"}, tag=TAG,
+           location=EXPORT, provides={"export_id": "/id"}, tag=TAG,
            summary="Request a data export")
-def analytics_request_export(caller: Caller, query: ExportParams) -> Response:
+def analytics_request_export(caller: Caller, query: ExportParams) -> Export:
     """Starts the export; follow `Location` until `status` is `completed`."""
-    export = container().analytics_exports.request(caller, query)
-    return respond(export, 202, headers={"Location": f"/v1/analytics/export/{export.id}"})
+    return container().analytics_exports.request(caller, query)
+
+
+@operation(bp, "POST", "/v1/analytics/export", body=ExportRequest, returns=Export, status=202,
+           location=EXPORT, provides={"export_id": "/id"}, tag=TAG,
+           summary="Request a data export (JSON body)")
+def analytics_create_export(caller: Caller, body: ExportRequest) -> Export:
+    """The same as the GET, with the options in a JSON body, as integrators create jobs."""
+    return container().analytics_exports.request(caller, body)
 
 
 @operation(bp, "GET", "/v1/analytics/export/{export_id}", returns=Export, tag=TAG,

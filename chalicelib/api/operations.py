@@ -58,6 +58,15 @@ class Operation:
     # What the answer gives other operations: (parameter name, JSON pointer into the answer),
     # e.g. ("opportunity_id", "/id"); the document turns them into OpenAPI links.
     provides: tuple[tuple[str, str], ...] = ()
+    # A `Location` header filled from the answer, e.g. "/v1/analytics/export/{id}" (and then
+    # "Location" is among `headers`); a replayed answer gets the same.
+    location: str | None = None
+
+    def headers_for(self, answer: Any) -> dict[str, str] | None:
+        if self.location is None:
+            return None
+        fields = answer.model_dump(mode="json") if isinstance(answer, BaseModel) else answer
+        return {"Location": self.location.format(**fields)} if isinstance(fields, dict) else None
 
     @property
     def status(self) -> int:
@@ -97,6 +106,7 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
               responses: dict[int, type[BaseModel] | tuple[type[BaseModel], ...]] | None = None,
               content_types: tuple[str, ...] = (JSON,),
               parse: Parser = parse_body, provides: dict[str, str] | None = None,
+              location: str | None = None,
               ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `handler` as the route `methods path` and describe it (see the module doc).
     `parse` replaces `parse_body` for bodies that are not plain JSON (the token endpoint), and
@@ -122,7 +132,8 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
             methods=method_list, path=path, name=handler.__name__, summary=summary, tag=tag,
             description=_paragraphs(inspect.getdoc(handler)), body=body, query=query,
             returns=returns, statuses=statuses, errors=tuple(sorted(set(errors))), public=public,
-            idempotent=idempotent, headers=headers,
+            idempotent=idempotent, headers=(*headers, *(("Location",) if location else ())),
+            location=location,
             responses=tuple(sorted((responses or {}).items())), content_types=content_types,
             provides=tuple((provides or {}).items()))
 
@@ -154,7 +165,7 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
             if isinstance(result, Response):
                 return result
             status, model = _checked(op, returned, result)
-            return respond(model, status)
+            return respond(model, status, op.headers_for(model))
 
         view.operation = op  # type: ignore[attr-defined]
         # Chalice lets every Content-Type through: `media_type` (or a custom `parse`) refuses
@@ -196,7 +207,8 @@ def _run_once(request: Any, op: Operation, key: str, path_params: dict[str, str]
         body={"path": path_params, "body": body.model_dump(mode="json") if body else None},
         lambda_context=getattr(request, "lambda_context", None))
     return respond(answer.body, answer.status,
-                   {"Idempotent-Replayed": "true"} if answer.replayed else None)
+                   {**(op.headers_for(answer.body) or {}),
+                    **({"Idempotent-Replayed": "true"} if answer.replayed else {})})
 
 
 def operation_of(view: Callable[..., Any]) -> Operation | None:

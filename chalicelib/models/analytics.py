@@ -30,6 +30,14 @@ class ExportParams(RangeParams):
     dataset: Literal["engagements", "activities", "payments", "all"] = "all"
 
 
+class ExportRequest(RequestBody):
+    """`POST /v1/analytics/export`: what `GET` takes in its query string."""
+    format: Literal["csv", "json"] = "csv"
+    dataset: Literal["engagements", "activities", "payments", "all"] = "all"
+    from_: Day | None = Field(None, alias="from")
+    to: Day | None = None
+
+
 class ReportFilters(RequestBody):
     engagement_id: IdText | None = None
     sales_pro_id: IdText | None = None

@@ -108,6 +108,25 @@ class PaymentReleasedData(PaymentData):
     dispute_id: str | None = Field(None, description="On a dispute resolution's release.")
 
 
+class PaymentRefundedData(PaymentData):
+    trigger: Literal["client", "termination", "dispute_resolution"]
+    dispute_id: str | None = Field(None, description="On a dispute resolution's refund.")
+
+
+class PaymentFailedData(PaymentData):
+    failure_code: str
+    failure_message: str
+
+
+class CredentialsRotatedData(EventData):
+    user_id: str = Field(description="Whose credential was rotated.")
+    client_id: str
+    rotated_by: str = Field(description="The user who rotated it (the owner or an admin "
+                                        "for a member's).")
+    previous_secret_expires_at: str = Field(description="When the previous secret stops "
+                                                        "working (ISO-8601 UTC).")
+
+
 class DisputeResolutionSummary(EventData):
     release: int
     refund: int
@@ -153,6 +172,8 @@ EVENT_DATA: dict[str, type[EventData]] = {
     "engagement.completed": EngagementData, "engagement.terminated": EngagementTerminatedData,
     "activity.logged": ActivityLoggedData,
     "payment.received": PaymentData, "payment.released": PaymentReleasedData,
+    "payment.refunded": PaymentRefundedData, "payment.failed": PaymentFailedData,
+    "credentials.rotated": CredentialsRotatedData,
     "escrow.funded": PaymentData, "escrow.dispute": EscrowDisputeData,
     "message.received": MessageReceivedData, "conversation.started": ConversationStartedData,
 }

@@ -112,6 +112,34 @@ class MemberCredentials(ApiModel):
     client_secret: str = Field(description="Shown once; store it securely.")
 
 
+class UsageWindow(ApiModel):
+    limit: int
+    used: int = Field(description="Requests counted in the window (this one included).")
+    remaining: int
+    resets_at: Timestamp = Field(description="Per minute: when more requests fit again (the "
+                                             "window slides); per day: midnight UTC.")
+
+
+class Usage(ApiModel):
+    """`GET /v1/usage`: the account's (a client user's: the organization's) requests against
+    its plan's limits, the figures of the `X-RateLimit-*` headers."""
+    plan: Plan
+    organization_id: str | None = None
+    per_minute: UsageWindow
+    per_day: UsageWindow
+
+
+class RotateSecret(RequestBody):
+    grace_seconds: int = Field(3600, ge=0, le=86400, description=(
+        "How long the previous secret keeps working; 0 refuses it at once."))
+
+
+class RotatedCredentials(ApiModel):
+    client_id: str
+    client_secret: str = Field(description="Shown once; store it securely.")
+    previous_secret_expires_at: Timestamp
+
+
 class AddedMember(ApiModel):
     user: User
     credentials: MemberCredentials

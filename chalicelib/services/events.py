@@ -21,6 +21,8 @@ EVENT_TYPES = (
     "activity.logged",
     "payment.received", "payment.released", "escrow.funded", "escrow.dispute",
     "message.received", "conversation.started",
+    # Beyond the docs' 18 (docs/events.md): refunds and declined charges, secret rotations.
+    "payment.refunded", "payment.failed", "credentials.rotated",
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import timedelta
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import unquote_plus
 
 from chalice import Response
@@ -114,8 +114,11 @@ class OAuthService:
             burn_equivalent_time(secret)
         return credential["user_id"] if matched else None
 
-    def rotate_secret(self, client_id: str, grace_seconds: int = 86400) -> str:
-        """A new secret; the current ones keep working for `grace_seconds` (0 = revoke now)."""
+    def rotate_secret(self, client_id: str, grace_seconds: int = 86400,
+                      announce: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None,
+                      ) -> str:
+        """A new secret; the current ones keep working for `grace_seconds` (0 = revoke now).
+        `announce(credential)` gives the events written with it (self-service rotation)."""
         credential = self._users.get_credential(client_id)
         if credential is None:
             raise not_found("client", client_id, param="client_id")
@@ -128,7 +131,8 @@ class OAuthService:
         secret = new_client_secret()
         try:
             self._users.replace_secrets(
-                credential, kept + [{"hash": hash_secret(secret), "created_at": sortable(now)}])
+                credential, kept + [{"hash": hash_secret(secret), "created_at": sortable(now)}],
+                announce(credential) if announce else [])
         except ConditionFailed:
             raise ApiError("The credential was rotated concurrently; retry.",
                            code="concurrent_update") from None

@@ -134,6 +134,12 @@ class RateLimiter:
         the counters cannot be reached the request is allowed (fail open) and logged."""
         return self._hit(account_subject(user_id), limits, {"user_id": user_id})
 
+    def usage(self, user_id: str, limits: Limits) -> tuple[RateDecision, Hit]:
+        """The account's counts now and what the rate-limit headers would say of them
+        (`GET /v1/usage`)."""
+        counts = self._window.look(account_subject(user_id))
+        return RateDecision.from_hit(limits, counts), counts
+
     def hit_address(self, source_ip: str, limits: Limits) -> RateDecision:
         """The same for an unauthenticated request, counted against its source address."""
         return self._hit(address_subject(source_ip), limits, {"source_ip": source_ip},

@@ -137,6 +137,15 @@ class SlidingWindow:
         return Hit(window=window, counted=counts.counted, allowed=counts.counted and fits,
                    over_day=over_day, current=counts.current, previous=previous, day=counts.day)
 
+    def look(self, subject: str) -> Hit:
+        """The counts now, without counting (a request's own hit is already in them)."""
+        window = self.now()
+        counts = self._counters.read(subject, window.day, window.minute_of_day)
+        previous = counts.previous if counts.previous is not None else \
+            self._counters.last_minute_of(subject, window.day - timedelta(days=1))
+        return Hit(window=window, counted=False, allowed=True, over_day=False,
+                   current=counts.current, previous=previous, day=counts.day)
+
     def take_back(self, subject: str, hit: Hit) -> None:
         """Uncount a counted hit (e.g. an attempt that turned out not to count)."""
         if not hit.counted:

@@ -47,7 +47,7 @@ class TeamService:
             client_id=created.client_id, client_secret=created.client_secret))
 
     def change_role(self, caller: Caller, member_id: str, request: RoleChange) -> User:
-        member = self._member(caller, member_id, "change roles")
+        member = self.member(caller, member_id, "change roles")
         if member["id"] == caller.person_id:
             raise Forbidden("You cannot change your own role; ask the owner or another admin.")
         now = sortable(self._clock.now())
@@ -59,7 +59,7 @@ class TeamService:
         return member_view(updated, caller.plan)
 
     def remove(self, caller: Caller, member_id: str) -> None:
-        member = self._member(caller, member_id, "remove team members")
+        member = self.member(caller, member_id, "remove team members")
         now = sortable(self._clock.now())
         client_ids = self._users_repo.client_ids_for(member_id)
         try:
@@ -85,7 +85,7 @@ class TeamService:
         return member_view(self._users_repo.get(member_id) or {}, caller.plan)
 
     # ------------------------------------------------------------------ helpers
-    def _member(self, caller: Caller, member_id: str, action: str) -> dict[str, Any]:
+    def member(self, caller: Caller, member_id: str, action: str) -> dict[str, Any]:
         """An active member of the caller's organization (404 for anyone else's users)."""
         caller.require_client("have a team")
         caller.require_manager(action)

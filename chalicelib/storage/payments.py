@@ -140,6 +140,25 @@ class PaymentRepository:
                 raise EscrowRefused(cast(LedgerAccountRecord, exc.item("escrow"))) from None
             raise
 
+    def mark_failed(self, payment: PaymentRecord, code: str, message: str, now: str,
+                    events: list[Action]) -> bool:
+        """processing -> failed with its reason and events, once; False if it had moved on."""
+        try:
+            self.store.transact([("payment", {"Update": {
+                "Key": payment_key(payment["id"]),
+                "UpdateExpression": "SET #status = :failed, failure_code = :code, "
+                                    "failure_message = :message, updated_at = :now",
+                "ConditionExpression": "#status = :processing",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": {":failed": "failed", ":processing": "processing",
+                                              ":code": code, ":message": message,
+                                              ":now": now}}}), *events])
+        except TransactionFailed as exc:
+            if exc.refused("payment"):
+                return False
+            raise
+        return True
+
     def get(self, payment_id: str, consistent: bool = False) -> PaymentRecord | None:
         return cast(PaymentRecord | None,
                     self.store.get(payment_key(payment_id), consistent=consistent))

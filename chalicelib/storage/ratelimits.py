@@ -103,6 +103,14 @@ class RateCounters:
                       day=int(item.get("d", 0)),
                       older=tuple(m for m in _minutes(item) if m < minute - 1))
 
+    def read(self, subject: str, day: date, minute: int) -> Counts:
+        """The counts as they are (a consistent GetItem): this minute, the previous, the day."""
+        item = self.table.get_item(Key=counter_key(subject, day),
+                                   ConsistentRead=True).get("Item", {})
+        return Counts(counted=False, current=int(item.get(minute_attribute(minute), 0)),
+                      previous=int(item.get(minute_attribute(minute - 1), 0))
+                      if minute > 0 else None, day=int(item.get("d", 0)))
+
     def last_minute_of(self, subject: str, day: date) -> int:
         """The count of the day's last minute (the previous minute of the next day's first)."""
         name = minute_attribute(MINUTES_PER_DAY - 1)

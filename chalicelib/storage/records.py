@@ -44,6 +44,7 @@ class PaymentRecord(TypedDict, total=False):
     charge_id: str
     failure_code: str
     failure_message: str
+    trigger: str            # refunds: client | termination (payment.refunded)
     created_at: str
     updated_at: str
     version: Number

@@ -188,13 +188,22 @@ class UserRepository:
             index="GSI1")
         return [item["client_id"] for item in items]
 
-    def replace_secrets(self, credential: dict[str, Any], secrets: list[dict[str, Any]]) -> None:
-        """Swap the secret list if nobody else rotated meanwhile (optimistic version check)."""
-        self.store.update(credential_key(credential["client_id"]),
-                          expression="SET secrets = :s, version = :next",
-                          values={":s": secrets, ":v": credential["version"],
-                                  ":next": credential["version"] + 1},
-                          condition="version = :v")
+    def replace_secrets(self, credential: dict[str, Any], secrets: list[dict[str, Any]],
+                        events: list[Action] | None = None) -> None:
+        """Swap the secret list if nobody else rotated meanwhile (optimistic version check),
+        with the events that announce it. Raises ConditionFailed when another rotation won."""
+        try:
+            self.store.transact([("credential", {"Update": {
+                "Key": credential_key(credential["client_id"]),
+                "UpdateExpression": "SET secrets = :s, version = :next",
+                "ConditionExpression": "version = :v",
+                "ExpressionAttributeValues": {":s": secrets, ":v": credential["version"],
+                                              ":next": credential["version"] + 1}}}),
+                *(events or [])])
+        except TransactionFailed as exc:
+            if exc.refused("credential"):
+                raise ConditionFailed(exc.item("credential")) from None
+            raise
 
     # search postings --------------------------------------------------------------------
     def postings(self, token: str) -> list[dict[str, Any]]:

@@ -71,6 +71,23 @@ def run_export(api, party, worker, query: str = "") -> dict:
     return done.json()
 
 
+def test_post_with_a_json_body_starts_the_same_export(api, services, client, worker, data):
+    """The docs name /analytics/export without a method; integrators create jobs with POST."""
+    started = api.post("/v1/analytics/export", token=client.token,
+                       json_body={"format": "json", "dataset": "activities",
+                                  "from": days_ago(16).isoformat()})
+    assert started.status == 202, started.body
+    job = started.json()
+    assert started.headers["location"] == f"/v1/analytics/export/{job['id']}"
+    assert (job["format"], job["dataset"], job["from"]) == ("json", "activities",
+                                                            days_ago(16).isoformat())
+    assert worker() >= 1
+    assert api.get(started.headers["location"], token=client.token).json()["status"] == \
+        "completed"
+    bad = api.post("/v1/analytics/export", token=client.token, json_body={"format": "xml"})
+    assert (bad.status, bad.error["param"]) == (400, "format")
+
+
 def test_csv_export_is_the_callers_data_and_spreadsheet_safe(api, services, client, worker,
                                                              data):
     job = run_export(api, client, worker)

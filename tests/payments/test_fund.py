@@ -57,6 +57,12 @@ def test_a_declined_card_fails_the_payment_and_moves_nothing(deal):
     # The transfer id was chosen with the payment and never written:
     assert deal.services.store.get({"PK": f"TXF#{payment['transfer_id']}", "SK": "TXF"}) is None
     assert audit(deal.services, engagement_id=deal.id).ok
+    # Beyond the docs' events: the decline is announced to both parties, once.
+    for party in (deal.client, deal.pro):
+        [failed] = [e for e in events_of(deal.services, party.user_id, "payment.failed")
+                    if e["data"]["payment_id"] == payment["id"]]
+        assert failed["data"]["failure_code"] == "card_declined"
+        assert failed["data"]["amount"] == 5_000
 
 
 def test_unknown_test_cards_fail_clearly(deal):

@@ -77,6 +77,10 @@ def test_refunds_return_escrow_to_the_client(deal, http):
     account = deal.services.store.get({"PK": f"USER#{deal.client.user_id}",
                                        "SK": "ACCOUNT#refund#usd"})
     assert int(account["balance"]) >= 1_200
+    for party in (deal.client, deal.pro):  # beyond the docs' events: payment.refunded, once
+        [event] = [e for e in events_of(deal.services, party.user_id, "payment.refunded")
+                   if e["data"]["payment_id"] == refund["id"]]
+        assert (event["data"]["amount"], event["data"]["trigger"]) == (1_200, "client")
 
 
 def test_what_each_engagement_status_allows(make_deal):

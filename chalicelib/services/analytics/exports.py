@@ -13,7 +13,7 @@ from ...auth.caller import Caller
 from ...clock import Clock, isoformat, sortable
 from ...errors import not_found
 from ...ids import new_id
-from ...models.analytics import Export, ExportParams
+from ...models.analytics import Export, ExportParams, ExportRequest
 from ...storage.export_files import DOWNLOAD_URL_SECONDS, PART_SIZE, MultipartWriter, download_url
 from ...storage.party_data import PartyData
 from ...storage.reports import ExportRepository
@@ -33,7 +33,7 @@ class ExportService:
         self.part_size = part_size
 
     # ------------------------------------------------------------------ API
-    def request(self, caller: Caller, params: ExportParams) -> Export:
+    def request(self, caller: Caller, params: ExportParams | ExportRequest) -> Export:
         """Record the job, then queue it (a lost message leaves a `processing` job that the
         caller can simply request again; it expires with the rest after 7 days)."""
         now = self._clock.now()

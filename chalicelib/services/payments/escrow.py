@@ -143,7 +143,8 @@ class EscrowService:
         payment = self._new_payment(
             derived_id("pay", f"termination-refund:{engagement['id']}"), "escrow_refund",
             engagement, available, account["currency"],
-            description="Available escrow refunded when the engagement was terminated.")
+            description="Available escrow refunded when the engagement was terminated.",
+            trigger="termination")
         payment = self._create(payment, "refunded", ("terminated",))
         self._start_payout(payment)
         return Payment.model_validate(payment)
@@ -151,7 +152,8 @@ class EscrowService:
     # ------------------------------------------------------------------ helpers
     def _new_payment(self, payment_id: str, pay_type: str, engagement: Mapping[str, Any],
                      amount: int, currency: str, *, payment_method: str | None = None,
-                     description: str | None = None) -> PaymentRecord:
+                     description: str | None = None,
+                     trigger: str | None = None) -> PaymentRecord:
         now = sortable(self._clock.now())
         payment: PaymentRecord = {
             "id": payment_id, "type": pay_type, "status": "processing", "amount": amount,
@@ -162,6 +164,8 @@ class EscrowService:
             payment["payment_method"] = payment_method
         if description is not None:
             payment["description"] = description
+        if trigger is not None:  # what made a refund (its payment.refunded event says)
+            payment["trigger"] = trigger
         payment["execution_arn"] = self._workflows.execution_arn(MACHINE[pay_type],
                                                                  self._name(payment))
         return payment

@@ -78,7 +78,18 @@ class Movements:
             actions += self._events.record("payment.released",
                                            payment_event(payment, trigger="client"),
                                            parties(payment))
+        else:
+            trigger = payment.get("trigger", "client")
+            actions += self._events.record("payment.refunded",
+                                           payment_event(payment, trigger=trigger),
+                                           parties(payment))
         return actions
+
+    def failed(self, payment: PaymentRecord, code: str, message: str) -> Actions:
+        """The events of a declined charge (the payment's change is storage's)."""
+        return self._events.record(
+            "payment.failed", payment_event(payment, failure_code=code, failure_message=message),
+            parties(payment))
 
     def auto_release(self, engagement: EngagementRecord, payment: PaymentRecord,
                      balance: int) -> Actions:
@@ -135,11 +146,11 @@ class Movements:
         actions = [*settle_actions(dispute, now), *ledger.movement_actions(transfers),
                    *(put_payment(p) for p in payments)]
         for payment in payments:
-            if payment["type"] == "escrow_release":
-                actions += self._events.record(
-                    "payment.released",
-                    payment_event(payment, trigger="dispute_resolution", dispute_id=dispute["id"]),
-                    parties(payment))
+            released = payment["type"] == "escrow_release"
+            actions += self._events.record(
+                "payment.released" if released else "payment.refunded",
+                payment_event(payment, trigger="dispute_resolution", dispute_id=dispute["id"]),
+                parties(payment))
         summary = {"release": int(resolution["release"]), "refund": int(resolution["refund"]),
                    "method": resolution["method"]}
         return actions + self._events.record(

@@ -86,6 +86,12 @@ class PaymentsWorker:
                 payment_method=payment["payment_method"], customer=payment["client_id"],
                 idempotency_key=payment["id"])
         except PaymentDeclined as declined:
+            # The failure and its payment.failed event first, together; the execution's own
+            # MarkFailed then finds the payment failed already.
+            self._payments.mark_failed(payment, declined.code, declined.message,
+                                       sortable(self._clock.now()),
+                                       self._movements.failed(payment, declined.code,
+                                                              declined.message))
             self._workflows.reject(message.task_token, "PaymentDeclined",
                                    {"code": declined.code, "message": declined.message})
             return

@@ -17,7 +17,7 @@ from .fanout import first_message, new_delivery
 from .queue import DeliveryQueue
 from .settings import WebhookSettings
 from .signing import new_secret
-from .urls import UrlGuard, UrlRefused
+from .urls import UrlGuard, UrlRefused, UrlUnresolved
 
 
 class WebhookService:
@@ -143,7 +143,10 @@ class WebhookService:
         return endpoint
 
     def _check_url(self, url: str) -> None:
+        """At registration: the syntax, and the addresses of a host that resolves (urls.py)."""
         try:
             self._guard.target(url)
+        except UrlUnresolved:
+            return  # not live yet: its deliveries fail until it resolves
         except UrlRefused as refused:
             raise InvalidParameter(str(refused), param="url") from None

@@ -1,7 +1,10 @@
 """Which URLs we POST to: SSRF protection, applied at registration and again at delivery.
 
-A webhook URL is chosen by a customer, so it must never reach our own network: the host is
-resolved and *every* address must be public (no loopback, private, link-local such as
+A webhook URL is chosen by a customer, so it must never reach our own network. Registration
+checks the syntax and, when the host is an address or already resolves, its addresses; a name
+that does not resolve yet (the docs' own `https://your-app.com/...` example, a host not live
+yet) is accepted, and its deliveries fail until it resolves. At delivery the host is resolved
+and *every* address must be public (no loopback, private, link-local such as
 169.254.169.254, multicast, reserved or unspecified addresses). Delivery resolves again and
 connects to the address it checked, so DNS rebinding between check and connect cannot work.
 The local stage additionally accepts the exact loopback hosts (127.0.0.1, localhost, [::1]) so
@@ -22,6 +25,10 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 class UrlRefused(ValueError):
     """The URL may not be called; the message is safe to show to the customer."""
+
+
+class UrlUnresolved(UrlRefused):
+    """The host does not resolve (now): refused at delivery, accepted at registration."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +112,7 @@ class UrlGuard:
             # Looked up at call time so that tests can substitute DNS.
             answers = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
         except (socket.gaierror, UnicodeError, OSError):
-            raise UrlRefused("The 'url' host could not be resolved.") from None
+            raise UrlUnresolved("The 'url' host could not be resolved.") from None
         addresses = []
         for _family, _type, _proto, _name, sockaddr in answers:
             text = str(sockaddr[0]).split("%", 1)[0]  # drop an IPv6 scope id
@@ -113,7 +120,7 @@ class UrlGuard:
             if address not in addresses:
                 addresses.append(address)
         if not addresses:
-            raise UrlRefused("The 'url' host could not be resolved.")
+            raise UrlUnresolved("The 'url' host could not be resolved.")
         return addresses
 
 
