@@ -68,7 +68,7 @@ class FaultProxy:
 
     def __enter__(self) -> "FaultProxy":
         for server in self._servers:
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
     def __exit__(self, *_: Any) -> None:
