@@ -10,34 +10,23 @@ from .keys import engagement_key, engagement_list_pk
 from .ledger import escrow_key, wire_keys
 from .payments import EngagementRefused, EscrowRefused
 from .records import DisputeRecord, EngagementRecord, LedgerAccountRecord, Resolution
-from .table import Action, ConditionFailed, PageResult, Store, TransactionFailed, key_name
+from .table import (Action, ConditionFailed, PageResult, Refused, Store, TransactionFailed,
+                    key_name)
 
 DISPUTE_INDEX = {"client": "GSI1", "sales_pro": "GSI2"}
 MAX_EVIDENCE = 50
 
 
-class DisputeClosed(Exception):
+class DisputeClosed(Refused[DisputeRecord]):
     """Evidence refused: the dispute is resolved, the caller is not a party, or it is full."""
 
-    def __init__(self, current: DisputeRecord | None) -> None:
-        super().__init__("dispute closed")
-        self.current = current
 
-
-class DisputeExists(Exception):
+class DisputeExists(Refused[DisputeRecord]):
     """A dispute with this id was already opened (a retried request): `item` is that dispute."""
 
-    def __init__(self, item: DisputeRecord | None) -> None:
-        super().__init__("dispute exists")
-        self.item = item
 
-
-class DisputeDecided(Exception):
+class DisputeDecided(Refused[DisputeRecord]):
     """Another decision was recorded first (or there is no such dispute: `item` None)."""
-
-    def __init__(self, item: DisputeRecord | None) -> None:
-        super().__init__("dispute decided")
-        self.item = item
 
 
 def dispute_key(dispute_id: str) -> dict[str, str]:

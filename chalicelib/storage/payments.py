@@ -8,34 +8,22 @@ from boto3.dynamodb.conditions import Attr, Key
 from .keys import engagement_key, engagement_list_pk
 from .ledger import escrow_key, totals_key, wire_keys
 from .records import EngagementRecord, LedgerAccountRecord, PaymentRecord
-from .table import Action, NamedAction, PageResult, Store, TransactionFailed
+from .table import Action, NamedAction, PageResult, Refused, Store, TransactionFailed
 
 PAYMENT_INDEX = {"client": "GSI1", "sales_pro": "GSI2"}
 
 
-class PaymentExists(Exception):
+class PaymentExists(Refused[PaymentRecord]):
     """A payment with this id was already created (a retried request): `item` is that payment."""
 
-    def __init__(self, item: PaymentRecord | None) -> None:
-        super().__init__("payment exists")
-        self.item = item
 
-
-class EngagementRefused(Exception):
+class EngagementRefused(Refused[EngagementRecord]):
     """The engagement was missing (`item` None), in another status, or not the caller's."""
 
-    def __init__(self, item: EngagementRecord | None) -> None:
-        super().__init__("engagement refused")
-        self.item = item
 
-
-class EscrowRefused(Exception):
+class EscrowRefused(Refused[LedgerAccountRecord]):
     """The escrow account refused: it holds another currency, or less than the debit.
     `item` is the account as it was."""
-
-    def __init__(self, item: LedgerAccountRecord | None) -> None:
-        super().__init__("escrow refused")
-        self.item = item
 
 
 def payment_key(payment_id: str) -> dict[str, str]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any, Generic, Iterator, Sequence, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
@@ -10,12 +10,20 @@ from botocore.exceptions import ClientError
 from .cursors import CursorCodec
 
 
-class ConditionFailed(Exception):
-    """A conditional write was refused; `item` is the current item when DynamoDB returned it."""
+Item = TypeVar("Item")
 
-    def __init__(self, item: dict[str, Any] | None = None) -> None:
-        super().__init__("condition failed")
+
+class Refused(Exception, Generic[Item]):
+    """A write refused by a condition; `item` is the item that refused it, as it was (None:
+    there was no item). Repositories raise subclasses that name what refused."""
+
+    def __init__(self, item: Item | None = None) -> None:
+        super().__init__(type(self).__name__)
         self.item = item
+
+
+class ConditionFailed(Refused[dict[str, Any]]):
+    """A conditional write was refused."""
 
 
 Action = dict[str, Any]  # {"Put"|"Update"|"Delete"|"ConditionCheck": {...}} without TableName
@@ -80,31 +88,16 @@ class Store:
 
     def put(self, item: dict[str, Any], condition: str | None = None,
             values: dict[str, Any] | None = None, names: dict[str, str] | None = None) -> None:
-        kwargs: dict[str, Any] = {"Item": item}
-        if condition:
-            kwargs["ConditionExpression"] = condition
-            kwargs["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
-        if values:
-            kwargs["ExpressionAttributeValues"] = values
-        if names:
-            kwargs["ExpressionAttributeNames"] = names
         try:
-            self.table.put_item(**kwargs)
+            self.table.put_item(Item=item, **_expressions(condition, values, names))
         except ClientError as exc:
             raise _condition_error(exc) from None
 
     def update(self, key: dict[str, str], expression: str, values: dict[str, Any] | None = None,
                names: dict[str, str] | None = None, condition: str | None = None,
                return_values: str = "ALL_NEW") -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"Key": key, "UpdateExpression": expression,
-                                  "ReturnValues": return_values}
-        if values:
-            kwargs["ExpressionAttributeValues"] = values
-        if names:
-            kwargs["ExpressionAttributeNames"] = names
-        if condition:
-            kwargs["ConditionExpression"] = condition
-            kwargs["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        kwargs = {"Key": key, "UpdateExpression": expression, "ReturnValues": return_values,
+                  **_expressions(condition, values, names)}
         try:
             return self.table.update_item(**kwargs).get("Attributes", {})
         except ClientError as exc:
@@ -190,6 +183,19 @@ class Store:
         items = items[:limit]
         next_cursor = self.cursors.encode(scope, _key_of(items[-1], index)) if has_more else None
         return PageResult(items=items, next_cursor=next_cursor)
+
+
+def _expressions(condition: str | None, values: dict[str, Any] | None,
+                 names: dict[str, str] | None) -> dict[str, Any]:
+    """A write's optional condition (refusals return the item: ALL_OLD), values and names."""
+    kwargs: dict[str, Any] = {}
+    if condition:
+        kwargs.update(ConditionExpression=condition, ReturnValuesOnConditionCheckFailure="ALL_OLD")
+    if values:
+        kwargs["ExpressionAttributeValues"] = values
+    if names:
+        kwargs["ExpressionAttributeNames"] = names
+    return kwargs
 
 
 def _key_of(item: dict[str, Any], index: str | None) -> dict[str, Any]:

@@ -11,17 +11,13 @@ from typing import Any, Iterator
 
 from boto3.dynamodb.conditions import Key
 
-from .table import Action, ConditionFailed, NamedAction, Store, TransactionFailed
+from .table import Action, ConditionFailed, NamedAction, Refused, Store, TransactionFailed
 from .users import credential_key, email_key, member_index, user_key
 
 
-class MemberRefused(Exception):
+class MemberRefused(Refused[dict[str, Any]]):
     """The member is not (or no longer) in this organization, or is its owner. `item` is the
     member as it was (None: no such user)."""
-
-    def __init__(self, item: dict[str, Any] | None) -> None:
-        super().__init__("member refused")
-        self.item = item
 
 
 def _in_organization(account_id: str, extra: str = "") -> dict[str, Any]:

@@ -111,7 +111,7 @@ class DisputeService:
             self._disputes.add_evidence(dispute_id, caller.user_id, request.text,
                                         sortable(self._clock.now()))
         except DisputeClosed as exc:
-            current = exc.current or {}
+            current = exc.item or {}
             if current.get("status") == "resolved" or current.get("resolution"):
                 raise Conflict("This dispute has been decided; no more evidence is accepted.",
                                code="dispute_closed") from None
