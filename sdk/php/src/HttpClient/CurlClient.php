@@ -5,7 +5,11 @@ namespace LeadNod\HttpClient;
 use LeadNod\Exception\ApiConnectionException;
 use LeadNod\Exception\ApiTimeoutException;
 
-/** The default transport: ext-curl, one handle reused so connections are kept alive. */
+/**
+ * The default transport: ext-curl. Each request gets a connection of its own: on a reused
+ * connection that dies before answering, libcurl silently sends the request again, outside the
+ * SDK's retry count and its backoff (and max_retries => 0 would not mean one attempt).
+ */
 final class CurlClient implements ClientInterface
 {
     /** @var \CurlHandle|resource|null */
@@ -30,6 +34,7 @@ final class CurlClient implements ClientInterface
             CURLOPT_HTTPHEADER => $lines,
             CURLOPT_RETURNTRANSFER => true,
             CURLOPT_FOLLOWLOCATION => false,
+            CURLOPT_FORBID_REUSE => true,
             CURLOPT_TIMEOUT_MS => (int) ceil($timeout * 1000),
             CURLOPT_CONNECTTIMEOUT_MS => (int) ceil($connectTimeout * 1000),
             CURLOPT_HEADERFUNCTION => static function ($handle, string $line) use (&$received): int {
