@@ -52,7 +52,7 @@ function typeOf(schema, ctx, indent) {
   if (schema.const !== undefined) return JSON.stringify(schema.const);
   if (schema.enum) return schema.enum.map((value) => JSON.stringify(value)).join(" | ");
   const union = schema.anyOf || schema.oneOf;
-  if (union) return union.map((part) => wrap(typeOf(part, ctx, indent))).join(" | ");
+  if (union) return [...new Set(union.map((part) => wrap(typeOf(part, ctx, indent))))].join(" | ");
   if (schema.allOf) return schema.allOf.map((part) => wrap(typeOf(part, ctx, indent))).join(" & ");
   if (Array.isArray(schema.type)) {
     return schema.type.map((type) => typeOf({ ...schema, type }, ctx, indent)).join(" | ");

@@ -15,6 +15,7 @@ import { Messages } from "./resources/messages.js";
 import { Opportunities } from "./resources/opportunities.js";
 import { Payments } from "./resources/payments.js";
 import { Team } from "./resources/team.js";
+import { Usage } from "./resources/usage.js";
 import { Users } from "./resources/users.js";
 import { Webhooks } from "./resources/webhooks.js";
 
@@ -80,6 +81,7 @@ export class LeadNod {
   readonly analytics: Analytics;
   readonly webhooks: Webhooks;
   readonly events: Events;
+  readonly usage: Usage;
 
   readonly timeout: number;
   readonly maxRetries: number;
@@ -110,6 +112,7 @@ export class LeadNod {
     this.analytics = new Analytics(this);
     this.webhooks = new Webhooks(this);
     this.events = new Events(this);
+    this.usage = new Usage(this);
   }
 
   /** The API's base URL, ending in `/v1`. */

@@ -42,10 +42,11 @@ test("every operation of the API has a method", async () => {
     c.messages.send({ body: "b" }), c.messages.conversations.list(), c.messages.conversations.retrieve(id),
     c.messages.preferences.retrieve(), c.messages.preferences.update({}),
     c.analytics.summary(), c.analytics.engagement(id), c.analytics.reports.create({ metrics: ["revenue"] }),
-    c.analytics.reports.list(), c.analytics.reports.retrieve(id), c.analytics.export.request(), c.analytics.export.retrieve(id),
+    c.analytics.reports.list(), c.analytics.reports.retrieve(id), c.analytics.export.request(), c.analytics.export.create({ format: "csv" }), c.analytics.export.retrieve(id),
     c.webhooks.create({ url: "u", events: ["*"] }), c.webhooks.list(), c.webhooks.retrieve(id), c.webhooks.update(id, {}),
     c.webhooks.delete(id), c.webhooks.deliveries(id), c.webhooks.retryDelivery(id, id), c.webhooks.test(id),
     c.events.list(), c.events.retrieve(id),
+    c.users.rotateCredentials(), c.team.rotateCredentials(id, { grace_seconds: 0 }), c.usage.retrieve(),
   ]);
   const called = new Set(requests.filter((r) => !r.url.endsWith("/oauth/token")).map((r) => {
     const path = new URL(r.url).pathname.split("/").map((part) => (part === id ? "{}" : part)).join("/");

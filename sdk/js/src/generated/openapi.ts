@@ -162,6 +162,37 @@ export interface ConversationSummaryPage {
   next_cursor: string | null;
 }
 
+export interface CredentialsRotatedData {
+  client_id: string;
+  /**
+   * When the previous secret stops working (ISO-8601 UTC).
+   */
+  previous_secret_expires_at: string;
+  /**
+   * The user who rotated it (the owner or an admin for a member's).
+   */
+  rotated_by: string;
+  /**
+   * Whose credential was rotated.
+   */
+  user_id: string;
+}
+
+/**
+ * The `credentials.rotated` event.
+ */
+export interface CredentialsRotatedEvent {
+  api_version: string;
+  created: string;
+  data: CredentialsRotatedData;
+  environment: "production" | "sandbox";
+  /**
+   * `evt_...`; deliveries are at-least-once: dedupe on it.
+   */
+  id: string;
+  type: "credentials.rotated";
+}
+
 export interface DailyPoint {
   activities: number;
   date: string;
@@ -520,6 +551,16 @@ export interface Export {
   size: number | null;
   status: "processing" | "completed" | "failed";
   to: string;
+}
+
+/**
+ * `POST /v1/analytics/export`: what `GET` takes in its query string.
+ */
+export interface ExportRequest {
+  dataset?: "engagements" | "activities" | "payments" | "all";
+  format?: "csv" | "json";
+  from?: string | null;
+  to?: string | null;
 }
 
 export interface FundEscrow {
@@ -928,6 +969,36 @@ export interface PaymentEntry {
   updated_at: string | null;
 }
 
+export interface PaymentFailedData {
+  /**
+   * Minor units of `currency`.
+   */
+  amount: number;
+  client_id: string;
+  currency: string;
+  engagement_id: string;
+  failure_code: string;
+  failure_message: string;
+  payment_id: string;
+  sales_pro_id: string;
+  type: "escrow_fund" | "escrow_release" | "escrow_refund";
+}
+
+/**
+ * The `payment.failed` event.
+ */
+export interface PaymentFailedEvent {
+  api_version: string;
+  created: string;
+  data: PaymentFailedData;
+  environment: "production" | "sandbox";
+  /**
+   * `evt_...`; deliveries are at-least-once: dedupe on it.
+   */
+  id: string;
+  type: "payment.failed";
+}
+
 /**
  * One page of a list: pass `next_cursor` as `cursor` for the next one while `has_more`.
  */
@@ -950,6 +1021,39 @@ export interface PaymentReceivedEvent {
    */
   id: string;
   type: "payment.received";
+}
+
+export interface PaymentRefundedData {
+  /**
+   * Minor units of `currency`.
+   */
+  amount: number;
+  client_id: string;
+  currency: string;
+  /**
+   * On a dispute resolution's refund.
+   */
+  dispute_id: string | null;
+  engagement_id: string;
+  payment_id: string;
+  sales_pro_id: string;
+  trigger: "client" | "termination" | "dispute_resolution";
+  type: "escrow_fund" | "escrow_release" | "escrow_refund";
+}
+
+/**
+ * The `payment.refunded` event.
+ */
+export interface PaymentRefundedEvent {
+  api_version: string;
+  created: string;
+  data: PaymentRefundedData;
+  environment: "production" | "sandbox";
+  /**
+   * `evt_...`; deliveries are at-least-once: dedupe on it.
+   */
+  id: string;
+  type: "payment.refunded";
 }
 
 export interface PaymentReleasedData {
@@ -1088,10 +1192,10 @@ export interface Report {
 
 export interface ReportCreate {
   filters?: ReportFilters;
-  from?: string | string | null;
+  from?: string | null;
   group_by?: "day" | "week" | "month" | "engagement" | "sales_pro" | "activity_type";
   metrics: Array<"activities" | "calls" | "emails" | "meetings" | "demos" | "proposals" | "notes" | "deals_closed" | "revenue" | "commission" | "escrow_funded" | "escrow_released" | "disputes_opened" | "amount_disputed" | "engagements_created" | "engagements_started" | "engagements_completed" | "engagements_terminated" | "opportunities_created">;
-  to?: string | string | null;
+  to?: string | null;
 }
 
 export interface ReportFilters {
@@ -1135,6 +1239,22 @@ export interface Resolution {
 
 export interface RoleChange {
   role: "admin" | "member";
+}
+
+export interface RotateSecret {
+  /**
+   * How long the previous secret keeps working; 0 refuses it at once.
+   */
+  grace_seconds?: number;
+}
+
+export interface RotatedCredentials {
+  client_id: string;
+  /**
+   * Shown once; store it securely.
+   */
+  client_secret: string;
+  previous_secret_expires_at: string;
 }
 
 /**
@@ -1221,6 +1341,30 @@ export interface TokenResponse {
   expires_in: number;
   scope: string;
   token_type: string;
+}
+
+/**
+ * `GET /v1/usage`: the account's (a client user's: the organization's) requests against
+ * its plan's limits, the figures of the `X-RateLimit-*` headers.
+ */
+export interface Usage {
+  organization_id: string | null;
+  per_day: UsageWindow;
+  per_minute: UsageWindow;
+  plan: "professional" | "enterprise" | "custom";
+}
+
+export interface UsageWindow {
+  limit: number;
+  remaining: number;
+  /**
+   * Per minute: when more requests fit again (the window slides); per day: midnight UTC.
+   */
+  resets_at: string;
+  /**
+   * Requests counted in the window (this one included).
+   */
+  used: number;
 }
 
 /**
@@ -1347,7 +1491,7 @@ export interface Webhook {
 }
 
 export interface WebhookCreate {
-  events: Array<"user.created" | "user.updated" | "user.verified" | "opportunity.created" | "opportunity.updated" | "opportunity.closed" | "opportunity.matched" | "engagement.created" | "engagement.started" | "engagement.completed" | "engagement.terminated" | "activity.logged" | "payment.received" | "payment.released" | "escrow.funded" | "escrow.dispute" | "message.received" | "conversation.started" | "*">;
+  events: Array<"user.created" | "user.updated" | "user.verified" | "opportunity.created" | "opportunity.updated" | "opportunity.closed" | "opportunity.matched" | "engagement.created" | "engagement.started" | "engagement.completed" | "engagement.terminated" | "activity.logged" | "payment.received" | "payment.released" | "escrow.funded" | "escrow.dispute" | "message.received" | "conversation.started" | "payment.refunded" | "payment.failed" | "credentials.rotated" | "*">;
   /**
    * 16-128 printable ASCII characters, no spaces; generated when left out.
    */
@@ -1368,7 +1512,7 @@ export interface WebhookPage {
 }
 
 export interface WebhookUpdate {
-  events?: Array<"user.created" | "user.updated" | "user.verified" | "opportunity.created" | "opportunity.updated" | "opportunity.closed" | "opportunity.matched" | "engagement.created" | "engagement.started" | "engagement.completed" | "engagement.terminated" | "activity.logged" | "payment.received" | "payment.released" | "escrow.funded" | "escrow.dispute" | "message.received" | "conversation.started" | "*">;
+  events?: Array<"user.created" | "user.updated" | "user.verified" | "opportunity.created" | "opportunity.updated" | "opportunity.closed" | "opportunity.matched" | "engagement.created" | "engagement.started" | "engagement.completed" | "engagement.terminated" | "activity.logged" | "payment.received" | "payment.released" | "escrow.funded" | "escrow.dispute" | "message.received" | "conversation.started" | "payment.refunded" | "payment.failed" | "credentials.rotated" | "*">;
   rotate_secret?: boolean | null;
   /**
    * 16-128 printable ASCII characters, no spaces; generated when left out.
@@ -1409,6 +1553,7 @@ export interface WeeklyPoint {
 export type WebhookEvent =
   | ActivityLoggedEvent
   | ConversationStartedEvent
+  | CredentialsRotatedEvent
   | EngagementCompletedEvent
   | EngagementCreatedEvent
   | EngagementStartedEvent
@@ -1420,7 +1565,9 @@ export type WebhookEvent =
   | OpportunityCreatedEvent
   | OpportunityMatchedEvent
   | OpportunityUpdatedEvent
+  | PaymentFailedEvent
   | PaymentReceivedEvent
+  | PaymentRefundedEvent
   | PaymentReleasedEvent
   | PingEvent
   | UserCreatedEvent
@@ -1431,16 +1578,16 @@ export type WebhookEvent =
  * Query parameters of `GET /v1/analytics/engagement/{engagement_id}` (analytics_engagement).
  */
 export interface AnalyticsEngagementQuery {
-  from?: string | string;
-  to?: string | string;
+  from?: string;
+  to?: string;
 }
 
 /**
  * Query parameters of `GET /v1/analytics/export` (analytics_request_export).
  */
 export interface AnalyticsRequestExportQuery {
-  from?: string | string;
-  to?: string | string;
+  from?: string;
+  to?: string;
   format?: "csv" | "json";
   dataset?: "engagements" | "activities" | "payments" | "all";
 }
@@ -1463,8 +1610,8 @@ export interface AnalyticsListReportsQuery {
  * Query parameters of `GET /v1/analytics/summary` (analytics_summary).
  */
 export interface AnalyticsSummaryQuery {
-  from?: string | string;
-  to?: string | string;
+  from?: string;
+  to?: string;
   currency?: "aed" | "aud" | "brl" | "cad" | "chf" | "cny" | "czk" | "dkk" | "eur" | "gbp" | "hkd" | "huf" | "idr" | "ils" | "inr" | "jpy" | "krw" | "mxn" | "myr" | "nok" | "nzd" | "php" | "pln" | "ron" | "sar" | "sek" | "sgd" | "thb" | "try" | "usd" | "zar";
 }
 
@@ -1510,7 +1657,7 @@ export interface ListEventsQuery {
    * `next_cursor` of the previous page.
    */
   cursor?: string;
-  type?: "user.created" | "user.updated" | "user.verified" | "opportunity.created" | "opportunity.updated" | "opportunity.closed" | "opportunity.matched" | "engagement.created" | "engagement.started" | "engagement.completed" | "engagement.terminated" | "activity.logged" | "payment.received" | "payment.released" | "escrow.funded" | "escrow.dispute" | "message.received" | "conversation.started";
+  type?: "user.created" | "user.updated" | "user.verified" | "opportunity.created" | "opportunity.updated" | "opportunity.closed" | "opportunity.matched" | "engagement.created" | "engagement.started" | "engagement.completed" | "engagement.terminated" | "activity.logged" | "payment.received" | "payment.released" | "escrow.funded" | "escrow.dispute" | "message.received" | "conversation.started" | "payment.refunded" | "payment.failed" | "credentials.rotated";
 }
 
 /**
@@ -1601,8 +1748,8 @@ export interface ListPaymentsQuery {
   engagement_id?: string;
   type?: "escrow_fund" | "escrow_release" | "escrow_refund";
   status?: "processing" | "succeeded" | "failed";
-  from?: string | string;
-  to?: string | string;
+  from?: string;
+  to?: string;
 }
 
 /**
@@ -1691,6 +1838,7 @@ export const OPERATIONS = [
   { method: "POST", path: "/oauth/token", operationId: "issue_token" },
   { method: "GET", path: "/v1/analytics/engagement/{engagement_id}", operationId: "analytics_engagement" },
   { method: "GET", path: "/v1/analytics/export", operationId: "analytics_request_export" },
+  { method: "POST", path: "/v1/analytics/export", operationId: "analytics_create_export" },
   { method: "GET", path: "/v1/analytics/export/{export_id}", operationId: "analytics_get_export" },
   { method: "GET", path: "/v1/analytics/reports", operationId: "analytics_list_reports" },
   { method: "POST", path: "/v1/analytics/reports", operationId: "analytics_create_report" },
@@ -1735,14 +1883,17 @@ export const OPERATIONS = [
   { method: "POST", path: "/v1/payments/escrow/fund", operationId: "fund_escrow" },
   { method: "POST", path: "/v1/payments/escrow/refund", operationId: "refund_escrow" },
   { method: "POST", path: "/v1/payments/escrow/release", operationId: "release_escrow" },
+  { method: "GET", path: "/v1/usage", operationId: "get_usage" },
   { method: "GET", path: "/v1/users/{user_id}", operationId: "get_user" },
   { method: "GET", path: "/v1/users/me", operationId: "get_me" },
   { method: "PUT", path: "/v1/users/me", operationId: "update_me_put" },
   { method: "PATCH", path: "/v1/users/me", operationId: "update_me" },
+  { method: "POST", path: "/v1/users/me/credentials/rotate", operationId: "rotate_my_secret" },
   { method: "GET", path: "/v1/users/me/team", operationId: "list_team" },
   { method: "POST", path: "/v1/users/me/team", operationId: "add_team_member" },
   { method: "PATCH", path: "/v1/users/me/team/{user_id}", operationId: "change_team_member_role" },
   { method: "DELETE", path: "/v1/users/me/team/{user_id}", operationId: "remove_team_member" },
+  { method: "POST", path: "/v1/users/me/team/{user_id}/credentials/rotate", operationId: "rotate_member_secret" },
   { method: "POST", path: "/v1/users/me/team/{user_id}/transfer", operationId: "transfer_team_ownership" },
   { method: "GET", path: "/v1/users/search", operationId: "search_users" },
   { method: "GET", path: "/v1/webhooks", operationId: "list_webhooks" },

@@ -4,7 +4,7 @@ import { pathId, type RequestOptions } from "../core/http.js";
 import type { PagePromise } from "../core/pagination.js";
 import type {
   AnalyticsEngagementQuery, AnalyticsListReportsQuery, AnalyticsRequestExportQuery,
-  AnalyticsSummaryQuery, ClientSummary, EngagementAnalytics, Export, Report, ReportCreate,
+  AnalyticsSummaryQuery, ClientSummary, EngagementAnalytics, Export, ExportRequest, Report, ReportCreate,
   ReportListItem, ReportListItemPage, SalesProSummary,
 } from "../generated/openapi.js";
 import { APIResource } from "./resource.js";
@@ -32,6 +32,11 @@ export class Exports extends APIResource {
   /** Start an export (`GET /v1/analytics/export`, answered 202); follow it with `retrieve`. */
   request(query: AnalyticsRequestExportQuery = {}, options?: RequestOptions): Promise<Export> {
     return this._get("/analytics/export", query, options);
+  }
+
+  /** Start an export with the options in a JSON body (`POST /v1/analytics/export`, answered 202). */
+  create(body: ExportRequest = {}, options?: RequestOptions): Promise<Export> {
+    return this._post("/analytics/export", body, options);
   }
 
   /** An export's progress; `download_url` once completed (`GET /v1/analytics/export/{id}`). */

@@ -4,7 +4,9 @@
  */
 import { pathId, type RequestOptions } from "../core/http.js";
 import type { PagePromise } from "../core/pagination.js";
-import type { AddedMember, NewMember, RoleChange, User, UserPage } from "../generated/openapi.js";
+import type {
+  AddedMember, NewMember, RoleChange, RotatedCredentials, RotateSecret, User, UserPage,
+} from "../generated/openapi.js";
 import { APIResource } from "./resource.js";
 
 const TEAM = "/users/me/team";
@@ -40,5 +42,13 @@ export class Team extends APIResource {
    */
   transferOwnership(userId: string, options?: RequestOptions): Promise<User> {
     return this._post(member(userId, "/transfer"), {}, options);
+  }
+
+  /**
+   * A new client secret for a member's credentials, shown this once
+   * (`POST /v1/users/me/team/{user_id}/credentials/rotate`; owner or admin).
+   */
+  rotateCredentials(userId: string, body: RotateSecret = {}, options?: RequestOptions): Promise<RotatedCredentials> {
+    return this._post(member(userId, "/credentials/rotate"), body, options);
   }
 }

@@ -1,7 +1,9 @@
 /** `client.users`: the caller's account, public profiles, sales-professional search. */
 import type { RequestOptions } from "../core/http.js";
 import type { PagePromise } from "../core/pagination.js";
-import type { PublicUser, PublicUserPage, SearchUsersQuery, User, UserUpdate } from "../generated/openapi.js";
+import type {
+  PublicUser, PublicUserPage, RotatedCredentials, RotateSecret, SearchUsersQuery, User, UserUpdate,
+} from "../generated/openapi.js";
 import { APIResource } from "./resource.js";
 import { pathId } from "../core/http.js";
 
@@ -29,5 +31,14 @@ export class Users extends APIResource {
   /** Search sales professionals (`GET /v1/users/search`); iterating pages through all. */
   search(query: UserSearch = {}, options?: RequestOptions): PagePromise<PublicUser, PublicUserPage> {
     return this._list("/users/search", query, options);
+  }
+
+  /**
+   * A new client secret for the caller's credentials (`POST /v1/users/me/credentials/rotate`),
+   * shown this once; the previous one keeps working for `grace_seconds`. Make a new client
+   * with it: this one still holds the previous secret.
+   */
+  rotateCredentials(body: RotateSecret = {}, options?: RequestOptions): Promise<RotatedCredentials> {
+    return this._post("/users/me/credentials/rotate", body, options);
   }
 }
