@@ -6,6 +6,7 @@ from chalicelib import middleware
 from chalicelib.api import (analytics, disputes, engagements, events, messages, meta, oauth,
                             opportunities, payments, routing, team, users, webhooks)
 from chalicelib.api import account
+from chalicelib.api import dashboard
 from chalicelib.consumers import analytics as analytics_consumers
 from chalicelib.consumers import matching as matching_consumers
 from chalicelib.consumers import payments as payment_consumers
@@ -33,4 +34,5 @@ app.register_blueprint(webhooks.bp)
 app.register_blueprint(events.bp)
 app.register_blueprint(webhook_consumers.bp)
 app.register_blueprint(meta.bp)
+app.register_blueprint(dashboard.bp)  # the developer dashboard page (docs/dashboard.md)
 routing.finalize_routes(app)  # last: needs every route

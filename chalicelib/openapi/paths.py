@@ -31,6 +31,8 @@ def operations(app: Chalice) -> Iterator[tuple[str, str, Operation]]:
             entry = app.routes[path][method]
             if entry.view_name.startswith(NOT_ALLOWED_PREFIX):
                 continue
+            if getattr(entry.view_function, "page", False):  # a web page (/dashboard), no API
+                continue
             op = operation_of(entry.view_function)
             if op is None:
                 raise ValueError(f"{method} {path} ({entry.view_name}) is not declared with "
