@@ -61,6 +61,8 @@ class Operation:
     # A `Location` header filled from the answer, e.g. "/v1/analytics/export/{id}" (and then
     # "Location" is among `headers`); a replayed answer gets the same.
     location: str | None = None
+    # Fields of the answer shown once (client secrets): never kept in the idempotency record.
+    shown_once: tuple[str, ...] = ()
 
     def headers_for(self, answer: Any) -> dict[str, str] | None:
         if self.location is None:
@@ -106,7 +108,7 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
               responses: dict[int, type[BaseModel] | tuple[type[BaseModel], ...]] | None = None,
               content_types: tuple[str, ...] = (JSON,),
               parse: Parser = parse_body, provides: dict[str, str] | None = None,
-              location: str | None = None,
+              location: str | None = None, shown_once: tuple[str, ...] = (),
               ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `handler` as the route `methods path` and describe it (see the module doc).
     `parse` replaces `parse_body` for bodies that are not plain JSON (the token endpoint), and
@@ -133,7 +135,7 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
             description=_paragraphs(inspect.getdoc(handler)), body=body, query=query,
             returns=returns, statuses=statuses, errors=tuple(sorted(set(errors))), public=public,
             idempotent=idempotent, headers=(*headers, *(("Location",) if location else ())),
-            location=location,
+            location=location, shown_once=shown_once,
             responses=tuple(sorted((responses or {}).items())), content_types=content_types,
             provides=tuple((provides or {}).items()))
 
@@ -197,18 +199,40 @@ def _run_once(request: Any, op: Operation, key: str, path_params: dict[str, str]
     422, and a concurrent duplicate 409 (services/idempotency.py)."""
     from ..services.idempotency import Answer  # Powertools: only when a key is sent
 
+    fresh: list[Any] = []
+
     def action() -> Answer:
         status, model = call()
-        return Answer(status, model.model_dump(mode="json") if isinstance(model, BaseModel)
-                      else model)
+        answer = model.model_dump(mode="json") if isinstance(model, BaseModel) else model
+        fresh.append(answer)
+        return Answer(status, _without_secrets(answer, op.shown_once))
 
     answer = container().idempotency.run(
         user_id=current_caller(request).user_id, route=op.name, key=key, action=action,
         body={"path": path_params, "body": body.model_dump(mode="json") if body else None},
         lambda_context=getattr(request, "lambda_context", None))
+    if fresh and not answer.replayed:  # this request ran: its answer, secrets included
+        answer = Answer(answer.status, fresh[0])
     return respond(answer.body, answer.status,
                    {**(op.headers_for(answer.body) or {}),
                     **({"Idempotent-Replayed": "true"} if answer.replayed else {})})
+
+
+def _without_secrets(answer: Any, paths: tuple[str, ...]) -> Any:
+    """The answer as the idempotency record keeps it: a client secret is shown once and stored
+    only hashed, so a replay carries null in its place (docs/auth.md)."""
+    if not paths or not isinstance(answer, dict):
+        return answer
+    kept = {**answer}
+    for path in paths:
+        *parents, leaf = path.split(".")
+        node = kept
+        for name in parents:
+            node[name] = {**node.get(name, {})}
+            node = node[name]
+        if leaf in node:
+            node[leaf] = None
+    return kept
 
 
 def operation_of(view: Callable[..., Any]) -> Operation | None:

@@ -25,7 +25,7 @@ def list_team(caller: Caller) -> Page[User]:
 
 @operation(bp, "POST", TEAM, body=NewMember, returns=AddedMember, status=201,
            errors=(403, 409), provides={"user_id": "/user/id"}, tag=TAG,
-           summary="Add a team member")
+           shown_once=("credentials.client_secret",), summary="Add a team member")
 def add_team_member(caller: Caller, body: NewMember) -> AddedMember:
     """Owner or admin. The answer holds the member's own API credentials; the secret is shown
     once (it is stored hashed)."""

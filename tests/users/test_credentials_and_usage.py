@@ -97,3 +97,27 @@ def test_members_share_the_organizations_usage(api, services):
     mine = api.get("/v1/usage", token=owner.token).json()
     # The owner's POST, the member's GET and this one: one account's counters.
     assert mine["per_day"]["used"] == 3
+
+
+def test_a_replayed_answer_never_repeats_a_secret_and_the_record_does_not_keep_it(api, services):
+    """Every POST takes an Idempotency-Key and its answer is kept for replays: a client secret
+    is shown once and stored only hashed, so the record holds null in its place."""
+    owner = new_account(services, "client")
+    body = {"name": "M", "email": f"{unique()}@example.com", "role": "member"}
+    headers = {"Idempotency-Key": f"add-{unique()}"}
+    first = api.post("/v1/users/me/team", token=owner.token, json_body=body, headers=headers)
+    again = api.post("/v1/users/me/team", token=owner.token, json_body=body, headers=headers)
+    secret = first.json()["credentials"]["client_secret"]
+    assert first.status == again.status == 201 and secret.startswith("lns_")
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json()["credentials"] == {"client_id": first.json()["credentials"]["client_id"],
+                                           "client_secret": None}
+    assert again.json()["user"] == first.json()["user"]
+    rotated = api.post(ROTATE, token=owner.token, json_body={}, headers={"Idempotency-Key": "r1"})
+    assert rotated.json()["client_secret"].startswith("lns_")
+    from boto3.dynamodb.conditions import Key
+
+    from chalicelib.services.idempotency import KEY_PREFIX
+    stored = str(list(services.store.query_all(Key("PK").eq(f"idempotency#{KEY_PREFIX}"))))
+    assert secret not in stored and rotated.json()["client_secret"] not in stored
+    assert "client_secret" in stored  # the records are there, with null in its place
