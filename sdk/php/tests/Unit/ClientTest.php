@@ -222,4 +222,15 @@ final class ClientTest extends TestCase
         $this->expectException(\InvalidArgumentException::class);
         $client->opportunities->retrieve(' ');
     }
+
+    public function test_the_curl_transport_reports_no_answer_as_a_connection_exception(): void
+    {
+        $listener = stream_socket_server('tcp://127.0.0.1:0');
+        $address = stream_socket_get_name($listener, false);
+        fclose($listener);  // nothing listens there now
+        $client = new LeadNodClient(['client_id' => 'c', 'client_secret' => 's',
+            'base_url' => "http://{$address}", 'max_retries' => 0, 'connect_timeout' => 2]);
+        $this->expectException(Exception\ApiConnectionException::class);
+        $client->users->me();
+    }
 }
