@@ -45,6 +45,7 @@ require __DIR__ . '/src/Service/ReportsService.php';
 require __DIR__ . '/src/Service/ExportsService.php';
 require __DIR__ . '/src/Service/WebhooksService.php';
 require __DIR__ . '/src/Service/EventsService.php';
+require __DIR__ . '/src/Service/UsageService.php';
 
 require __DIR__ . '/src/LeadNodClient.php';
 

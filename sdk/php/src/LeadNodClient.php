@@ -44,6 +44,7 @@ class LeadNodClient
     public Service\AnalyticsService $analytics;
     public Service\WebhooksService $webhooks;
     public Service\EventsService $events;
+    public Service\UsageService $usage;
 
     private string $baseUrl;
     private ApiRequestor $requestor;
@@ -86,6 +87,7 @@ class LeadNodClient
         $this->analytics = new Service\AnalyticsService($this);
         $this->webhooks = new Service\WebhooksService($this);
         $this->events = new Service\EventsService($this);
+        $this->usage = new Service\UsageService($this);
     }
 
     /** The API's base URL, ending in /v1. */

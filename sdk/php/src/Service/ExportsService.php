@@ -19,6 +19,18 @@ class ExportsService extends AbstractService
         return $this->get('/analytics/export', $params);
     }
 
+    /**
+     * The same as request(), as a POST with a JSON body and an Idempotency-Key
+     * (POST /v1/analytics/export).
+     *
+     * @param array<string, mixed> $params
+     * @param array<string, mixed> $opts
+     */
+    public function create(array $params = [], array $opts = []): LeadNodObject
+    {
+        return $this->post('/analytics/export', $params, $opts);
+    }
+
     /** An export's progress (GET /v1/analytics/export/{id}). */
     public function retrieve(string $exportId): LeadNodObject
     {

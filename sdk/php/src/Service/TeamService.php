@@ -49,6 +49,19 @@ class TeamService extends AbstractService
     }
 
     /**
+     * Issue a member a new client secret, shown this once: grace_seconds
+     * (POST /v1/users/me/team/{user_id}/credentials/rotate; owner or admin).
+     *
+     * @param array<string, mixed> $params
+     * @param array<string, mixed> $opts
+     */
+    public function rotateCredentials(string $userId, array $params = [], array $opts = []): LeadNodObject
+    {
+        return $this->post(self::TEAM . '/' . self::id($userId, 'user_id') . '/credentials/rotate',
+            $params, $opts);
+    }
+
+    /**
      * Make a member the owner; the caller becomes an admin (POST .../{user_id}/transfer; the
      * owner only). Answers the new owner.
      *

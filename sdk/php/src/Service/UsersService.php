@@ -25,6 +25,18 @@ class UsersService extends AbstractService
         return $this->patch('/users/me', $params);
     }
 
+    /**
+     * Issue a new client secret, shown this once: grace_seconds (how long the old one keeps
+     * working) (POST /v1/users/me/credentials/rotate).
+     *
+     * @param array<string, mixed> $params
+     * @param array<string, mixed> $opts
+     */
+    public function rotateCredentials(array $params = [], array $opts = []): LeadNodObject
+    {
+        return $this->post('/users/me/credentials/rotate', $params, $opts);
+    }
+
     /** A user's public profile (GET /v1/users/{id}). */
     public function retrieve(string $userId): LeadNodObject
     {

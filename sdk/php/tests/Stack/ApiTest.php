@@ -141,6 +141,8 @@ final class ApiTest extends StackTestCase
         self::assertContains($added->user->id, array_map(static function ($user) {
             return $user->id;
         }, $client->team->all()->data));
+        $rotated = $client->team->rotateCredentials($added->user->id, ['grace_seconds' => 0]);
+        self::assertNotSame($added->credentials->client_secret, $rotated->client_secret);
         $client->team->remove($added->user->id);
         $this->expectException(Exception\AuthenticationException::class);
         (new LeadNodClient(['base_url' => self::env('LEADNOD_BASE_URL'),
@@ -193,6 +195,10 @@ final class ApiTest extends StackTestCase
         self::assertGreaterThanOrEqual(1, count($client->webhooks->deliveries($webhook->id)));
         self::assertSame($delivery->id, $client->webhooks->retryDelivery($webhook->id, $delivery->id)->id);
         $client->webhooks->delete($webhook->id);
+
+        self::assertNotNull($client->usage->retrieve()->toArray());
+        $posted = $client->analytics->export->create(['format' => 'json', 'dataset' => 'payments']);
+        self::assertSame($posted->id, $client->analytics->export->retrieve($posted->id)->id);
 
         $client->users->updateMe(['name' => self::unique('Evented ')]);
         $events = $client->events->all(['limit' => 5]);
