@@ -32,7 +32,10 @@ const byId = (id) => document.getElementById(id);
 let uid = 0;
 const nextId = (prefix) => `${prefix}-${++uid}`;
 
+let announced = 0;
+
 function announce(message) {
+  announced = Date.now();
   const status = byId("status");
   status.textContent = "";
   // A fresh text node makes screen readers read a repeated message again.
@@ -773,6 +776,7 @@ async function route() {
     else link.removeAttribute("aria-current");
   }
   const mine = ++rendering;
+  if (Date.now() - announced > 1000) byId("status").textContent = ""; // news of another screen
   try {
     const heading = await SCREENS[name]();
     if (mine === rendering && heading && !byId("main").querySelector(".secret")) heading.focus();
