@@ -101,7 +101,7 @@ def test_sync_and_async_resources_have_the_same_methods_and_arguments():
 
     pairs = [(getattr(sync, name[len("Async"):]), getattr(aio, name))
              for name in aio.__all__ if name.startswith("Async")]
-    assert len(pairs) == 16
+    assert len(pairs) == 17
     for sync_class, async_class in pairs:
         public = {n for n in vars(async_class) if not n.startswith("_")}
         assert public == {n for n in vars(sync_class) if not n.startswith("_")}

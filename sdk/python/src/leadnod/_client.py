@@ -84,6 +84,7 @@ class Client(_Core):
     analytics: sync.Analytics
     webhooks: sync.Webhooks
     events: sync.Events
+    usage: sync.UsageResource
 
     def __init__(self, *, client_id: Optional[str] = None, client_secret: Optional[str] = None,
                  base_url: Optional[str] = None, environment: Optional[str] = None,
@@ -170,6 +171,7 @@ class AsyncClient(_Core):
     analytics: aio.AsyncAnalytics
     webhooks: aio.AsyncWebhooks
     events: aio.AsyncEvents
+    usage: aio.AsyncUsageResource
 
     def __init__(self, *, client_id: Optional[str] = None, client_secret: Optional[str] = None,
                  base_url: Optional[str] = None, environment: Optional[str] = None,

@@ -10,6 +10,7 @@ from .messages import AsyncConversations, AsyncMessages, AsyncPreferences
 from .opportunities import AsyncOpportunities
 from .payments import AsyncDisputes, AsyncEscrow, AsyncPayments
 from .team import AsyncTeam
+from .usage import AsyncUsageResource
 from .users import AsyncUsers
 from .webhooks import AsyncWebhooks
 
@@ -28,9 +29,11 @@ def attach(client: "AsyncClient") -> None:
     client.analytics = AsyncAnalytics(client)
     client.webhooks = AsyncWebhooks(client)
     client.events = AsyncEvents(client)
+    client.usage = AsyncUsageResource(client)
 
 
 __all__ = ["attach", "AsyncAnalytics", "AsyncExports", "AsyncReports", "AsyncActivities",
            "AsyncEngagements", "AsyncEvents", "AsyncConversations", "AsyncMessages",
            "AsyncPreferences", "AsyncOpportunities", "AsyncDisputes", "AsyncEscrow",
-           "AsyncPayments", "AsyncTeam", "AsyncUsers", "AsyncWebhooks"]
+           "AsyncPayments", "AsyncTeam", "AsyncUsageResource", "AsyncUsers",
+           "AsyncWebhooks"]

@@ -48,6 +48,16 @@ class AsyncExports(AsyncAPIResource):
         return await self._get("/analytics/export", cast=Export, params=query(
             format=format, dataset=dataset, from_=from_, to=to))
 
+    async def create(self, *, format: Optional[str] = None, dataset: Optional[str] = None,
+                     from_: Day = None, to: Day = None,
+                     idempotency_key: Optional[str] = None) -> Export:
+        """Start an export with the options in a JSON body (`POST /v1/analytics/export`,
+        answered 202); the same export as `request`, and retried with one
+        `Idempotency-Key`, so a retry never starts a second one."""
+        return await self._post("/analytics/export", cast=Export, body=body(
+            format=format, dataset=dataset, from_=from_, to=to),
+            idempotency_key=idempotency_key)
+
     async def retrieve(self, export_id: str) -> Export:
         """An export's progress (`GET /v1/analytics/export/{id}`)."""
         return await self._get(f"/analytics/export/{path_id(export_id, 'export_id')}",

@@ -7,7 +7,7 @@ from typing import Optional
 
 from .._pagination import AsyncPage
 from .._types import body, path_id
-from ..models import AddedMember, User
+from ..models import AddedMember, RotatedCredentials, User
 from ._base import AsyncAPIResource
 
 TEAM = "/users/me/team"
@@ -47,3 +47,13 @@ class AsyncTeam(AsyncAPIResource):
         (`POST /v1/users/me/team/{user_id}/transfer`; the owner only). Answers the new
         owner."""
         return await self._post(_path(user_id, "/transfer"), cast=User)
+
+    async def rotate_credentials(self, user_id: str, *, grace_seconds: Optional[int] = None,
+                                 idempotency_key: Optional[str] = None) -> RotatedCredentials:
+        """A new client secret for a member's credentials
+        (`POST /v1/users/me/team/{user_id}/credentials/rotate`; owner or admin), shown this
+        once; the member's previous secret keeps working for `grace_seconds` (0-86400, the
+        API's default 3600; 0 refuses it at once)."""
+        return await self._post(_path(user_id, "/credentials/rotate"),
+                                cast=RotatedCredentials, body=body(grace_seconds=grace_seconds),
+                                idempotency_key=idempotency_key)

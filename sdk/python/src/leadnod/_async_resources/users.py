@@ -1,11 +1,12 @@
-"""`client.users`: the caller's account, public profiles, sales-professional search."""
+"""`client.users`: the caller's account, its client secret, public profiles,
+sales-professional search."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Union
 
 from .._pagination import AsyncPage
 from .._types import NOT_GIVEN, Omittable, body, path_id, query
-from ..models import PublicUser, User
+from ..models import PublicUser, RotatedCredentials, User
 from ._base import AsyncAPIResource
 
 
@@ -26,6 +27,17 @@ class AsyncUsers(AsyncAPIResource):
         return await self._patch("/users/me", cast=User, body=body(
             omit_none=False, name=name, email=email, company=company, industry=industry,
             profile=profile))
+
+    async def rotate_credentials(self, *, grace_seconds: Optional[int] = None,
+                                 idempotency_key: Optional[str] = None) -> RotatedCredentials:
+        """A new client secret for the credentials this client signed in with
+        (`POST /v1/users/me/credentials/rotate`; a `write` token). The answer's `client_secret`
+        is shown this once; the previous secret keeps working for `grace_seconds` (0-86400,
+        the API's default 3600; 0 refuses it at once). Tokens already issued stay valid until
+        they expire, so this client keeps working; build the next one with the new secret."""
+        return await self._post("/users/me/credentials/rotate", cast=RotatedCredentials,
+                                body=body(grace_seconds=grace_seconds),
+                                idempotency_key=idempotency_key)
 
     async def retrieve(self, user_id: str) -> PublicUser:
         """Anyone's public profile (`GET /v1/users/{id}`); no email or plan."""

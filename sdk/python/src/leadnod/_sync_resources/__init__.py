@@ -11,6 +11,7 @@ from .messages import Conversations, Messages, Preferences
 from .opportunities import Opportunities
 from .payments import Disputes, Escrow, Payments
 from .team import Team
+from .usage import UsageResource
 from .users import Users
 from .webhooks import Webhooks
 
@@ -29,9 +30,11 @@ def attach(client: "Client") -> None:
     client.analytics = Analytics(client)
     client.webhooks = Webhooks(client)
     client.events = Events(client)
+    client.usage = UsageResource(client)
 
 
 __all__ = ["attach", "Analytics", "Exports", "Reports", "Activities",
            "Engagements", "Events", "Conversations", "Messages",
            "Preferences", "Opportunities", "Disputes", "Escrow",
-           "Payments", "Team", "Users", "Webhooks"]
+           "Payments", "Team", "UsageResource", "Users",
+           "Webhooks"]

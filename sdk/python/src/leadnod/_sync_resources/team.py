@@ -8,7 +8,7 @@ from typing import Optional
 
 from .._pagination import SyncPage
 from .._types import body, path_id
-from ..models import AddedMember, User
+from ..models import AddedMember, RotatedCredentials, User
 from ._base import SyncAPIResource
 
 TEAM = "/users/me/team"
@@ -48,3 +48,13 @@ class Team(SyncAPIResource):
         (`POST /v1/users/me/team/{user_id}/transfer`; the owner only). Answers the new
         owner."""
         return self._post(_path(user_id, "/transfer"), cast=User)
+
+    def rotate_credentials(self, user_id: str, *, grace_seconds: Optional[int] = None,
+                           idempotency_key: Optional[str] = None) -> RotatedCredentials:
+        """A new client secret for a member's credentials
+        (`POST /v1/users/me/team/{user_id}/credentials/rotate`; owner or admin), shown this
+        once; the member's previous secret keeps working for `grace_seconds` (0-86400, the
+        API's default 3600; 0 refuses it at once)."""
+        return self._post(_path(user_id, "/credentials/rotate"),
+                          cast=RotatedCredentials, body=body(grace_seconds=grace_seconds),
+                          idempotency_key=idempotency_key)

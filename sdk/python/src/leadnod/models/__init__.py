@@ -8,7 +8,8 @@ from .messages import Conversation, LastMessage, Message, NotificationPreference
 from .opportunities import (BulkCreateResult, BulkItemError, ErrorDetail, Interest, Match,
                             MatchBreakdown, Opportunity, SalaryRange)
 from .payments import Dispute, EscrowBalance, Evidence, Payment, Resolution
-from .users import AddedMember, MemberCredentials, Profile, PublicUser, User
+from .users import (AddedMember, MemberCredentials, Profile, PublicUser, RotatedCredentials,
+                    Usage, UsageWindow, User)
 from .webhooks import Delivery, Event, Webhook
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "NotificationPreferences", "Participant", "BulkCreateResult", "BulkItemError",
     "ErrorDetail", "Interest", "Match", "MatchBreakdown", "Opportunity", "SalaryRange",
     "Dispute", "EscrowBalance", "Evidence", "Payment", "Resolution", "AddedMember",
-    "MemberCredentials", "Profile", "PublicUser", "User", "Delivery", "Event", "Webhook",
+    "MemberCredentials", "Profile", "PublicUser", "RotatedCredentials", "Usage", "UsageWindow",
+    "User", "Delivery", "Event", "Webhook",
 ]

@@ -1,4 +1,5 @@
-"""Users: `GET /v1/users/me`, `/v1/users/{id}`, `/v1/users/search`, `/v1/users/me/team`."""
+"""Users: `GET /v1/users/me`, `/v1/users/{id}`, `/v1/users/search`, `/v1/users/me/team`,
+credential rotation and `GET /v1/usage`."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -52,3 +53,31 @@ class AddedMember(LeadNodModel):
     """The answer to `team.add()`: the member, and its credentials."""
     user: User
     credentials: MemberCredentials
+
+
+class RotatedCredentials(LeadNodModel):
+    """The answer to `users.rotate_credentials()` and `team.rotate_credentials()`: the new
+    secret, shown once; the previous one works until `previous_secret_expires_at`.
+    `client_secret` is `None` in the answer to a retried request that the API had already run
+    (a replay): the first answer held it, and the API keeps no copy."""
+    client_id: str
+    client_secret: Optional[str] = None
+    previous_secret_expires_at: datetime
+
+
+class UsageWindow(LeadNodModel):
+    """One rate-limit window of `Usage`: requests counted (`used`, this one included) against
+    `limit`, what is left, and when more fit again."""
+    limit: int
+    used: int
+    remaining: int
+    resets_at: datetime
+
+
+class Usage(LeadNodModel):
+    """`usage.retrieve()`: the account's requests against its plan's limits (a client user's:
+    the organization's, which all its members share)."""
+    plan: str  # professional | enterprise | custom
+    organization_id: Optional[str] = None
+    per_minute: UsageWindow
+    per_day: UsageWindow
