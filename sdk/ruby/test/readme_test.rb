@@ -33,7 +33,8 @@ class ReadmeTest < Minitest::Test
      "The 'email' field must be a valid email address.", "1 4800000 480000", "succeeded",
      "10000 4000 6000", "evt_1 engagement.created", "[\"engagement.created\", \"payment.received\"]",
      "handler: 200 400", "no such opportunity", "403 insufficient_role", "Jordan Lee member",
-     "1 created, 1 refused", "open"].each do |expected|
+     "1 created, 1 refused", "open", "same id: true", "Robin is a member",
+     "old secret: 401", "requests today"].each do |expected|
       assert_includes out, expected
     end
   end

@@ -20,7 +20,7 @@ module LeadNod
     USER_AGENT = "leadnod-ruby/#{VERSION} (Ruby #{RUBY_VERSION})"
 
     attr_reader :users, :team, :opportunities, :engagements, :payments, :messages,
-                :analytics, :webhooks, :events, :max_retries, :endpoints
+                :analytics, :webhooks, :events, :usage, :max_retries, :endpoints
 
     # Waits between retries go through this (tests replace it).
     attr_writer :sleeper
@@ -77,6 +77,7 @@ module LeadNod
       @analytics = Resources::Analytics.new(self)
       @webhooks = Resources::Webhooks.new(self)
       @events = Resources::Events.new(self)
+      @usage = Resources::Usage.new(self)
     end
 
     def send_with_retries(method, uri, headers, payload, authenticated)

@@ -119,4 +119,49 @@ class ApiTest < Minitest::Test
     event = client.events.list(limit: 1).first
     assert_equal event.id, client.events.retrieve(event.id).id if event
   end
+
+  def test_rotating_a_members_secret_and_the_callers_own
+    added = client.team.add(name: "Ruby Rotated", email: "ruby-rot-#{SecureRandom.hex(4)}@example.com",
+                            role: "member")
+    old = added.credentials
+    rotated = client.team.rotate_credentials(added.user.id, grace_seconds: 0)
+    assert_equal old.client_id, rotated.client_id
+    refute_equal old.client_secret, rotated.client_secret
+    refute_nil rotated.previous_secret_expires_at
+    refused = LeadNod::Client.new(client_id: old.client_id, client_secret: old.client_secret,
+                                  base_url: LocalStack.base_url)
+    assert_equal 401, assert_raises(LeadNod::AuthenticationError) { refused.users.me }.status
+    member = LeadNod::Client.new(client_id: rotated.client_id, client_secret: rotated.client_secret,
+                                 base_url: LocalStack.base_url)
+    assert_equal added.user.id, member.users.me.id
+
+    own = member.users.rotate_credentials(grace_seconds: 60)
+    assert_equal rotated.client_id, own.client_id
+    assert_equal added.user.id, member.users.me.id # its token stays valid
+    still = LeadNod::Client.new(client_id: rotated.client_id, client_secret: rotated.client_secret,
+                                base_url: LocalStack.base_url)
+    assert_equal added.user.id, still.users.me.id # the previous secret, within its grace
+    error = assert_raises(LeadNod::InvalidRequestError) { member.users.rotate_credentials(grace_seconds: -1) }
+    assert_equal "grace_seconds", error.param
+    denied = assert_raises(LeadNod::PermissionDeniedError) do
+      member.team.rotate_credentials(self.class.people[:client].user_id)
+    end
+    assert_equal "insufficient_role", denied.code
+    client.team.remove(added.user.id)
+  end
+
+  def test_usage_and_an_export_created_with_a_json_body
+    me = client.users.me
+    usage = client.usage.retrieve
+    assert_equal ["enterprise", me.organization_id], [usage.plan, usage.organization_id]
+    assert_equal 300, usage.per_minute.limit
+    assert_operator usage.per_minute.used, :>=, 1
+    assert_equal usage.per_minute.limit - usage.per_minute.used, usage.per_minute.remaining
+    refute_nil usage.per_day.resets_at
+    assert_nil pro.usage.retrieve.organization_id
+
+    export = client.analytics.export.create(format: "json", dataset: "activities", from: "2026-01-01")
+    assert_equal %w[processing json activities 2026-01-01], [export.status, export.format, export.dataset, export.from]
+    assert_equal export.id, client.analytics.export.retrieve(export.id).id
+  end
 end

@@ -196,6 +196,27 @@ class ClientTest < Minitest::Test
     assert_same made.messages.conversations, made.messages.send(:conversations)
   end
 
+  def test_rotations_usage_and_export_create_send_what_the_api_takes
+    rotated = { "client_id" => "cli_1", "client_secret" => "lns_2",
+                "previous_secret_expires_at" => "2026-01-01T00:00:00Z" }
+    transport = FakeTransport.new(FakeTransport.json(200, rotated), FakeTransport.json(200, rotated),
+                                  FakeTransport.json(200, "plan" => "custom"),
+                                  FakeTransport.json(202, "id" => "exp_1"))
+    made = client(transport)
+    assert_equal "lns_2", made.users.rotate_credentials.client_secret
+    made.team.rotate_credentials("usr_2", grace_seconds: 0, idempotency_key: "rot-1")
+    assert_equal "custom", made.usage.retrieve.plan
+    assert_equal "exp_1", made.analytics.export.create(format: "json", from: Date.new(2026, 1, 1)).id
+    own, member, usage, export = transport.api_requests
+    assert_equal [:post, "/v1/users/me/credentials/rotate", {}], [own.method, own.uri.path, own.json]
+    assert_equal [:post, "/v1/users/me/team/usr_2/credentials/rotate", { "grace_seconds" => 0 }, "rot-1"],
+                 [member.method, member.uri.path, member.json, member.headers["Idempotency-Key"]]
+    assert_equal [:get, "/v1/usage"], [usage.method, usage.uri.path]
+    assert_equal [:post, "/v1/analytics/export", { "format" => "json", "from" => "2026-01-01" }],
+                 [export.method, export.uri.path, export.json]
+    assert_raises(ArgumentError) { made.team.rotate_credentials("") }
+  end
+
   def test_the_secret_is_not_in_inspect
     refute_includes client(FakeTransport.new).inspect, "lns_1"
   end

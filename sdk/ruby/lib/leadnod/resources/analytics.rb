@@ -35,6 +35,14 @@ module LeadNod
                                                to: to })
       end
 
+      # Start the same export with the options in a JSON body (POST /v1/analytics/export,
+      # answered 202); a POST, so its retries carry one Idempotency-Key and start one export.
+      def create(format: nil, dataset: nil, from: nil, to: nil, idempotency_key: nil)
+        http_post("/analytics/export", idempotency_key: idempotency_key, body: Util.body(
+          format: format, dataset: dataset, from: from, to: to
+        ))
+      end
+
       # An export's progress (GET /v1/analytics/export/{id}).
       def retrieve(export_id)
         http_get("/analytics/export/#{path_id(export_id, 'export_id')}")

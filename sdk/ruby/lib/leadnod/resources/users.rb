@@ -2,7 +2,8 @@
 
 module LeadNod
   module Resources
-    # +client.users+: the caller's account, public profiles, sales-professional search.
+    # +client.users+: the caller's account and its client secret, public profiles,
+    # sales-professional search.
     class Users < Base
       UPDATABLE = %i[name email company industry profile].freeze
 
@@ -16,6 +17,18 @@ module LeadNod
       # given change; nil clears a field.
       def update_me(**fields)
         http_patch("/users/me", body: Util.update_body(fields, UPDATABLE))
+      end
+
+      # A new client secret for the credentials this client signed in with
+      # (POST /v1/users/me/credentials/rotate). Answers client_id, client_secret (shown this
+      # once; nil in the replay of a retry the API had already run) and
+      # previous_secret_expires_at: the previous secret keeps working for +grace_seconds+
+      # (0..86400, the API's default 3600; 0 refuses it at once). Tokens already issued stay
+      # valid until they expire, so this client keeps working; build the next one with the
+      # new secret.
+      def rotate_credentials(grace_seconds: nil, idempotency_key: nil)
+        http_post("/users/me/credentials/rotate", body: Util.body(grace_seconds: grace_seconds),
+                                                  idempotency_key: idempotency_key)
       end
 
       # Anyone's public profile (GET /v1/users/{id}); no email or plan.
@@ -68,10 +81,29 @@ module LeadNod
         http_post("#{member(user_id)}/transfer", idempotency_key: idempotency_key)
       end
 
+      # A new client secret for a member's credentials, owner or admin
+      # (POST /v1/users/me/team/{user_id}/credentials/rotate); the same answer and
+      # +grace_seconds+ as +client.users.rotate_credentials+.
+      def rotate_credentials(user_id, grace_seconds: nil, idempotency_key: nil)
+        http_post("#{member(user_id)}/credentials/rotate",
+                  body: Util.body(grace_seconds: grace_seconds), idempotency_key: idempotency_key)
+      end
+
       private
 
       def member(user_id)
         "#{TEAM}/#{path_id(user_id, 'user_id')}"
+      end
+    end
+
+    # +client.usage+: the account's requests against its plan's rate limits.
+    class Usage < Base
+      # This minute's and today's requests, this one included, against the plan's limits
+      # (GET /v1/usage): plan, organization_id (a client user's figures are the
+      # organization's, shared by its members), per_minute and per_day, each with limit,
+      # used, remaining and resets_at.
+      def retrieve
+        http_get("/usage")
       end
     end
   end
