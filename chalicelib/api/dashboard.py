@@ -80,8 +80,8 @@ def dashboard_asset(name: str) -> Response:
     # deploy) must not pin this content under its name.
     cache = ("public, max-age=31536000, immutable"
              if (request.query_params or {}).get("v") == version else "no-cache")
-    headers = {**SECURITY_HEADERS, "Content-Type": ASSETS[name], "Cache-Control": cache,
-               "ETag": etag}
+    headers: dict[str, str | list[str]] = {
+        **SECURITY_HEADERS, "Content-Type": ASSETS[name], "Cache-Control": cache, "ETag": etag}
     if (request.headers or {}).get("if-none-match") == etag:
         return Response("", status_code=304, headers=headers)
     return Response(content.decode(), status_code=200, headers=headers)

@@ -22,11 +22,13 @@ A11Y_CHECK = """() => {
   const visible = (e) => e.offsetParent !== null || e.getClientRects().length > 0;
   for (const c of document.querySelectorAll("input, select, textarea")) {
     if (!visible(c) || c.type === "hidden") continue;
-    if (!(c.labels && c.labels.length) && !c.getAttribute("aria-label")) problems.push("unlabelled " + (c.name || c.outerHTML.slice(0, 80)));
+    if (!(c.labels && c.labels.length) && !c.getAttribute("aria-label"))
+      problems.push("unlabelled " + (c.name || c.outerHTML.slice(0, 80)));
   }
   for (const b of document.querySelectorAll("button, a[href]")) {
     if (!visible(b)) continue;
-    if (!(b.getAttribute("aria-label") || b.textContent.trim())) problems.push("unnamed " + b.outerHTML.slice(0, 80));
+    if (!(b.getAttribute("aria-label") || b.textContent.trim()))
+      problems.push("unnamed " + b.outerHTML.slice(0, 80));
   }
   if (document.querySelectorAll("main h1").length !== 1) problems.push("not one h1");
   const ids = [...document.querySelectorAll("[id]")].map((e) => e.id);

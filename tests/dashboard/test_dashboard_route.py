@@ -21,7 +21,7 @@ def test_the_page_is_public_uncached_and_locked_down(api):
     assert answer.headers["cache-control"] == "no-store"
     for name, value in PAGE_HEADERS.items():
         assert answer.headers[name] == value, name
-    assert "x-ratelimit-limit" in answer.headers  # counted per source address, like /v1/openapi.json
+    assert "x-ratelimit-limit" in answer.headers  # counted per address, as /v1/openapi.json
     csp = dict(part.strip().split(" ", 1) for part in dashboard.CSP.split(";"))
     assert csp["script-src"] == "'self'" and csp["default-src"] == "'none'"
     assert csp["connect-src"] == "'self'" and csp["form-action"] == "'none'"
