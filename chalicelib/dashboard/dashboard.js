@@ -617,10 +617,10 @@ async function renderWebhooks() {
         ]), "No deliveries yet."));
       return page.data;
     }
-    // While a delivery is pending, read the log again for a little while.
+    // While a delivery is pending, read the log again for up to a minute.
     async function followUp() {
       const mine = ++polling;
-      for (let i = 0; i < 20 && mine === polling && deliveries.contains(section); i++) {
+      for (let i = 0; i < 40 && mine === polling && deliveries.contains(section); i++) {
         const data = await fill();
         if (!data.some((d) => d.status === "pending")) {
           if (i > 0) announce("The delivery log is up to date.");

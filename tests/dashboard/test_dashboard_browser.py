@@ -158,7 +158,7 @@ def test_a_developer_manages_credentials_webhooks_and_team_in_the_dashboard(
         # A test ping reaches the receiver and the delivery log shows it succeeded.
         page.get_by_role("button", name=f"Send test ping to {url}").click()
         log = page.get_by_role("table", name=f"Deliveries to {url}, newest first")
-        expect(log.get_by_text("succeeded")).to_be_visible()
+        expect(log.get_by_text("succeeded")).to_be_visible(timeout=60_000)
         [ping] = receiver.wait_for(1, timeout=30)
         assert ping.json()["type"] == "ping"
         expect(log).to_contain_text("ping")
@@ -168,12 +168,12 @@ def test_a_developer_manages_credentials_webhooks_and_team_in_the_dashboard(
         # A ping the receiver refuses fails (one attempt); Retry delivers it.
         receiver.fail_next(1)
         page.get_by_role("button", name=f"Send test ping to {url}").click()
-        expect(log.get_by_text("failed")).to_be_visible()
+        expect(log.get_by_text("failed")).to_be_visible(timeout=60_000)
         expect(log).to_contain_text("HTTP 500")
         screens.shot("webhook-delivery-failed")
         log.get_by_role("button", name="Retry delivery").click()
         expect(log.get_by_text("failed")).to_have_count(0)
-        expect(log.get_by_text("succeeded")).to_have_count(2)
+        expect(log.get_by_text("succeeded")).to_have_count(2, timeout=60_000)
         assert len(receiver.wait_for(3, timeout=30)) == 3
 
         # Edit the events, disable and enable, a new signing secret after a confirmation.
