@@ -110,6 +110,10 @@ INVALID_REGISTRATIONS = [
     ({"url": "https://hooks.example.com/x#frag", "events": ["*"]}, "invalid_parameter", "url"),
     ({"url": "https://hooks.example.com:99999/x", "events": ["*"]}, "invalid_parameter", "url"),
     ({"url": "https://" + "a" * 2050 + ".com", "events": ["*"]}, "invalid_parameter", "url"),
+    # Not names that could ever resolve (hosts not live yet are accepted; these are not hosts).
+    ({"url": "https://\u0000\u00bby:16055", "events": ["*"]}, "invalid_parameter", "url"),
+    ({"url": "https://a..b/x", "events": ["*"]}, "invalid_parameter", "url"),
+    ({"url": "https://-bad-.example.com/x", "events": ["*"]}, "invalid_parameter", "url"),
 ]
 
 # Refused in sandbox and production: each reaches (or may reach) a non-public address.

@@ -14,6 +14,7 @@ its AWS endpoint: one POST to moto's /moto-api/reset would wipe every local reso
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
@@ -75,7 +76,7 @@ class UrlGuard:
         except ValueError:
             raise invalid from None
         if parts.scheme not in ("http", "https") or not parts.hostname or any(
-                c.isspace() for c in url):
+                c.isspace() or c in CONTROL for c in url) or not _valid_host(parts.hostname):
             raise invalid
         if parts.username is not None or parts.password is not None:
             raise UrlRefused("The 'url' field must not contain a user name or password.")
@@ -122,6 +123,26 @@ class UrlGuard:
         if not addresses:
             raise UrlUnresolved("The 'url' host could not be resolved.")
         return addresses
+
+
+CONTROL = frozenset(map(chr, [*range(0x20), *range(0x7F, 0xA0)]))  # as the document's pattern
+LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def _valid_host(host: str) -> bool:
+    """A host we could ever resolve: an IP address, or a name whose IDNA labels are valid
+    (a name that does not resolve *yet* is accepted at registration, not any text)."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        ascii_name = host.encode("idna").decode("ascii").lower().rstrip(".")
+    except UnicodeError:
+        return False
+    return 0 < len(ascii_name) <= 253 and all(LABEL.match(label)
+                                              for label in ascii_name.split("."))
 
 
 def _port(parts: SplitResult) -> int:
