@@ -68,6 +68,7 @@ def banner(port: int, moto_port: int, seed: dict[str, Any]) -> str:
 LeadNod local stack is up.
   API base URL:    http://127.0.0.1:{port}/v1   (token endpoint: http://127.0.0.1:{port}/oauth/token)
   API reference:   http://127.0.0.1:{port}/docs  (OpenAPI document: /v1/openapi.json)
+  Dashboard:       http://127.0.0.1:{port}/dashboard  (sign in with the client id and secret)
   AWS (moto):      http://127.0.0.1:{moto_port}
   Seed data:       {seed['clients']} clients, {seed['sales_pros']} sales professionals
 
