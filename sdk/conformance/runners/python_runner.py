@@ -28,7 +28,8 @@ except ImportError:  # not installed: the source tree, as the SDK's tests import
 OPERATIONS: Dict[str, Tuple[str, ...]] = {
     "users.me": (), "users.update_me": (), "users.retrieve": ("id",), "users.search": (),
     "team.list": (), "team.add": (), "team.update": ("user_id",), "team.remove": ("user_id",),
-    "team.transfer_ownership": ("user_id",),
+    "team.transfer_ownership": ("user_id",), "users.rotate_credentials": (),
+    "team.rotate_credentials": ("user_id",), "usage.retrieve": (),
     "opportunities.create": (), "opportunities.bulk_create": (), "opportunities.list": (),
     "opportunities.retrieve": ("id",), "opportunities.update": ("id",),
     "opportunities.delete": ("id",), "opportunities.express_interest": ("id",),
@@ -49,7 +50,7 @@ OPERATIONS: Dict[str, Tuple[str, ...]] = {
     "analytics.summary": (), "analytics.engagement": ("engagement_id",),
     "analytics.reports.create": (), "analytics.reports.list": (),
     "analytics.reports.retrieve": ("id",), "analytics.export.request": (),
-    "analytics.export.retrieve": ("id",),
+    "analytics.export.create": (), "analytics.export.retrieve": ("id",),
     "webhooks.create": (), "webhooks.list": (), "webhooks.retrieve": ("id",),
     "webhooks.update": ("id",), "webhooks.delete": ("id",), "webhooks.test": ("id",),
     "webhooks.deliveries": ("id",), "webhooks.retry_delivery": ("id", "delivery_id"),
