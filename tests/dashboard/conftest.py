@@ -15,7 +15,9 @@ from support import ROOT
 SCREENSHOTS = Path(os.environ.get("DASHBOARD_ARTIFACTS", ROOT / "artifacts" / "dashboard"))
 
 
-@pytest.fixture(scope="session")
+# Module-scoped: sync Playwright keeps an asyncio loop running in this thread while it is
+# open, and a session-wide one broke later tests on the same worker that call asyncio.run().
+@pytest.fixture(scope="module")
 def browser(chromium: Path) -> Iterator[Any]:  # noqa: F811 - the imported fixture
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright "
