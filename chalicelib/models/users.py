@@ -107,9 +107,13 @@ class RoleChange(RequestBody):
     role: MemberRole
 
 
+SHOWN_ONCE = ("Shown once; store it securely. Null in an answer replayed for the same "
+              "Idempotency-Key: secrets are not kept (rotate again if it was lost).")
+
+
 class MemberCredentials(ApiModel):
     client_id: str
-    client_secret: str = Field(description="Shown once; store it securely.")
+    client_secret: str | None = Field(description=SHOWN_ONCE)
 
 
 class UsageWindow(ApiModel):
@@ -136,7 +140,7 @@ class RotateSecret(RequestBody):
 
 class RotatedCredentials(ApiModel):
     client_id: str
-    client_secret: str = Field(description="Shown once; store it securely.")
+    client_secret: str | None = Field(description=SHOWN_ONCE)
     previous_secret_expires_at: Timestamp
 
 

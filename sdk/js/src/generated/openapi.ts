@@ -659,9 +659,9 @@ export interface MatchPage {
 export interface MemberCredentials {
   client_id: string;
   /**
-   * Shown once; store it securely.
+   * Shown once; store it securely. Null in an answer replayed for the same Idempotency-Key: secrets are not kept (rotate again if it was lost).
    */
-  client_secret: string;
+  client_secret: string | null;
 }
 
 export interface Message {
@@ -1251,9 +1251,9 @@ export interface RotateSecret {
 export interface RotatedCredentials {
   client_id: string;
   /**
-   * Shown once; store it securely.
+   * Shown once; store it securely. Null in an answer replayed for the same Idempotency-Key: secrets are not kept (rotate again if it was lost).
    */
-  client_secret: string;
+  client_secret: string | null;
   previous_secret_expires_at: string;
 }
 

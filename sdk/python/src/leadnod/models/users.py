@@ -46,7 +46,7 @@ class User(PublicUser):
 class MemberCredentials(LeadNodModel):
     """A new team member's own API credentials; `client_secret` is shown only once."""
     client_id: str
-    client_secret: str
+    client_secret: Optional[str] = None  # None in a replayed answer: not kept
 
 
 class AddedMember(LeadNodModel):
