@@ -12,30 +12,11 @@ from typing import Any
 import pytest
 
 from support import ROOT
-from support.markers import MARK_NAME
 
 from .fault_proxy import FaultProxy
 from .session import WEBHOOK_SECRET, create_accounts, delivered_samples
 
-MARKER = "conformance"
 SCENARIOS = ROOT / "sdk" / "conformance" / "scenarios.json"
-
-
-def pytest_configure(config: Any) -> None:
-    config.addinivalue_line(
-        "markers", f"{MARKER}: the SDK conformance suite (sdk/conformance); runs only when `-m` "
-        "names it (`make conformance`)")
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """Leave the suite out unless `-m` names it, as tests/conftest.py does for `contract`."""
-    if MARKER in set(MARK_NAME.findall(config.option.markexpr or "")):
-        return
-    left_out = [item for item in items if item.get_closest_marker(MARKER)]
-    if left_out:
-        config.hook.pytest_deselected(items=left_out)
-        items[:] = [item for item in items if not item.get_closest_marker(MARKER)]
 
 
 @pytest.fixture(scope="session")
