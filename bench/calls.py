@@ -1,0 +1,170 @@
+"""`python -m bench calls`: the AWS calls each API operation makes, counted, not estimated.
+
+Each operation runs once through the app in process (chalice's test client, which runs the
+authorizer on every request, as API Gateway does when its cache is cold) against moto
+provisioned from infra/. Every botocore call is counted from the session's events (clients made
+later copy the handlers); the authorizer's own calls are shown apart, since on AWS its answer is
+cached for 60 s per token (docs/auth.md). The budgets are issue #20's; this bench prints where
+each operation stands against them (the table in docs/performance.md comes from here).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from ._support import moto_stack
+
+# kind -> budget of AWS calls per request, the authorizer's included (issue #20).
+BUDGETS = {"read": 3, "list": 3, "create": 4, "money": 6}
+
+
+@dataclass
+class Row:
+    operation: str
+    kind: str
+    status: int
+    calls: Counter[str]
+    authorizer: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.calls.values())
+
+    @property
+    def within(self) -> bool:
+        return self.total <= BUDGETS[self.kind]
+
+
+class Recorder:
+    """Counts every AWS call of the session's clients; `authorizing` marks the authorizer's."""
+
+    def __init__(self, session: Any) -> None:
+        self.calls: Counter[str] = Counter()
+        self.authorizer = 0
+        self.authorizing = False
+        session.events.register("before-call.*.*", self._count)
+
+    def _count(self, event_name: str, **_: Any) -> None:
+        _, service, operation = event_name.split(".")
+        self.calls[f"{service}.{operation}"] += 1
+        self.authorizer += self.authorizing
+
+    def reset(self) -> None:
+        self.calls, self.authorizer = Counter(), 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench calls")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON lines")
+    args = parser.parse_args()
+    with moto_stack() as services:
+        recorder = Recorder(services.session)
+        rows = measure(services, recorder)
+    if args.json:
+        for row in rows:
+            print(json.dumps({"operation": row.operation, "kind": row.kind, "calls": row.total,
+                              "authorizer": row.authorizer, "budget": BUDGETS[row.kind],
+                              "detail": dict(row.calls)}))
+        return
+    print(f"{'operation':<44} {'kind':<7} {'status':>6} {'calls':>5} {'authz':>5} "
+          f"{'budget':>6}  detail")
+    for row in rows:
+        detail = ", ".join(f"{name} x{n}" for name, n in sorted(row.calls.items()))
+        mark = "" if row.within else "  OVER"
+        print(f"{row.operation:<44} {row.kind:<7} {row.status:>6} {row.total:>5} "
+              f"{row.authorizer:>5} {BUDGETS[row.kind]:>6}  {detail}{mark}")
+    over = [row.operation for row in rows if not row.within]
+    print(f"\noperations={len(rows)} over_budget={len(over)}" + (f" ({', '.join(over)})"
+                                                                  if over else ""))
+
+
+def measure(services: Any, recorder: Recorder) -> list[Row]:
+    from chalice.test import Client
+
+    from app import app
+    from chalicelib.auth import authorizer as authorizer_module
+
+    real_authorize = authorizer_module.authorize
+
+    def counted_authorize(*args: Any, **kwargs: Any) -> Any:
+        recorder.authorizing = True
+        try:
+            return real_authorize(*args, **kwargs)
+        finally:
+            recorder.authorizing = False
+
+    import chalicelib.api.routing as routing
+    routing.authorize = counted_authorize  # the route module's own reference
+    client = Client(app, stage_name="dev")
+    client_account = _account(services, "client")
+    pro = _account(services, "sales_pro")
+    rows: list[Row] = []
+
+    def run(name: str, kind: str, method: str, path: str, token: str,
+            body: Any = None) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {token}"}
+        raw = b""
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            raw = json.dumps(body).encode()
+        if method == "POST":
+            headers["Idempotency-Key"] = uuid.uuid4().hex  # as the SDKs send on every POST
+        recorder.reset()
+        answer = client.http.request(method, path, headers=headers, body=raw)
+        rows.append(Row(name, kind, answer.status_code, recorder.calls, recorder.authorizer))
+        return json.loads(answer.body) if answer.body else {}
+
+    owner, seller = client_account.token, pro.token
+    run("GET /v1/users/me", "read", "GET", "/v1/users/me", owner)
+    run("GET /v1/usage", "read", "GET", "/v1/usage", owner)
+    opp = run("POST /v1/opportunities", "create", "POST", "/v1/opportunities", owner, {
+        "title": "Bench AE", "industry": "saas", "compensation_model": "commission",
+        "commission_rate": 0.1})
+    run("GET /v1/opportunities/{id}", "read", "GET", f"/v1/opportunities/{opp['id']}", owner)
+    run("GET /v1/opportunities", "list", "GET", "/v1/opportunities", owner)
+    run("POST /v1/opportunities/{id}/interest", "create", "POST",
+        f"/v1/opportunities/{opp['id']}/interest", seller, {"message": "Keen"})
+    eng = run("POST /v1/engagements", "create", "POST", "/v1/engagements", owner, {
+        "opportunity_id": opp["id"], "sales_pro_id": pro.user_id,
+        "terms": {"compensation_model": "commission", "commission_rate": 0.1}})
+    run("POST /v1/engagements/{id}/start", "create", "POST",
+        f"/v1/engagements/{eng['id']}/start", seller, {})
+    run("GET /v1/engagements/{id}", "read", "GET", f"/v1/engagements/{eng['id']}", owner)
+    run("GET /v1/engagements", "list", "GET", "/v1/engagements", owner)
+    run("POST /v1/engagements/{id}/activities", "create", "POST",
+        f"/v1/engagements/{eng['id']}/activities", seller, {"type": "call"})
+    run("POST /v1/payments/escrow/fund", "money", "POST", "/v1/payments/escrow/fund", owner,
+        {"engagement_id": eng["id"], "amount": 5_000})
+    run("POST /v1/payments/escrow/release (refused)", "money", "POST",
+        "/v1/payments/escrow/release", owner, {"engagement_id": eng["id"], "amount": 10**9})
+    run("GET /v1/payments", "list", "GET", "/v1/payments", owner)
+    run("POST /v1/messages/send", "create", "POST", "/v1/messages/send", owner,
+        {"recipient_id": pro.user_id, "engagement_id": eng["id"], "body": "Welcome"})
+    run("POST /v1/webhooks", "create", "POST", "/v1/webhooks", owner,
+        {"url": "http://127.0.0.1:9/hook", "events": ["*"]})
+    run("GET /v1/events", "list", "GET", "/v1/events", owner)
+    run("GET /v1/analytics/summary", "read", "GET", "/v1/analytics/summary", owner)
+    return rows
+
+
+@dataclass
+class _Account:
+    user_id: str
+    token: str
+
+
+def _account(services: Any, user_type: str) -> _Account:
+    created = services.users.create_account(
+        user_type=user_type, name=f"Bench {user_type}", email=f"{uuid.uuid4().hex[:10]}@x.io",
+        plan="enterprise", industry="saas")
+    token = services.token_issuer.issue(user_id=created.user.id, client_id=created.client_id,
+                                        scopes=["read", "write"])
+    return _Account(created.user.id, token)
+
+
+if __name__ == "__main__":
+    main()
