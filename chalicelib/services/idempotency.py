@@ -11,6 +11,8 @@ request may be retried with the same key.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -23,7 +25,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 
 from ..errors import Conflict, InvalidParameter, idempotency_key_reused
 
-KEY_PREFIX = "payments"  # record SK prefix: stable across function renames and deploys
+KEY_PREFIX = "payments"  # Powertools' key prefix: stable across function renames and deploys
 RETENTION_SECONDS = 24 * 3600
 KEY_FORMAT = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, like Stripe's keys
 
@@ -36,10 +38,17 @@ class Answer:
 
 
 def persistence_layer(table_name: str, dynamodb_client: Any) -> DynamoDBPersistenceLayer:
-    return DynamoDBPersistenceLayer(
-        table_name=table_name, key_attr="PK", sort_key_attr="SK",
-        static_pk_value=f"idempotency#{KEY_PREFIX}", expiry_attr="ttl",
-        boto3_client=dynamodb_client)
+    """One partition per record (storage/idempotency_records.py): no hot partition."""
+    from ..storage.idempotency_records import PartitionedRecords
+
+    return PartitionedRecords(table_name, dynamodb_client)
+
+
+def record_key(user_id: str, key: str) -> dict[str, str]:
+    """Where the record of (caller, Idempotency-Key) lives: Powertools hashes the JSON of
+    `event_key_jmespath`'s result, `[user, key]`, with MD5 and prefixes KEY_PREFIX."""
+    digest = hashlib.md5(json.dumps([user_id, key]).encode(), usedforsecurity=False)
+    return {"PK": f"idempotency#{KEY_PREFIX}#{digest.hexdigest()}", "SK": "IDEMPOTENCY"}
 
 
 def _replayed(response: Any, idempotent_data: Any) -> Any:
