@@ -87,4 +87,4 @@ class AccountServices(Adapters):
     @cached_property
     def usage(self) -> UsageService:
         from .services.usage import UsageService
-        return UsageService(self.rate_limiter, self.users_repo)
+        return UsageService(self.rate_limiter)

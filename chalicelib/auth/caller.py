@@ -31,6 +31,9 @@ class Caller:
     client_id: str
     member_id: str = ""
     role: str = ""
+    # A custom plan's own limits, as the authorizer read them (None: the plan's).
+    rate_per_minute: int | None = None
+    rate_per_day: int | None = None
 
     @property
     def person_id(self) -> str:
@@ -79,7 +82,14 @@ class Caller:
                    plan=context.get("plan", "professional"),
                    scopes=frozenset(str(context.get("scope", "")).split()),
                    client_id=context.get("client_id", ""),
-                   member_id=context.get("member_id", ""), role=context.get("role", ""))
+                   member_id=context.get("member_id", ""), role=context.get("role", ""),
+                   rate_per_minute=_number(context.get("rate_per_minute")),
+                   rate_per_day=_number(context.get("rate_per_day")))
+
+
+def _number(value: Any) -> int | None:
+    """API Gateway hands authorizer context values on as strings."""
+    return None if value is None or value == "" else int(value)
 
 
 def current_caller(request: Any) -> Caller:

@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 
 from ..auth.caller import Caller
 from ..models.users import Usage, UsageWindow
-from ..storage.users import UserRepository
 from .ratelimit import RateLimiter, limits_for
 from .sliding_window import carried
 
@@ -17,13 +16,11 @@ def _at(ms: int) -> datetime:
 
 
 class UsageService:
-    def __init__(self, limiter: RateLimiter, users: UserRepository) -> None:
-        self._limiter, self._users = limiter, users
+    def __init__(self, limiter: RateLimiter) -> None:
+        self._limiter = limiter
 
     def of(self, caller: Caller) -> Usage:
-        account = self._users.get(caller.user_id) or {}
-        limits = limits_for(caller.plan, account.get("rate_per_minute"),
-                            account.get("rate_per_day"))
+        limits = limits_for(caller.plan, caller.rate_per_minute, caller.rate_per_day)
         decision, counts = self._limiter.usage(caller.user_id, limits)
         window = decision.window
         minute_used = counts.current + carried(counts.previous, window.elapsed_ms)

@@ -121,3 +121,10 @@ def test_a_replayed_answer_never_repeats_a_secret_and_the_record_does_not_keep_i
                   for key in (headers["Idempotency-Key"], "r1")])
     assert secret not in stored and rotated.json()["client_secret"] not in stored
     assert "client_secret" in stored  # the records are there, with null in its place
+
+
+def test_usage_shows_a_custom_plans_own_limits(api, services):
+    account = new_account(services, "client", unlimited=True)  # custom: 100,000 / 10,000,000
+    usage = api.get("/v1/usage", token=account.token).json()
+    assert usage["plan"] == "custom"
+    assert (usage["per_minute"]["limit"], usage["per_day"]["limit"]) == (100_000, 10_000_000)
