@@ -177,14 +177,16 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     Suites that take minutes run only when `-m` names them, so `make test` (and any other
     `-m`) leaves them out: `contract` (`make contract`: Schemathesis, tests/contract) and
     `stack_races` (`make test-races`: the money races and the randomized ledger over concurrent
-    HTTP) and `conformance` (`make conformance`: every SDK's runner, tests/conformance).
-    `.ci/run` runs them all. Named means a whole name in the expression, not part of
+    HTTP), `conformance` (`make conformance`: every SDK's runner, tests/conformance), and
+    `browser` and `sweep` (`make test-slow`: pages in headless Chromium, and the
+    cross-organization sweep over every route, which takes its time on a table the whole session
+    has filled). `.ci/run` runs them all. Named means a whole name in the expression, not part of
     one: `-m "not local_stack"` names neither suite."""
     for item in items:
         if "local_stack" in item.fixturenames:
             item.add_marker(pytest.mark.local_stack)
     named = set(MARK_NAME.findall(config.option.markexpr or ""))
-    for marker in ("contract", "stack_races", "conformance"):
+    for marker in ("contract", "stack_races", "conformance", "browser", "sweep"):
         if marker in named:
             continue
         left_out = [item for item in items if item.get_closest_marker(marker)]

@@ -19,6 +19,8 @@ import pytest
 
 from support.accounts import new_account, unique
 
+pytestmark = pytest.mark.sweep  # `make test-slow` (tests/conftest.py)
+
 PUBLIC_BY_DESIGN = {("GET", "/v1/users/{user_id}")}  # public profiles (docs: Users API)
 # An open opportunity is the marketplace: every sales pro may read it and show interest.
 OPEN_TO_SALES_PROS = {("GET", "/v1/opportunities/{opportunity_id}"),
