@@ -17,6 +17,8 @@ from bench._http_mix import (OPENING_BALANCE, build_mix, call, clients_with_enga
                              stored_problems)
 
 WORKERS = 16
+# `make test-races` (CI runs it): about 35 s of one test worker inside the full session.
+pytestmark = pytest.mark.stack_races
 
 
 @pytest.fixture(scope="module")
