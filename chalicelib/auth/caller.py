@@ -13,7 +13,6 @@ from typing import Any
 from ..errors import Forbidden, Unauthorized
 
 
-ROLES = ("owner", "admin", "member")
 MANAGERS = ("owner", "admin")
 
 

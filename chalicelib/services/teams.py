@@ -7,7 +7,7 @@ the owner, and only the owner hands ownership on.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..auth.caller import Caller
 from ..clock import Clock, sortable
@@ -90,9 +90,7 @@ class TeamService:
         caller.require_client("have a team")
         caller.require_manager(action)
         member = self._users_repo.get(member_id)
-        if member is None or member.get("type") != "client" or \
-                member.get("account_id", member["id"]) != caller.user_id or \
-                member.get("status", "active") != "active":
+        if not _active_member_of(member, caller):
             raise not_found("user", member_id, param="user_id")
         if member.get("role", "owner") == "owner":
             raise Forbidden("The owner cannot be removed or demoted; the owner transfers "
@@ -108,10 +106,18 @@ class TeamService:
     @staticmethod
     def _refusal(caller: Caller, item: dict[str, Any] | None, member_id: str) -> Exception:
         """Why storage refused, from the member as it was."""
-        if item is None or item.get("account_id", item["id"]) != caller.user_id or \
-                item.get("status", "active") != "active":
+        if not _active_member_of(item, caller):
             return not_found("user", member_id, param="user_id")
         if item.get("role") == "owner":
             return Forbidden("The owner cannot be removed or demoted.", code="owner_protected")
         return Conflict("The team changed while this request ran; retry.",
                         code="concurrent_update")
+
+
+def _active_member_of(item: dict[str, Any] | None,
+                      caller: Caller) -> TypeGuard[dict[str, Any]]:
+    """A client user, active, in the caller's organization (an item written before
+    organizations belongs to its own)."""
+    return item is not None and item.get("type") == "client" and \
+        item.get("account_id", item["id"]) == caller.user_id and \
+        item.get("status", "active") == "active"

@@ -20,11 +20,20 @@ class MemberRefused(Refused[dict[str, Any]]):
     member as it was (None: no such user)."""
 
 
-def _in_organization(account_id: str, extra: str = "") -> dict[str, Any]:
-    """Condition parts: an active member of `account_id`'s organization who is not its owner."""
-    return {"ConditionExpression": "account_id = :acct AND #status = :active AND #role <> :owner"
-                                   + extra,
-            "ExpressionAttributeNames": {"#status": "status", "#role": "role"}}
+def _member_update(account_id: str, member_id: str, sets: str, now: str, remove: str = "",
+                   **values: Any) -> Action:
+    """Update an active member of `account_id`'s organization who is not its owner: `sets`
+    (with `values` as `:name`), `updated_at` and the version. Each action names exactly the
+    values it uses: DynamoDB refuses an unused one."""
+    return {"Update": {
+        "Key": user_key(member_id),
+        "UpdateExpression": f"SET {sets}, updated_at = :now ADD version :one"
+                            + (f" REMOVE {remove}" if remove else ""),
+        "ConditionExpression": "account_id = :acct AND #status = :active AND #role <> :owner",
+        "ExpressionAttributeNames": {"#status": "status", "#role": "role"},
+        "ExpressionAttributeValues": {":acct": account_id, ":active": "active",
+                                      ":owner": "owner", ":now": now, ":one": 1,
+                                      **{f":{name}": value for name, value in values.items()}}}}
 
 
 class TeamRepository:
@@ -39,29 +48,17 @@ class TeamRepository:
     def set_role(self, account_id: str, member_id: str, role: str, now: str,
                  events: list[Action]) -> dict[str, Any]:
         """Change a member's role (not the owner's: ownership moves with `transfer`)."""
-        condition = _in_organization(account_id)
-        update = {"Key": user_key(member_id),
-                  "UpdateExpression": "SET #role = :role, updated_at = :now ADD version :one",
-                  **condition,
-                  "ExpressionAttributeValues": {":acct": account_id, ":active": "active",
-                                                ":owner": "owner", ":role": role, ":now": now,
-                                                ":one": 1}}
-        self._transact([("member", {"Update": update}), *events])
+        self._transact([("member", _member_update(account_id, member_id, "#role = :role", now,
+                                                  role=role)), *events])
         return self.store.get(user_key(member_id)) or {}
 
     def remove(self, account_id: str, member: dict[str, Any], client_ids: list[str], now: str,
                events: list[Action]) -> None:
         """Take a member out: no longer listed, status `removed` (the authorizer refuses its
         live tokens), its credentials deleted and its email free again, all at once."""
-        update = {"Key": user_key(member["id"]),
-                  "UpdateExpression": "SET #status = :removed, updated_at = :now "
-                                      "ADD version :one REMOVE GSI2PK, GSI2SK",
-                  **_in_organization(account_id),
-                  "ExpressionAttributeValues": {":acct": account_id, ":active": "active",
-                                                ":owner": "owner", ":removed": "removed",
-                                                ":now": now, ":one": 1}}
         self._transact([
-            ("member", {"Update": update}),
+            ("member", _member_update(account_id, member["id"], "#status = :removed", now,
+                                      remove="GSI2PK, GSI2SK", removed="removed")),
             *({"Delete": {"Key": credential_key(client_id)}} for client_id in client_ids),
             {"Delete": {"Key": email_key(member["email"]), "ConditionExpression": "user_id = :me",
                         "ExpressionAttributeValues": {":me": member["id"]}}},
@@ -70,19 +67,16 @@ class TeamRepository:
     def transfer(self, account_id: str, owner_id: str, new_owner_id: str, now: str,
                  events: list[Action]) -> None:
         """The owner becomes an admin and an active member the owner, together."""
-        values = {":acct": account_id, ":active": "active", ":owner": "owner", ":now": now,
-                  ":admin": "admin", ":one": 1}
         self._transact([
             ("owner", {"Update": {
                 "Key": user_key(owner_id),
                 "UpdateExpression": "SET #role = :admin, updated_at = :now ADD version :one",
                 "ConditionExpression": "account_id = :acct AND #role = :owner",
                 "ExpressionAttributeNames": {"#role": "role"},
-                "ExpressionAttributeValues": values}}),
-            ("member", {"Update": {
-                "Key": user_key(new_owner_id),
-                "UpdateExpression": "SET #role = :owner, updated_at = :now ADD version :one",
-                **_in_organization(account_id), "ExpressionAttributeValues": values}}),
+                "ExpressionAttributeValues": {":acct": account_id, ":owner": "owner",
+                                              ":admin": "admin", ":now": now, ":one": 1}}}),
+            ("member", _member_update(account_id, new_owner_id, "#role = :new_role", now,
+                                      new_role="owner")),
             *events])
 
     def _transact(self, actions: list[Action | NamedAction]) -> None:
