@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from devstack.cfn_loops import expand_loops
+
 TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "infra" / "template.yaml"
 NO_VALUE = object()  # AWS::NoValue: the property is dropped
 
@@ -43,8 +45,23 @@ for _tag in _SHORT_TAGS:
     _Loader.add_constructor(f"!{_tag}", _short_tag(_tag))
 
 
-def load_template(path: str | Path = TEMPLATE_PATH) -> dict:
+def load_template(path: str | Path = TEMPLATE_PATH,
+                  loop_parameters: dict[str, str] | None = None) -> dict:
+    """The template as CloudFormation runs it: its `Fn::ForEach` loops expanded (with the
+    defaults of their list parameters, or `loop_parameters`) by devstack/cfn_loops.py."""
+    return expand_loops(load_raw_template(path), loop_parameters)
+
+
+def load_raw_template(path: str | Path = TEMPLATE_PATH) -> dict:
+    """The file as written, loops and `Transform` included."""
     return yaml.load(Path(path).read_text(), Loader=_Loader)
+
+
+def expect_properties(props: dict, *known: str) -> None:
+    """Refuse properties a local creator does not know, rather than drop them unnoticed."""
+    unknown = props.keys() - set(known) - {"Tags"}  # tags change nothing locally
+    if unknown:
+        raise NotImplementedError(f"properties not provisioned locally: {sorted(unknown)}")
 
 
 def output_env(outputs: dict) -> dict[str, str]:

@@ -4,6 +4,8 @@ moto's CloudFormation skips usage plans, secrets, TTL, KMS key specs and state m
 substitutions, so each resource type gets a small creator that turns its resolved Properties
 into API calls. Creators are idempotent: they look for the resource first and reuse it.
 A property no creator knows raises, rather than being dropped without anyone noticing.
+API Gateway's creators (usage plans, the API key pools, gateway responses) are in
+devstack/provision_gateway.py; the template's `Fn::ForEach` loops arrive expanded (cfn_loops.py).
 """
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ from typing import Any, Callable
 import boto3
 
 from devstack.cfn import TEMPLATE_PATH, Stack, creation_order, load_template
-
-Created = tuple[Any, dict[str, Any]]  # (Ref value, {attribute: value})
+from devstack.cfn import expect_properties as _expect
+from devstack.provision_gateway import GATEWAY_CREATORS, Created
+from devstack.provision_gateway import put_gateway_response as put_gateway_response
 
 
 def provision(stage: str, session: boto3.Session | None = None,
@@ -40,23 +43,6 @@ def provision(stage: str, session: boto3.Session | None = None,
         props = stack.resolve(resource.get("Properties", {}))
         stack.refs[logical_id], stack.attrs[logical_id] = creator(aws, props, stack, logical_id)
     return stack.outputs()
-
-
-def put_gateway_response(apigateway, props: dict) -> None:
-    """PutGatewayResponse from the resolved Properties of an AWS::ApiGateway::GatewayResponse."""
-    _expect(props, "RestApiId", "ResponseType", "StatusCode", "ResponseParameters",
-            "ResponseTemplates")
-    optional = {"statusCode": props["StatusCode"]} if "StatusCode" in props else {}
-    apigateway.put_gateway_response(
-        restApiId=props["RestApiId"], responseType=props["ResponseType"],
-        responseParameters=props.get("ResponseParameters", {}),
-        responseTemplates=props.get("ResponseTemplates", {}), **optional)
-
-
-def _expect(props: dict, *known: str) -> None:
-    unknown = props.keys() - set(known) - {"Tags"}  # tags change nothing locally
-    if unknown:
-        raise NotImplementedError(f"properties not provisioned locally: {sorted(unknown)}")
 
 
 def _table(aws, props: dict, stack: Stack, logical_id: str) -> Created:
@@ -205,32 +191,6 @@ def _generate(secrets, spec: dict) -> str:
     return json.dumps({**json.loads(template), key: password}) if template else password
 
 
-def _usage_plan(aws, props: dict, stack: Stack, logical_id: str) -> Created:
-    _expect(props, "UsagePlanName", "Description", "Throttle", "Quota", "ApiStages")
-    apigateway = aws("apigateway")
-    for page in apigateway.get_paginator("get_usage_plans").paginate():
-        for plan in page["items"]:
-            if plan["name"] == props["UsagePlanName"]:
-                return plan["id"], {"Id": plan["id"]}
-    params = _camel_keys({k: v for k, v in props.items() if k != "UsagePlanName"})
-    plan = apigateway.create_usage_plan(name=props["UsagePlanName"], **params)
-    return plan["id"], {"Id": plan["id"]}
-
-
-def _camel_keys(value: Any) -> Any:
-    """{"Throttle": {"RateLimit": 1}} -> {"throttle": {"rateLimit": 1}} (API Gateway's casing)."""
-    if isinstance(value, list):
-        return [_camel_keys(v) for v in value]
-    if isinstance(value, dict):
-        return {k[:1].lower() + k[1:]: _camel_keys(v) for k, v in value.items()}
-    return value
-
-
-def _gateway_response(aws, props: dict, stack: Stack, logical_id: str) -> Created:
-    put_gateway_response(aws("apigateway"), props)
-    return f"{props['RestApiId']}:{props['ResponseType']}", {}
-
-
 def _state_machine(aws, props: dict, stack: Stack, logical_id: str) -> Created:
     _expect(props, "StateMachineName", "StateMachineType", "RoleArn", "Definition",
             "DefinitionString", "DefinitionSubstitutions")
@@ -267,7 +227,6 @@ _CREATORS: dict[str, Callable[..., Created]] = {
     "AWS::KMS::Key": _kms_key,
     "AWS::KMS::Alias": _kms_alias,
     "AWS::SecretsManager::Secret": _secret,
-    "AWS::ApiGateway::UsagePlan": _usage_plan,
-    "AWS::ApiGateway::GatewayResponse": _gateway_response,
+    **GATEWAY_CREATORS,
     "AWS::StepFunctions::StateMachine": _state_machine,
 }
