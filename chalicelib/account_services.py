@@ -61,7 +61,8 @@ class AccountServices(Adapters):
     @cached_property
     def accounts(self) -> AccountAdmin:
         from .services.accounts import AccountAdmin
-        return AccountAdmin(self.users, self.users_repo, self.api_keys, self.events)
+        return AccountAdmin(self.users, self.users_repo, self.legacy_api_keys, self.events,
+                            self.clock)
 
     @cached_property
     def oauth(self) -> OAuthService:

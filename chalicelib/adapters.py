@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import boto3
 from botocore.config import Config
 
+from .auth.key_pools import KeyPools
 from .auth.tokens import KeySet
 from .aws import FAIL_FAST, SIGV4, per_thread
 from .config import Settings
@@ -25,7 +26,6 @@ from .storage.table import Store
 from .storage.users import UserRepository
 
 if TYPE_CHECKING:
-    from .services.accounts import ApiKeys
     from .services.match_requests import MatchRequests
     from .services.payments.processor import PaymentProcessor
     from .storage.activities import ActivityRepository
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .storage.conversations import ConversationRepository
     from .storage.engagements import EngagementRepository
     from .storage.event_feed import EventFeedRepository
+    from .storage.legacy_api_keys import LegacyApiKeys
     from .storage.matches import MatchRepository
     from .storage.opportunities import OpportunityRepository
     from .storage.opportunity_browse import OpenOpportunityBrowser
@@ -92,6 +93,11 @@ class Adapters:
     def team_repo(self) -> TeamRepository:
         from .storage.teams import TeamRepository
         return TeamRepository(self.store)
+
+    @cached_property
+    def legacy_api_keys(self) -> LegacyApiKeys:
+        from .storage.legacy_api_keys import LegacyApiKeys
+        return LegacyApiKeys(self.store)
 
     @cached_property
     def payments_repo(self) -> PaymentRepository:
@@ -194,9 +200,8 @@ class Adapters:
         return KeySet(self.kms, self.settings.token_signing_key_ids)
 
     @cached_property
-    def api_keys(self) -> ApiKeys:
-        from .services.accounts import ApiKeys
-        return ApiKeys(self.client("apigateway"), self.settings.usage_plan_ids)
+    def key_pools(self) -> KeyPools:
+        return KeyPools(self.settings.stage, self.settings.api_key_pool_slots)
 
     @cached_property
     def workflows(self) -> Workflows:

@@ -44,6 +44,8 @@ class Settings:
     queue_urls: dict[str, str] = field(default_factory=dict)
     export_bucket: str = ""
     usage_plan_ids: dict[str, str] = field(default_factory=dict)
+    # The slots of every plan's API key pool (infra/template.yaml, auth/key_pools.py).
+    api_key_pool_slots: tuple[str, ...] = ()
     max_body_bytes: int = 1_048_576
     # Unauthenticated requests that reach the API, per source address (docs/rate-limits.md).
     unauthenticated_per_minute: int = 60
@@ -105,6 +107,7 @@ class Settings:
                 for key, value in env.items()
                 if key.startswith("USAGE_PLAN_") and key.endswith("_ID")
             },
+            api_key_pool_slots=_csv(env.get("API_KEY_POOL_SLOTS", "")),
             max_body_bytes=number("MAX_BODY_BYTES", defaults.max_body_bytes),
             unauthenticated_per_minute=number("UNAUTHENTICATED_RATE_PER_MINUTE",
                                               defaults.unauthenticated_per_minute),

@@ -38,8 +38,11 @@ def deploy_stack(session: boto3.Session, stage: str, *, rest_api_id: str = "",
     """Create or update the stage's infra stack, wait for it, and return its Outputs."""
     cfn, name = session.client("cloudformation"), stack_name(stage)
     parameters = {"Stage": stage, "RestApiId": rest_api_id}
+    # The file as written: CloudFormation runs its AWS::LanguageExtensions transform (the key
+    # pools' Fn::ForEach), which needs CAPABILITY_AUTO_EXPAND.
     request = dict(StackName=name, TemplateBody=Path(template_path).read_text(),
-                   Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"],
+                   Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM",
+                                 "CAPABILITY_AUTO_EXPAND"],
                    Parameters=[{"ParameterKey": k, "ParameterValue": v}
                                for k, v in parameters.items()])
     status = _stack_status(cfn, name)

@@ -24,7 +24,8 @@ AUTHORIZER_TTL_SECONDS = 60
 @auth_bp.authorizer(ttl_seconds=AUTHORIZER_TTL_SECONDS)
 def oauth_bearer(auth_request: AuthRequest) -> dict[str, Any]:
     services = container()
-    return authorize(auth_request, services.token_verifier, services.users_repo.get)
+    return authorize(auth_request, services.token_verifier, services.users_repo.get,
+                     services.key_pools)
 
 
 AUTH = oauth_bearer

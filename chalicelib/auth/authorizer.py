@@ -11,6 +11,7 @@ from typing import Any, Callable
 from chalice.app import AuthRequest, AuthResponse
 
 from .caller import Caller
+from .key_pools import KeyPools
 from .tokens import InvalidToken, TokenVerifier
 
 log = logging.getLogger(__name__)
@@ -33,10 +34,12 @@ def deny(request: AuthRequest, reason: str) -> dict[str, Any]:
 
 
 def authorize(request: AuthRequest, verifier: TokenVerifier,
-              load_account: Callable[[str], dict[str, Any] | None]) -> dict[str, Any]:
-    """`load_account(user_id)` returns the user item (type, plan, api_key_value) or None. A
-    client user who is a member of another user's organization acts for that account: its
-    plan, limits and API key are the organization's (docs/teams.md)."""
+              load_account: Callable[[str], dict[str, Any] | None],
+              pools: KeyPools | None = None) -> dict[str, Any]:
+    """`load_account(user_id)` returns the user item (type, plan, limits) or None. A client
+    user who is a member of another user's organization acts for that account: its plan,
+    limits and API key are the organization's (docs/teams.md). The API key, which API Gateway's
+    usage plans meter, is the organization's slot of its plan's pool (`pools`)."""
     token = bearer_token(request.token)
     if token is None:
         return deny(request, "malformed Authorization header")
@@ -62,7 +65,8 @@ def authorize(request: AuthRequest, verifier: TokenVerifier,
             context[limit] = int(account[limit])
     answer = AuthResponse(routes=["*"], principal_id=caller.person_id,
                           context=context).to_dict(request)
-    if account.get("api_key_value"):
+    key = (pools or KeyPools(stage="", slots=())).usage_identifier(account)
+    if key:
         # Chalice's AuthResponse has no field for it; API Gateway reads it from the dict.
-        answer["usageIdentifierKey"] = account["api_key_value"]
+        answer["usageIdentifierKey"] = key
     return answer

@@ -1,10 +1,14 @@
-"""Operator-side account management: API keys in usage plans, plans, verification."""
+"""Operator-side account management: accounts, plans, verification.
+
+No API Gateway call here: usage plans meter the key the authorizer picks from the plan's pool
+(auth/key_pools.py), so creating an account creates no key and a plan change moves nothing."""
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
+from ..clock import Clock, sortable
 from ..errors import InvalidParameter, not_found
+from ..storage.legacy_api_keys import LegacyApiKeys
 from ..storage.table import ConditionFailed
 from ..storage.users import UserRepository
 from .events import EventRecorder
@@ -13,57 +17,18 @@ from .users import NewAccount, UserService
 PLANS = ("professional", "enterprise", "custom")
 
 
-class ApiKeys:
-    """One API Gateway API key per account, in its plan's usage plan (the outer rate guard)."""
-
-    def __init__(self, apigateway: Any, usage_plan_ids: dict[str, str]) -> None:
-        self._apigw, self._plans = apigateway, usage_plan_ids
-
-    def create(self, user_id: str, plan: str) -> dict[str, str]:
-        key = self._apigw.create_api_key(name=user_id, enabled=True,
-                                         value=secrets.token_urlsafe(30))
-        self._attach(key["id"], plan)
-        return {"id": key["id"], "value": key["value"]}
-
-    def move(self, key_id: str, old_plan: str, new_plan: str) -> None:
-        if old_plan == new_plan:
-            return
-        old = self._plans.get(old_plan)
-        if old:
-            try:
-                self._apigw.delete_usage_plan_key(usagePlanId=old, keyId=key_id)
-            except self._apigw.exceptions.NotFoundException:
-                pass
-        self._attach(key_id, new_plan)
-
-    def delete(self, key_id: str) -> None:
-        self._apigw.delete_api_key(apiKey=key_id)
-
-    def _attach(self, key_id: str, plan: str) -> None:
-        plan_id = self._plans.get(plan)
-        if plan_id:
-            self._apigw.create_usage_plan_key(usagePlanId=plan_id, keyId=key_id, keyType="API_KEY")
-
-
 class AccountAdmin:
-    def __init__(self, users: UserService, repo: UserRepository, keys: ApiKeys,
-                 events: EventRecorder) -> None:
-        self._users, self._repo, self._keys, self._events = users, repo, keys, events
+    def __init__(self, users: UserService, repo: UserRepository, legacy_keys: LegacyApiKeys,
+                 events: EventRecorder, clock: Clock) -> None:
+        self._users, self._repo, self._legacy_keys = users, repo, legacy_keys
+        self._events, self._clock = events, clock
 
     def create_account(self, *, user_type: str, name: str, email: str, plan: str = "professional",
                        **fields: Any) -> NewAccount:
         if plan not in PLANS:
             raise InvalidParameter(f"Unknown plan '{plan}'.", param="plan")
-        from ..ids import new_id
-
-        user_id = new_id("usr")
-        key = self._keys.create(user_id, plan)
-        try:
-            return self._users.create_account(user_type=user_type, name=name, email=email,
-                                              plan=plan, user_id=user_id, api_key=key, **fields)
-        except Exception:
-            self._keys.delete(key["id"])  # no orphan key when the account was not created
-            raise
+        return self._users.create_account(user_type=user_type, name=name, email=email,
+                                          plan=plan, **fields)
 
     def set_plan(self, user_id: str, plan: str, per_minute: int | None = None,
                  per_day: int | None = None) -> dict[str, Any]:
@@ -82,8 +47,10 @@ class AccountAdmin:
                                                 rate_per_day=per_day)
         except ConditionFailed:
             raise not_found("user", user_id, param="user_id") from None
-        if current.get("api_key_id"):
-            self._keys.move(current["api_key_id"], current.get("plan", "professional"), plan)
+        if updated.get("api_key_id") and plan != current.get("plan", "professional"):
+            # An account still on its own key (made before the pools) moves to the new plan's
+            # pool now; `admin retire-api-keys` deletes the key later.
+            self._legacy_keys.retire(user_id, updated["api_key_id"], sortable(self._clock.now()))
         return updated
 
     def verify(self, user_id: str) -> bool:

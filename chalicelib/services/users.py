@@ -48,8 +48,8 @@ class UserService:
     def create_account(self, *, user_type: str, name: str, email: str, plan: str = "professional",
                        company: str | None = None, industry: str | None = None,
                        profile: dict[str, Any] | None = None, user_id: str | None = None,
-                       api_key: dict[str, str] | None = None, client_id: str | None = None,
-                       account_id: str | None = None, role: str = "owner") -> NewAccount:
+                       client_id: str | None = None, account_id: str | None = None,
+                       role: str = "owner") -> NewAccount:
         """Create a user with its first client credential. Raises Conflict on a taken email.
         A client user belongs to an organization: its own (as owner) unless `account_id` names
         another's, which then hears of it (`user.created` goes to the organization)."""
@@ -62,8 +62,6 @@ class UserService:
             "verified": False, "profile": profile or {}, "created_at": now, "updated_at": now,
             "version": 1,
         }
-        if api_key:
-            user.update(api_key_id=api_key["id"], api_key_value=api_key["value"])
         if user_type == "client":
             user.update(account_id=account_id or user["id"], role=role)
         secret = new_client_secret()

@@ -140,10 +140,12 @@ def test_key_rotation_keeps_old_kids_valid_until_removed(services, client_accoun
 
 
 def test_authorizer_answers_usage_identifier_key_and_context(services, make_account):
-    """API Gateway meters usage plans by the key the authorizer returns (key source AUTHORIZER)."""
+    """API Gateway meters usage plans by the key the authorizer returns (key source AUTHORIZER):
+    a key of the account's plan's pool, which API Gateway holds in that plan."""
     from chalice.app import AuthRequest
 
     from chalicelib.auth.authorizer import authorize
+    from chalicelib.auth.key_pools import pool_key_value, slot_index
 
     account = services.accounts.create_account(user_type="client", name="Keyed",
                                                email=f"keyed-{uuid.uuid4().hex[:8]}@example.com")
@@ -151,17 +153,17 @@ def test_authorizer_answers_usage_identifier_key_and_context(services, make_acco
                                         scopes=["read"])
     arn = "arn:aws:execute-api:us-east-1:123456789012:abc/api/GET/v1/users/me"
     answer = authorize(AuthRequest("TOKEN", f"Bearer {token}", arn), services.token_verifier,
-                       services.users_repo.get)
-    stored = services.users_repo.get(account.user.id)
-    assert answer["usageIdentifierKey"] == stored["api_key_value"]
+                       services.users_repo.get, services.key_pools)
+    slots = services.settings.api_key_pool_slots
+    expected = pool_key_value("dev", "professional",
+                              slots[slot_index(account.user.id, len(slots))])
+    assert answer["usageIdentifierKey"] == expected
     assert answer["principalId"] == account.user.id
     assert answer["context"]["scope"] == "read" and answer["context"]["user_type"] == "client"
     assert answer["policyDocument"]["Statement"][0]["Effect"] == "Allow"
-    key = services.client("apigateway").get_api_key(apiKey=stored["api_key_id"], includeValue=True)
-    assert key["value"] == stored["api_key_value"] and key["name"] == account.user.id
     plan_keys = services.client("apigateway").get_usage_plan_keys(
-        usagePlanId=services.settings.usage_plan_ids["professional"])["items"]
-    assert stored["api_key_id"] in {k["id"] for k in plan_keys}
+        usagePlanId=services.settings.usage_plan_ids["professional"], limit=500)["items"]
+    assert expected in {k["value"] for k in plan_keys}
 
 
 def test_disabled_account_is_denied(services, client_account):

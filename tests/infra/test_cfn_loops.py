@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from devstack.cfn import load_raw_template, load_template
 from devstack.cfn_loops import expand_loops
 
 LISTS = {"Parameters": {"Stage": {"Type": "String"},
@@ -53,3 +54,13 @@ def test_what_it_cannot_expand_raises(template, error):
     with pytest.raises(error):
         expand_loops(template)
 
+
+def test_the_template_declares_its_pools_as_loops_and_reads_expanded():
+    raw = load_raw_template()
+    assert raw["Transform"] == "AWS::LanguageExtensions"
+    assert {k for k in raw["Resources"] if k.startswith("Fn::ForEach::")} == {
+        "Fn::ForEach::ProfessionalKeyPool", "Fn::ForEach::EnterpriseKeyPool",
+        "Fn::ForEach::CustomKeyPool"}
+    resources = load_template()["Resources"]
+    assert not any(k.startswith("Fn::") for k in resources)
+    assert sum(r["Type"] == "AWS::ApiGateway::UsagePlanKey" for r in resources.values()) == 48

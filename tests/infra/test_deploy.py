@@ -63,14 +63,18 @@ def test_rest_api_id_comes_from_chalice_deployed_record(tmp_path):
 
 
 @pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")
-def test_infra_stack_is_created_then_left_alone_then_updated_with_the_rest_api(session):
-    # moto's CloudFormation accepts the template but skips usage plans, secrets and gateway
-    # responses (and their outputs): only the stack lifecycle is checked here.
-    outputs = deploy.deploy_stack(session, "sandbox")
+def test_infra_stack_is_created_then_left_alone_then_updated_with_the_rest_api(session, tmp_path):
+    # moto's CloudFormation accepts the template but skips usage plans, API keys, secrets and
+    # gateway responses (and their outputs): only the stack lifecycle is checked here. It has no
+    # AWS::LanguageExtensions transform either, so it gets the key pools' loops expanded as
+    # CloudFormation would expand them (AWS gets the file as written).
+    expanded = tmp_path / "template.json"
+    expanded.write_text(json.dumps(load_template()))
+    outputs = deploy.deploy_stack(session, "sandbox", template_path=expanded)
     assert outputs["TableName"] == "leadnod-sandbox"
     assert outputs["TokenSigningKeyIds"] == "alias/leadnod-sandbox-token-signing"
-    assert deploy.deploy_stack(session, "sandbox") == outputs
-    deploy.deploy_stack(session, "sandbox", rest_api_id="abc123")
+    assert deploy.deploy_stack(session, "sandbox", template_path=expanded) == outputs
+    deploy.deploy_stack(session, "sandbox", rest_api_id="abc123", template_path=expanded)
     stack = session.client("cloudformation").describe_stacks(StackName="leadnod-sandbox")
     parameters = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Stacks"][0]["Parameters"]}
     assert parameters == {"Stage": "sandbox", "RestApiId": "abc123"}

@@ -17,6 +17,7 @@ EXPECTED_ENV = {
     *(f"{q}_{kind}_URL" for q in ("WEBHOOK", "MATCHING", "PAYMENTS", "EXPORTS")
       for kind in ("QUEUE", "DLQ")),
     *(f"USAGE_PLAN_{plan}_ID" for plan in ("PROFESSIONAL", "ENTERPRISE", "CUSTOM")),
+    "API_KEY_POOL_SLOTS",
     *(f"{machine}_STATE_MACHINE_ARN"
       for machine in ("FUND", "RELEASE", "REFUND", "AUTO_RELEASE", "DISPUTE")),
 }
@@ -113,17 +114,37 @@ def test_app_secret_is_64_letters_and_digits(sandbox):
     assert described["Name"] == "leadnod/sandbox/app"
 
 
-@pytest.mark.parametrize("plan, rate, burst, quota", [
-    ("Professional", 2, 120, 20_000), ("Enterprise", 10, 600, 200_000),
-    ("Custom", 50, 1000, 5_000_000)])
-def test_usage_plans_have_the_template_throttle_and_daily_quota(sandbox, plan, rate, burst, quota):
+@pytest.mark.parametrize("plan", ["Professional", "Enterprise", "Custom"])
+def test_usage_plans_have_the_template_throttle_and_no_quota(sandbox, plan):
     session, outputs = sandbox
     found = session.client("apigateway").get_usage_plan(
         usagePlanId=outputs[f"UsagePlan{plan}Id"])
     assert found["name"] == f"leadnod-sandbox-{plan.lower()}"
-    assert found["throttle"] == {"rateLimit": rate, "burstLimit": burst}
-    assert (found["quota"]["limit"], found["quota"]["period"]) == (quota, "DAY")
+    assert found["throttle"] == {"rateLimit": 400, "burstLimit": 500}
+    assert "quota" not in found  # shared by a pool: docs/capacity.md
     assert not found.get("apiStages")  # attached by devstack.deploy after chalice deploy
+
+
+@pytest.mark.parametrize("plan", ["Professional", "Enterprise", "Custom"])
+def test_each_usage_plan_holds_its_pool_of_keys(sandbox, plan):
+    session, outputs = sandbox
+    slots = outputs["ApiKeyPoolSlots"].split(",")
+    assert slots == [f"{i:02d}" for i in range(16)]
+    keys = session.client("apigateway").get_usage_plan_keys(
+        usagePlanId=outputs[f"UsagePlan{plan}Id"], limit=500)["items"]
+    assert sorted((k["name"], k["value"]) for k in keys) == [
+        (f"leadnod-sandbox-{plan.lower()}-pool-{slot}",) * 2 for slot in slots]
+
+
+def test_the_pool_size_is_one_parameter(tmp_path):
+    from devstack.cfn import load_template
+
+    template = load_template(loop_parameters={"ApiKeyPoolSlots": "a,b,c"})
+    keys = [name for name, r in template["Resources"].items()
+            if r["Type"] == "AWS::ApiGateway::ApiKey"]
+    assert len(keys) == 9 and "ApiKeyPoolSlots" not in template["Parameters"]
+    assert template["Outputs"]["ApiKeyPoolSlots"]["Value"] == {"Fn::Join": [",", ["a", "b", "c"]]}
+    assert "Transform" not in template  # expanded: plain CloudFormation
 
 
 def test_provisioning_again_reuses_every_resource(sandbox):
@@ -136,6 +157,9 @@ def test_provisioning_again_reuses_every_resource(sandbox):
 def _resource_counts(session: boto3.Session) -> tuple[int, ...]:
     return (len(session.client("kms").list_keys()["Keys"]),
             len(session.client("apigateway").get_usage_plans()["items"]),
+            len(session.client("apigateway").get_api_keys(limit=500)["items"]),
+            sum(len(session.client("apigateway").get_usage_plan_keys(usagePlanId=p["id"])["items"])
+                for p in session.client("apigateway").get_usage_plans()["items"]),
             len(session.client("secretsmanager").list_secrets()["SecretList"]),
             len(session.client("sqs").list_queues()["QueueUrls"]),
             len(session.client("dynamodb").list_tables()["TableNames"]))
