@@ -1,6 +1,7 @@
 """The accounts-and-tokens part of the composition root (wiring.py's `Container` extends it):
-tokens, users and teams, credentials, OAuth, search, rate limits and usage. Same rules as
-wiring.py: built on first use, lazy imports for what a cold start rarely needs."""
+tokens, users and teams, credentials, OAuth, search, rate limits and usage, and the operators'
+account administration. Same rules as wiring.py: built on first use, lazy imports for what a
+cold start rarely needs."""
 from __future__ import annotations
 
 from functools import cached_property
@@ -17,6 +18,7 @@ from .services.users import UserService
 
 if TYPE_CHECKING:
     from .services.accounts import AccountAdmin
+    from .services.api_key_retirement import ApiKeyRetirement
     from .services.credentials import CredentialService
     from .services.search import SearchService
     from .services.teams import TeamService
@@ -63,6 +65,14 @@ class AccountServices(Adapters):
         from .services.accounts import AccountAdmin
         return AccountAdmin(self.users, self.users_repo, self.legacy_api_keys, self.events,
                             self.clock)
+
+    @cached_property
+    def api_key_retirement(self) -> ApiKeyRetirement:
+        """The operator's clean-up of per-account API keys (admin retire-api-keys)."""
+        from .aws import PATIENT
+        from .services.api_key_retirement import ApiKeyRetirement
+        return ApiKeyRetirement(self.legacy_api_keys, self.client("apigateway", PATIENT),
+                                self.clock)
 
     @cached_property
     def oauth(self) -> OAuthService:

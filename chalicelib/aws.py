@@ -13,6 +13,9 @@ T = TypeVar("T")
 # down a request fails open within about a second instead of waiting on retries.
 FAIL_FAST = Config(connect_timeout=1, read_timeout=1,
                    retries={"mode": "standard", "max_attempts": 2})
+# Operators' bulk control-plane calls (deleting thousands of API keys): API Gateway throttles
+# them at a few per second, so back off and retry rather than fail half-way.
+PATIENT = Config(retries={"mode": "adaptive", "max_attempts": 10})
 # Presigned URLs must be SigV4: S3 refuses SigV2 on new buckets and on KMS-encrypted objects.
 SIGV4 = Config(signature_version="s3v4")
 

@@ -53,6 +53,16 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate-organizations",
                    help="write down that each client user stored before organizations owns "
                         "its one-person organization (safe to re-run; docs/teams.md)")
+    retire = sub.add_parser("retire-api-keys",
+                            help="move accounts made before the API key pools to their plan's "
+                                 "pool and delete their own keys (safe to re-run; "
+                                 "docs/capacity.md)")
+    retire.add_argument("--grace-seconds", type=int, default=90,
+                        help="delete a key this long after its account stopped using it; more "
+                             "than the authorizer's 60 s cache on AWS (default 90)")
+    retire.add_argument("--no-wait", action="store_true",
+                        help="do not sleep for keys retired by this run: a later run deletes "
+                             "them")
     team = sub.add_parser("list-team", help="an organization's members and roles")
     team.add_argument("--user-id", required=True, help="any member of the organization")
 

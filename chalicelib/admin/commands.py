@@ -108,6 +108,23 @@ def migrate_organizations(services: Any, args: Namespace) -> dict[str, Any]:
     return {"legacy_client_users": seen, "migrated": changed}
 
 
+def retire_api_keys(services: Any, args: Namespace) -> dict[str, Any]:
+    """Move every account still on its own API key to its plan's pool, then delete the keys
+    (docs/capacity.md). Reads `USERS#<type>` on GSI1 (no Scan); conditional writes, so runs may
+    overlap, stop and repeat."""
+    from ..api.routing import AUTHORIZER_TTL_SECONDS
+
+    if args.grace_seconds < 0:
+        raise CommandError("--grace-seconds must be >= 0")
+    if args.grace_seconds <= AUTHORIZER_TTL_SECONDS and not services.settings.is_local:
+        raise CommandError(f"--grace-seconds must exceed the authorizer's cache "
+                           f"({AUTHORIZER_TTL_SECONDS} s) on a deployed stage: a cached answer "
+                           "naming a deleted key is refused by API Gateway")
+    report = services.api_key_retirement.run(grace_seconds=args.grace_seconds,
+                                             wait=not args.no_wait)
+    return report.to_dict()
+
+
 def list_team(services: Any, args: Namespace) -> dict[str, Any]:
     from ..auth.caller import Caller
 
