@@ -8,6 +8,7 @@ from chalicelib.api import (analytics, disputes, engagements, events, messages, 
 from chalicelib.api import account
 from chalicelib.api import dashboard
 from chalicelib.consumers import analytics as analytics_consumers
+from chalicelib.consumers import escrow as escrow_consumers
 from chalicelib.consumers import matching as matching_consumers
 from chalicelib.consumers import payments as payment_consumers
 from chalicelib.consumers import webhooks as webhook_consumers
@@ -28,6 +29,7 @@ app.register_blueprint(messages.bp)
 app.register_blueprint(payments.bp)
 app.register_blueprint(disputes.bp)
 app.register_blueprint(payment_consumers.bp)
+app.register_blueprint(escrow_consumers.bp)
 app.register_blueprint(analytics.bp)
 app.register_blueprint(analytics_consumers.bp)
 app.register_blueprint(webhooks.bp)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .services.opportunities import OpportunityService
     from .services.opportunity_bulk import BulkOpportunities
     from .services.payments.disputes import DisputeService
+    from .services.payments.followups import EscrowFollowUps
     from .services.idempotency import IdempotentRequests
     from .services.payments.queries import PaymentQueries
     from .services.payments.worker import PaymentsWorker
@@ -97,6 +98,11 @@ class Container(AccountServices):
         from .services.payments.disputes import DisputeService
         return DisputeService(self.disputes_repo, self.payments_repo, self.escrow,
                               self.movements, self.workflows, self.payment_settings, self.clock)
+
+    @cached_property
+    def escrow_followups(self) -> EscrowFollowUps:
+        from .services.payments.followups import EscrowFollowUps
+        return EscrowFollowUps(self.payments_repo, self.escrow)
 
     @cached_property
     def payments_worker(self) -> PaymentsWorker:
@@ -160,7 +166,7 @@ class Container(AccountServices):
     def engagements(self) -> EngagementService:
         from .services.engagements import EngagementService
         return EngagementService(self.engagements_repo, self.opportunities, self.users_repo,
-                                 self.events, self.clock, escrow=self.escrow)
+                                 self.events, self.clock)
 
     @cached_property
     def activities(self) -> ActivityService:

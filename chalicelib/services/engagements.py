@@ -7,12 +7,15 @@ Lifecycle (each transition a conditional write, so two racing calls cannot both 
 
 Only the two parties see an engagement (anyone else: 404); a party calling a transition that
 belongs to the other party gets 403; a transition from the wrong state is 409.
+
+What an end starts in escrow (the auto-release timer, the refund) is not done here: the table
+stream hands the transition's event to services/payments/followups.py, so it happens even if
+this process stops right after the commit.
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from ..auth.caller import Caller
 from ..clock import Clock, sortable
@@ -26,17 +29,6 @@ from ..storage.users import UserRepository
 from .access import require_party, role_of
 from .events import EventRecorder
 from .opportunities import OpportunityService
-
-
-log = logging.getLogger(__name__)
-
-
-class EscrowHooks(Protocol):
-    """What the end of an engagement starts in escrow (services/payments/escrow.py)."""
-
-    def on_engagement_completed(self, engagement: dict[str, Any]) -> Any: ...
-
-    def on_engagement_terminated(self, engagement: dict[str, Any]) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -68,10 +60,9 @@ def event_data(eng: dict[str, Any]) -> dict[str, Any]:
 
 class EngagementService:
     def __init__(self, repo: EngagementRepository, opportunities: OpportunityService,
-                 users: UserRepository, events: EventRecorder, clock: Clock,
-                 escrow: EscrowHooks | None = None) -> None:
+                 users: UserRepository, events: EventRecorder, clock: Clock) -> None:
         self._repo, self._opps, self._users = repo, opportunities, users
-        self._events, self._clock, self._escrow = events, clock, escrow
+        self._events, self._clock = events, clock
 
     def party(self, caller: Caller, eng_id: str) -> dict[str, Any]:
         """The engagement if the caller is one of its two parties; 404 otherwise."""
@@ -154,23 +145,7 @@ class EngagementService:
             self._check_state(self._repo.get(eng_id, consistent=True) or eng, rule)
             raise Conflict("The engagement changed while we were updating it; retry.",
                            code="concurrent_update") from None
-        self._settle_escrow(written)
         return Engagement.model_validate(written)
-
-    def _settle_escrow(self, eng: dict[str, Any]) -> None:
-        """Completion starts the auto-release timer, termination refunds the available escrow.
-        Both are idempotent (deterministic execution name / payment id). The transition has
-        committed: a failure here is logged for an operator to re-run, not turned into an error
-        for a change that happened."""
-        if self._escrow is None or eng["status"] not in ("completed", "terminated"):
-            return
-        try:
-            if eng["status"] == "completed":
-                self._escrow.on_engagement_completed(eng)
-            else:
-                self._escrow.on_engagement_terminated(eng)
-        except Exception:
-            log.exception("escrow follow-up of engagement %s (%s) failed", eng["id"], eng["status"])
 
     @staticmethod
     def _check_state(eng: dict[str, Any], rule: Transition) -> None:

@@ -3,12 +3,12 @@ module; every test reads it through the API), and accounts are single PROFILE it
 suite stays fast. The table stream is wired to the app's handler as the local stack wires it."""
 from __future__ import annotations
 
-import os
-import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import pytest
+
+from support.streams import StreamTap
 
 
 @dataclass
@@ -94,27 +94,6 @@ def other_pro(new_party: Any) -> Party:
     return new_party("sales_pro")
 
 
-class StreamTap:
-    """Reads the table stream from "now" and hands batches to the app's stream handler, in the
-    Lambda event shape. `deliver()` returns how many records were handed over."""
-
-    def __init__(self, services: Any) -> None:
-        from app import app
-        from devstack.pollers import StreamPoller, streams_client
-
-        self.poller = StreamPoller(streams_client(services.session),
-                                   os.environ["TABLE_STREAM_ARN"],
-                                   app.handler_map["analytics_aggregates"], batch_size=100,
-                                   starting_position="LATEST", stop=threading.Event(),
-                                   name="analytics")
-
-    def deliver(self) -> int:
-        total = 0
-        while (handled := self.poller.poll_once()):
-            total += handled
-        return total
-
-
 @pytest.fixture
 def stream(services: Any) -> StreamTap:
-    return StreamTap(services)
+    return StreamTap(services, "analytics_aggregates")

@@ -11,7 +11,7 @@ from chalicelib.api.routing import AUTHORIZER_TTL_SECONDS
 from deploy.package import RUNTIME, chalice_config, stage_region
 from devstack.cfn import load_template, output_env
 
-from .packaged import package_copy
+from .packaged import app_functions, of_kind, package_copy
 from .test_template import cfn_lint
 
 STAGES = ("sandbox", "prod")
@@ -55,7 +55,7 @@ def test_every_sqs_source_reports_batch_item_failures_from_its_own_queue(package
     _, _, template = packaged
     sources = events_of(template, "SQS")
     # matching, payments, webhooks, exports: every consumer answers with process_records
-    assert len(sources) == 4
+    assert {function for function, _ in sources.values()} == of_kind("sqs")
     queues = set()
     for _, (function, props) in sources.items():
         assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"], function
@@ -68,8 +68,8 @@ def test_every_sqs_source_reports_batch_item_failures_from_its_own_queue(package
 def test_every_stream_source_bisects_retries_a_bounded_number_of_times_then_moves_on(packaged):
     _, _, template = packaged
     sources = events_of(template, "DynamoDB")
-    assert {function for function, _ in sources.values()} == {
-        "WebhookOutboxStream", "AnalyticsAggregates"}
+    assert {function for function, _ in sources.values()} == of_kind("stream") >= {
+        "WebhookOutboxStream", "AnalyticsAggregates", "EscrowFollowups"}
     for _, (function, props) in sources.items():
         assert props["Stream"] == {"Fn::GetAtt": ["AppTable", "StreamArn"]}, function
         assert props["BisectBatchOnFunctionError"] is True
@@ -77,6 +77,8 @@ def test_every_stream_source_bisects_retries_a_bounded_number_of_times_then_move
         assert 60 <= props["MaximumRecordAgeInSeconds"] < 86400  # less than the stream keeps
         assert props["DestinationConfig"] == {
             "OnFailure": {"Destination": {"Fn::GetAtt": ["StreamDLQ", "Arn"]}}}
+    filtered = {function for function, props in sources.values() if "FilterCriteria" in props}
+    assert filtered == {"EscrowFollowups"}  # its patterns: test_stream_filters.py
 
 
 def _alarms(template: dict[str, Any]) -> list[dict[str, Any]]:
@@ -103,7 +105,7 @@ def test_every_dlq_has_a_depth_alarm_that_notifies(packaged):
 def test_every_function_has_error_and_throttle_alarms_and_the_api_a_5xx_alarm(packaged):
     _, _, template = packaged
     functions = set(resources_of(template, "AWS::Serverless::Function"))
-    assert len(functions) == 9
+    assert functions == set(app_functions())
     for metric in ("Errors", "Throttles"):
         watched = {_dimension(a, "FunctionName")["Ref"] for a in _alarms(template)
                    if a["Namespace"] == "AWS/Lambda" and a["MetricName"] == metric}
@@ -180,7 +182,7 @@ def test_each_function_has_a_role_of_its_own(packaged):
     _, _, template = packaged
     roles = [f["Properties"]["Role"]["Fn::GetAtt"][0]
              for f in resources_of(template, "AWS::Serverless::Function").values()]
-    assert len(set(roles)) == len(roles) == 9
+    assert len(set(roles)) == len(roles) == len(app_functions())
     for role in roles:
         assert template["Resources"][role]["Type"] == "AWS::IAM::Role"
 

@@ -310,6 +310,23 @@ def test_escrow_fund_release_dispute_resolve_through_the_stack(stack):
                            params={"engagement_id": engagement}, headers=client, timeout=10).json()
     assert balance == {"engagement_id": engagement, "currency": "usd", "funded": 10_000,
                        "released": 4_600, "refunded": 400, "in_dispute": 0, "available": 5_000}
+
+    # Terminating refunds what is left: the stack's table-stream poller runs the escrow
+    # follow-up (the request does not), and the refund settles in the Refund machine.
+    ended = requests.post(f"{stack['base']}/v1/engagements/{engagement}/terminate",
+                          headers=client, json={"reason": "Project cancelled"}, timeout=10)
+    assert ended.status_code == 200, ended.text
+
+    def termination_refunds() -> list:
+        listed = requests.get(f"{stack['base']}/v1/payments", headers=pro, timeout=10,
+                              params={"engagement_id": engagement}).json().get("data", [])
+        return [p for p in listed if p["type"] == "escrow_refund" and p["amount"] == 5_000]
+
+    refunds = wait_for(termination_refunds)
+    assert settled(refunds[0]["id"])["status"] == "succeeded"
+    balance = requests.get(f"{stack['base']}/v1/payments/balance",
+                           params={"engagement_id": engagement}, headers=client, timeout=10).json()
+    assert (balance["refunded"], balance["available"]) == (5_400, 0)
 def test_webhooks_are_delivered_signed_by_the_local_stack(stack):
     """The stack's table-stream poller fans the outbox out and its SQS poller runs the delivery
     consumer: a profile change reaches a receiver here, signed (docs/webhooks.md)."""

@@ -116,7 +116,8 @@ def put_engagement(services: Any, client_id: str, pro_id: str, status: str = "ac
         "client_id": client_id, "sales_pro_id": pro_id, "opportunity_id": new_id("opp"),
         "opportunity_title": "Enterprise AE for Q3", "status": status,
         "terms": {"compensation_model": "commission", "commission_rate": 10},
-        "open_disputes": 0, "created_at": now, "version": 1})
+        "currency": "usd", "open_disputes": 0, "created_at": now, "updated_at": now,
+        "version": 1})
     return engagement_id
 
 

@@ -33,6 +33,11 @@ FUNDABLE, RELEASABLE, REFUNDABLE = ("pending", "active"), ("active", "completed"
 MACHINE = {"escrow_fund": "fund", "escrow_release": "release", "escrow_refund": "refund"}
 
 
+def termination_refund_id(engagement_id: str) -> str:
+    """The one refund a termination makes: its id derives from the engagement."""
+    return derived_id("pay", f"termination-refund:{engagement_id}")
+
+
 def insufficient(amount: Number, available: int, currency: str) -> ApiError:
     return InvalidParameter(
         f"The amount {format_amount(int(amount), currency)} exceeds the available escrow "
@@ -135,18 +140,30 @@ class EscrowService:
 
     def on_engagement_terminated(self, engagement: Mapping[str, Any]) -> Payment | None:
         """Refund the available escrow to the client (a held dispute amount waits for its
-        resolution). Once per engagement: the refund's id derives from the engagement."""
-        account = self._payments.escrow_account(engagement["id"]) or {}
-        available = int(account.get("balance", 0))
-        if available <= 0:
+        resolution). Once per engagement: the refund's id derives from the engagement, and a
+        second call resumes the refund the first one created, as it was created (the escrow
+        may have moved since: its state machine settles it against the balance it finds)."""
+        account = self._payments.escrow_account(engagement["id"])
+        if account is None:  # never funded
             return None
-        payment = self._new_payment(
-            derived_id("pay", f"termination-refund:{engagement['id']}"), "escrow_refund",
-            engagement, available, account["currency"],
-            description="Available escrow refunded when the engagement was terminated.",
-            trigger="termination")
-        payment = self._create(payment, "refunded", ("terminated",))
-        self._start_payout(payment)
+        payment_id = termination_refund_id(engagement["id"])
+        available = int(account.get("balance", 0))
+        if available > 0:
+            payment = self._new_payment(
+                payment_id, "escrow_refund", engagement, available, account["currency"],
+                description="Available escrow refunded when the engagement was terminated.",
+                trigger="termination")
+            try:
+                self._payments.create(payment, statuses=("terminated",))
+            except PaymentExists as exc:  # an earlier call's refund: resume that one
+                payment = exc.item or payment
+        else:  # nothing left, or an earlier call created the refund and stopped before its start
+            found = self._payments.get(payment_id, consistent=True)
+            if found is None:
+                return None
+            payment = found
+        if payment["status"] == "processing":
+            self._start_payout(payment)
         return Payment.model_validate(payment)
 
     # ------------------------------------------------------------------ helpers

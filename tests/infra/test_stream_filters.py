@@ -1,0 +1,78 @@
+"""The stream sources' event filters (infra/stack.yaml, packaged as written: test_package.py)
+against the records the table really produces.
+
+Lambda drops a record no filter matches before the function sees it, so a wrong pattern loses
+follow-ups silently: each filter is checked here on the stream records of every event type's
+outbox item (and on the records around them), and must let through exactly what the
+function's code acts on.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from boto3.dynamodb.types import TypeSerializer
+
+from chalicelib.services.events import EVENT_TYPES
+from chalicelib.services.payments.followups import FOLLOWED_EVENTS
+from chalicelib.storage.events import event_actions
+from chalicelib.storage.stream_records import outbox_payloads
+
+from deploy.package import infra_template
+
+_serialize = TypeSerializer().serialize
+
+
+def matches(pattern: Any, value: Any) -> bool:
+    """Lambda's filter rule for the syntax the template uses: a list is the values allowed, a
+    mapping each of its keys matching (nested as the record is)."""
+    if isinstance(pattern, list):
+        return value in pattern
+    return isinstance(value, dict) and all(
+        key in value and matches(sub, value[key]) for key, sub in pattern.items())
+
+
+def stream_records(event_type: str) -> list[dict[str, Any]]:
+    """The INSERT records of an event's items (its feed item and its outbox item), as Lambda
+    hands them over, plus the outbox item's deletion (the webhook fan-out removes it)."""
+    event = {"id": "evt_1", "type": event_type, "created": "2026-01-01T00:00:00Z",
+             "api_version": "2024-06-01", "environment": "sandbox",
+             "data": {"engagement_id": "eng_1"}}
+    items = [action["Put"]["Item"] for action in event_actions(event, ["usr_1"], "t", 1)]
+    records = [{"eventName": "INSERT", "dynamodb": {
+        "Keys": {"PK": _serialize(item["PK"]), "SK": _serialize(item["SK"])},
+        "NewImage": {name: _serialize(value) for name, value in item.items()}}}
+        for item in items]
+    outbox = records[-1]
+    removal = {"eventName": "REMOVE", "dynamodb": {"Keys": outbox["dynamodb"]["Keys"],
+                                                   "OldImage": outbox["dynamodb"]["NewImage"]}}
+    return [*records, removal]
+
+
+@pytest.fixture(scope="module")
+def filters() -> dict[str, list[Any]]:
+    template = infra_template("sandbox")
+    found = {}
+    for name, resource in template["Resources"].items():
+        for event in resource["Properties"].get("Events", {}).values():
+            criteria = event["Properties"].get("FilterCriteria")
+            if criteria:
+                found[name] = [json.loads(f["Pattern"]) for f in criteria["Filters"]]
+    return found
+
+
+def test_only_the_escrow_follow_ups_filter_their_stream(filters):
+    assert set(filters) == {"EscrowFollowups"}
+
+
+@pytest.mark.parametrize("event_type", EVENT_TYPES)
+def test_the_escrow_filter_passes_exactly_the_outbox_inserts_of_an_engagement_end(
+        filters, event_type):
+    records = stream_records(event_type)
+    passed = [any(matches(pattern, record) for pattern in filters["EscrowFollowups"])
+              for record in records]
+    acted_on = [any(event["type"] in FOLLOWED_EVENTS for event in outbox_payloads([record]))
+                for record in records]
+    assert passed == acted_on
+    assert sum(passed) == (event_type in FOLLOWED_EVENTS)  # the outbox item's INSERT, once
