@@ -59,8 +59,7 @@ class Container(AccountServices):
     @cached_property
     def messages(self) -> MessageService:
         from .services.messages import MessageService
-        return MessageService(self.conversations_repo, self.users_repo, self.events, self.clock,
-                              engagement_parties=self.engagements_repo.parties)
+        return MessageService(self.conversations_repo, self.users_repo, self.events, self.clock)
 
     @cached_property
     def message_preferences(self) -> PreferencesService:
@@ -102,7 +101,7 @@ class Container(AccountServices):
     @cached_property
     def escrow_followups(self) -> EscrowFollowUps:
         from .services.payments.followups import EscrowFollowUps
-        return EscrowFollowUps(self.payments_repo, self.escrow)
+        return EscrowFollowUps(self.payments_repo, self.escrow, self.disputes)
 
     @cached_property
     def payments_worker(self) -> PaymentsWorker:

@@ -17,7 +17,7 @@ ONE = "/v1/payments/disputes/{dispute_id}"
 
 @operation(bp, "POST", "/v1/payments/escrow/dispute", body=OpenDispute, returns=Dispute,
            status=201, idempotent=True, errors=(404, 409), provides={"dispute_id": "/id"},
-           tag=TAG, summary="Open a dispute")
+           tag=TAG, summary="Open a dispute", answer_in_commit=True)
 def open_dispute(caller: Caller, body: OpenDispute,
                  idempotency_key: str | None) -> tuple[int, Dispute]:
     """Either party; the amount is frozen in escrow at once until the dispute is decided."""

@@ -17,7 +17,7 @@ ONE = "/v1/engagements/{engagement_id}"
 
 @operation(bp, "POST", "/v1/engagements", body=EngagementCreate, returns=Engagement,
            status=201, errors=(404, 409), provides={"engagement_id": "/id"}, tag=TAG,
-           summary="Create an engagement")
+           summary="Create an engagement", answer_in_commit=True)
 def create_engagement(caller: Caller, body: EngagementCreate) -> Engagement:
     """The client of an open opportunity engages a sales professional; it is `pending` until
     they accept (`/start`)."""
@@ -36,28 +36,28 @@ def get_engagement(caller: Caller, engagement_id: str) -> Engagement:
 
 
 @operation(bp, "POST", ONE + "/start", body=NoBody, returns=Engagement, errors=(409,), tag=TAG,
-           summary="Accept (start) an engagement")
+           summary="Accept (start) an engagement", answer_in_commit=True)
 def start_engagement(caller: Caller, engagement_id: str) -> Engagement:
     """The sales professional accepts: `pending` → `active`."""
     return container().engagements.transition(caller, engagement_id, "start")
 
 
 @operation(bp, "POST", ONE + "/complete", body=NoBody, returns=Engagement, errors=(409,),
-           tag=TAG, summary="Complete an engagement")
+           tag=TAG, summary="Complete an engagement", answer_in_commit=True)
 def complete_engagement(caller: Caller, engagement_id: str) -> Engagement:
     """The client completes an active engagement; escrow left over is released."""
     return container().engagements.transition(caller, engagement_id, "complete")
 
 
 @operation(bp, "POST", ONE + "/terminate", body=TerminateBody, returns=Engagement,
-           errors=(409,), tag=TAG, summary="Terminate an engagement")
+           errors=(409,), tag=TAG, summary="Terminate an engagement", answer_in_commit=True)
 def terminate_engagement(caller: Caller, engagement_id: str, body: TerminateBody) -> Engagement:
     return container().engagements.transition(caller, engagement_id, "terminate",
                                               reason=body.reason)
 
 
 @operation(bp, "POST", ONE + "/activities", body=ActivityCreate, returns=Activity, status=201,
-           errors=(409,), tag=TAG, summary="Log an activity")
+           errors=(409,), tag=TAG, summary="Log an activity", answer_in_commit=True)
 def log_activity(caller: Caller, engagement_id: str, body: ActivityCreate) -> Activity:
     """Either party, on an active engagement. `value` (minor units) only on `deal_closed`."""
     return container().activities.log(caller, engagement_id, body)

@@ -16,7 +16,7 @@ TAG = "Messages"
 
 @operation(bp, "POST", "/v1/messages/send", body=SendMessage, returns=Message, status=201,
            errors=(404, 409), provides={"conversation_id": "/conversation_id"}, tag=TAG,
-           summary="Send a message")
+           summary="Send a message", answer_in_commit=True)
 def send_message(caller: Caller, body: SendMessage) -> Message:
     """To a user (`recipient_id`, which starts or continues your conversation with them) or
     into a conversation (`conversation_id`); exactly one of the two."""

@@ -63,6 +63,9 @@ class Operation:
     location: str | None = None
     # Fields of the answer shown once (client secrets): never kept in the idempotency record.
     shown_once: tuple[str, ...] = ()
+    # The service writes the Idempotency-Key record in its own transaction, with the answer
+    # (`answer_in_commit`, storage/commit_riders.py) instead of Powertools' writes around it.
+    answer_in_commit: bool = False
 
     def headers_for(self, answer: Any) -> dict[str, str] | None:
         if self.location is None:
@@ -109,7 +112,7 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
               content_types: tuple[str, ...] = (JSON,),
               parse: Parser = parse_body, provides: dict[str, str] | None = None,
               location: str | None = None, shown_once: tuple[str, ...] = (),
-              ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+              answer_in_commit: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `handler` as the route `methods path` and describe it (see the module doc).
     `parse` replaces `parse_body` for bodies that are not plain JSON (the token endpoint), and
     then also checks the Content-Type against `content_types` (`media_type`);
@@ -135,7 +138,7 @@ def operation(bp: Blueprint, methods: str | tuple[str, ...], path: str, *, summa
             description=_paragraphs(inspect.getdoc(handler)), body=body, query=query,
             returns=returns, statuses=statuses, errors=tuple(sorted(set(errors))), public=public,
             idempotent=idempotent, headers=(*headers, *(("Location",) if location else ())),
-            location=location, shown_once=shown_once,
+            location=location, shown_once=shown_once, answer_in_commit=answer_in_commit,
             responses=tuple(sorted((responses or {}).items())), content_types=content_types,
             provides=tuple((provides or {}).items()))
 
@@ -201,16 +204,24 @@ def _run_once(request: Any, op: Operation, key: str, path_params: dict[str, str]
 
     fresh: list[Any] = []
 
-    def action() -> Answer:
+    def action() -> Answer:  # the handler's answer as sent (secrets included), kept in `fresh`
         status, model = call()
-        answer = model.model_dump(mode="json") if isinstance(model, BaseModel) else model
-        fresh.append(answer)
-        return Answer(status, _without_secrets(answer, op.shown_once))
+        fresh.append(model.model_dump(mode="json") if isinstance(model, BaseModel) else model)
+        return Answer(status, fresh[0])
 
-    answer = container().idempotency.run(
-        user_id=current_caller(request).user_id, route=op.name, key=key, action=action,
-        body={"path": path_params, "body": body.model_dump(mode="json") if body else None},
-        lambda_context=getattr(request, "lambda_context", None))
+    def recorded(answer: Answer) -> Answer:
+        return Answer(answer.status, _without_secrets(answer.body, op.shown_once))
+
+    scope: dict[str, Any] = {
+        "user_id": current_caller(request).user_id, "route": op.name, "key": key,
+        "body": {"path": path_params, "body": body.model_dump(mode="json") if body else None}}
+    if op.answer_in_commit:
+        answer = container().idempotency.run_in_commit(**scope, status=op.status, action=action,
+                                                       recorded=recorded)
+    else:
+        answer = container().idempotency.run(
+            **scope, action=lambda: recorded(action()),
+            lambda_context=getattr(request, "lambda_context", None))
     if fresh and not answer.replayed:  # this request ran: its answer, secrets included
         answer = Answer(answer.status, fresh[0])
     return respond(answer.body, answer.status,

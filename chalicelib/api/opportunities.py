@@ -20,7 +20,7 @@ TAG = "Opportunities"
 
 @operation(bp, "POST", "/v1/opportunities", body=OpportunityCreate, returns=Opportunity,
            status=201, errors=(409,), provides={"opportunity_id": "/id"}, tag=TAG,
-           summary="Create an opportunity")
+           summary="Create an opportunity", answer_in_commit=True)
 def create_opportunity(caller: Caller, body: OpportunityCreate) -> Opportunity:
     """Clients only. The opportunity opens at once and its matching run is queued."""
     return container().opportunities.create(caller, body)
@@ -67,7 +67,7 @@ def delete_opportunity(caller: Caller, opportunity_id: str) -> None:
 
 @operation(bp, "POST", "/v1/opportunities/{opportunity_id}/interest", body=InterestCreate,
            returns=Interest, status=201, errors=(409,), tag=TAG,
-           summary="Express interest in an opportunity")
+           summary="Express interest in an opportunity", answer_in_commit=True)
 def express_interest(caller: Caller, opportunity_id: str, body: InterestCreate) -> Interest:
     """Sales professionals only, once per opportunity."""
     return container().interests.express(caller, opportunity_id, body)

@@ -15,7 +15,7 @@ TAG = "Payments"
 
 
 @operation(bp, "POST", "/v1/payments/escrow/fund", body=FundEscrow, returns=Payment,
-           status=(202, 201), idempotent=True, errors=(404, 409), tag=TAG,
+           status=(202, 201), idempotent=True, errors=(404, 409), tag=TAG, answer_in_commit=True,
            provides={"payment_id": "/id", "engagement_id": "/engagement_id"},
            summary="Fund an engagement's escrow")
 def fund_escrow(caller: Caller, body: FundEscrow,
@@ -26,7 +26,7 @@ def fund_escrow(caller: Caller, body: FundEscrow,
 
 
 @operation(bp, "POST", "/v1/payments/escrow/release", body=ReleaseEscrow, returns=Payment,
-           status=(202, 201), idempotent=True, errors=(404, 409), tag=TAG,
+           status=(202, 201), idempotent=True, errors=(404, 409), tag=TAG, answer_in_commit=True,
            provides={"payment_id": "/id"},
            summary="Release escrow to the sales professional")
 def release_escrow(caller: Caller, body: ReleaseEscrow,
@@ -35,7 +35,7 @@ def release_escrow(caller: Caller, body: ReleaseEscrow,
 
 
 @operation(bp, "POST", "/v1/payments/escrow/refund", body=RefundEscrow, returns=Payment,
-           status=(202, 201), idempotent=True, errors=(404, 409), tag=TAG,
+           status=(202, 201), idempotent=True, errors=(404, 409), tag=TAG, answer_in_commit=True,
            provides={"payment_id": "/id"},
            summary="Refund escrow to the client")
 def refund_escrow(caller: Caller, body: RefundEscrow,

@@ -17,7 +17,7 @@ ONE = "/v1/webhooks/{webhook_id}"
 
 @operation(bp, "POST", "/v1/webhooks", body=WebhookCreate, returns=WebhookWithSecret,
            status=201, errors=(409,), provides={"webhook_id": "/id"}, tag=TAG,
-           summary="Create a webhook endpoint")
+           summary="Create a webhook endpoint", answer_in_commit=True)
 def create_webhook(caller: Caller, body: WebhookCreate) -> WebhookWithSecret:
     """The answer is the only time the signing `secret` is shown."""
     return container().webhooks.register(caller, body)

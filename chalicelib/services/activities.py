@@ -18,6 +18,7 @@ from ..errors import Conflict, InvalidParameter
 from ..ids import new_id
 from ..models.common import ListParams, Page
 from ..models.engagements import Activity, ActivityCreate, EscrowFigures, Metrics
+from ..storage.commit_riders import answer_in_commit
 from ..storage.activities import ActivityRepository, NotActive
 from .access import require_party
 from .engagements import EngagementService
@@ -62,14 +63,16 @@ class ActivityService:
             "type": body.type, "value": activity.get("value"),
             "occurred_at": activity["occurred_at"], "logged_by": caller.user_id},
             [eng["client_id"], eng["sales_pro_id"]])
+        answer = Activity.model_validate(activity)
         try:
-            self._repo.log(eng, activity, caller.user_id, events)
+            with answer_in_commit(answer):
+                self._repo.log(eng, activity, caller.user_id, events)
         except NotActive:  # ended between our read and the write
             current = self._engs.party(caller, eng_id)
             raise _not_active(current["status"]) from None
         if body.occurred_at is not None:
             self._repo.keep_earliest(eng_id, activity["occurred_at"])
-        return Activity.model_validate(activity)
+        return answer
 
     def list(self, caller: Caller, eng_id: str, params: ListParams) -> Page[Activity]:
         """Parties only; in the order the activities happened."""

@@ -23,10 +23,11 @@ from ..errors import Conflict, Forbidden, InvalidParameter, not_found
 from ..ids import new_id
 from ..models.common import Page
 from ..models.engagements import Engagement, EngagementCreate, EngagementListParams
+from ..storage.commit_riders import answer_in_commit
 from ..storage.engagements import (AlreadyEngaged, EngagementRepository, NotASalesPro,
                                    OpportunityUnavailable, TransitionRefused)
 from ..storage.users import UserRepository
-from .access import require_party, role_of
+from .access import owned_opportunity, require_party, role_of
 from .events import EventRecorder
 from .opportunities import OpportunityService
 
@@ -71,12 +72,12 @@ class EngagementService:
     def create(self, caller: Caller, body: EngagementCreate) -> Engagement:
         """By the opportunity's owner. Terms not given are copied from the opportunity."""
         caller.require_client("create engagements")
-        opp = self._opps.owned(caller, body.opportunity_id, "engage sales professionals for it",
-                               param="opportunity_id")
+        opp, pro = self._repo.opportunity_and_user(body.opportunity_id, body.sales_pro_id)
+        opp = owned_opportunity(caller, opp, body.opportunity_id,
+                                "engage sales professionals for it", param="opportunity_id")
         if opp["status"] == "closed":
             raise Conflict("This opportunity is closed; reopen work with a new opportunity.",
                            param="opportunity_id", code="opportunity_closed")
-        pro = self._users.get(body.sales_pro_id)
         if pro is None or pro.get("status", "active") != "active":
             raise not_found("user", body.sales_pro_id, param="sales_pro_id")
         if pro["type"] != "sales_pro":
@@ -94,8 +95,10 @@ class EngagementService:
                "updated_at": now, "version": 1}
         events = self._events.record("engagement.created", event_data(eng),
                                      [eng["client_id"], eng["sales_pro_id"]])
+        answer = Engagement.model_validate(eng)
         try:
-            self._repo.create(eng, events)
+            with answer_in_commit(answer):
+                self._repo.create(eng, events)
         except OpportunityUnavailable:
             raise not_found("opportunity", body.opportunity_id, param="opportunity_id") from None
         except NotASalesPro:
@@ -103,7 +106,7 @@ class EngagementService:
         except AlreadyEngaged:
             raise Conflict("This sales professional already has an open engagement for this "
                            "opportunity.", param="sales_pro_id", code="engagement_exists") from None
-        return Engagement.model_validate(eng)
+        return answer
 
     def get(self, caller: Caller, eng_id: str) -> Engagement:
         return Engagement.model_validate(self.party(caller, eng_id))
@@ -136,11 +139,13 @@ class EngagementService:
         after = {**eng, **changes, "status": rule.to}
         events = self._events.record(rule.event, {**event_data(after), **(
             {"reason": reason} if reason else {})}, [eng["client_id"], eng["sales_pro_id"]])
+        answer = Engagement.model_validate({**after, "version": eng["version"] + 1})
         try:
-            written = self._repo.transition(
-                eng, to=rule.to, allowed_from=rule.allowed_from,
-                actor_attr="client_id" if role == "client" else "sales_pro_id",
-                actor_id=caller.user_id, changes=changes, events=events)
+            with answer_in_commit(answer):
+                written = self._repo.transition(
+                    eng, to=rule.to, allowed_from=rule.allowed_from,
+                    actor_attr="client_id" if role == "client" else "sales_pro_id",
+                    actor_id=caller.user_id, changes=changes, events=events)
         except TransitionRefused:  # another call changed it first: say what it is now
             self._check_state(self._repo.get(eng_id, consistent=True) or eng, rule)
             raise Conflict("The engagement changed while we were updating it; retry.",

@@ -7,6 +7,7 @@ from ..errors import Conflict, not_found
 from ..ids import new_id
 from ..models.common import ListParams, Page
 from ..models.opportunities import Interest, InterestCreate
+from ..storage.commit_riders import answer_in_commit
 from ..storage.opportunities import AlreadyInterested, NotOpen, OpportunityRepository
 from .match_requests import MatchRequests
 from .opportunities import OpportunityService
@@ -21,14 +22,16 @@ class InterestService:
     def express(self, caller: Caller, opp_id: str, body: InterestCreate) -> Interest:
         """Once per pro and opportunity (the interest's key is the pro's id): a repeat is a
         409 `already_interested`. Interest counts in matching, so the pro is re-scored in the
-        opportunity's matches."""
+        opportunity's matches. No read first: the transaction's condition that the opportunity
+        exists and is open is what a sales pro may see (anything else is a 404)."""
         caller.require_sales_pro("express interest in opportunities")
-        opp = self._opps.visible(caller, opp_id)
-        interest = {"id": new_id("int"), "opportunity_id": opp_id, "client_id": opp["client_id"],
+        interest = {"id": new_id("int"), "opportunity_id": opp_id,
                     "sales_pro_id": caller.user_id, "message": body.message,
                     "created_at": sortable(self._clock.now())}
+        answer = Interest.model_validate(interest)
         try:
-            self._repo.add_interest(opp_id, interest, [])
+            with answer_in_commit(answer):
+                self._repo.add_interest(opp_id, interest, [])
         except AlreadyInterested:
             existing = self._repo.get_interest(opp_id, caller.user_id) or {}
             raise Conflict("You have already expressed interest in this opportunity "
@@ -36,7 +39,7 @@ class InterestService:
         except NotOpen:  # closed, paused or deleted since we read it
             raise not_found("opportunity", opp_id) from None
         self._match.rescore(opp_id, caller.user_id)
-        return Interest.model_validate(interest)
+        return answer
 
     def list(self, caller: Caller, opp_id: str, params: ListParams) -> Page[Interest]:
         """Newest first; the opportunity's owner only."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any
 
 from ..clock import Clock, sortable
 from ..errors import Conflict, InvalidParameter, MissingParameter, not_found
@@ -13,12 +13,13 @@ from ..ids import has_prefix, new_id
 from ..models.common import ListParams, Page
 from ..models.messages import (PREVIEW_CHARS, ConversationSummary, LastMessage, Message,
                                ParticipantSummary, SendMessage)
-from ..storage.conversations import ConversationMoved, ConversationRepository, PairTaken
+from ..storage.commit_riders import answer_in_commit
+from ..storage.conversations import (ConversationMoved, ConversationRepository, PairTaken,
+                                     RecipientGone)
 from ..storage.users import UserRepository
 from .access import Parties, require_party
 from .events import EventRecorder
 
-EngagementParties = Callable[[str], "tuple[str, str] | None"]
 SEND_ATTEMPTS = 5
 _JOINERS = frozenset("\u200d\ufe0e\ufe0f")
 
@@ -57,15 +58,14 @@ class _Target:
     engagement_id: str | None
     conversation_id: str | None = None
     last_message_at: str | None = None
+    recipient_param: str = "recipient_id"  # what a 404 for an inactive recipient names
 
 
 class MessageService:
     def __init__(self, conversations: ConversationRepository, users: UserRepository,
-                 events: EventRecorder, clock: Clock,
-                 engagement_parties: EngagementParties) -> None:
+                 events: EventRecorder, clock: Clock) -> None:
         self._conversations, self._users = conversations, users
         self._events, self._clock = events, clock
-        self._engagement_parties = engagement_parties
 
     # sending ---------------------------------------------------------------------------
     def send(self, sender_id: str, request: SendMessage) -> Message:
@@ -80,6 +80,9 @@ class MessageService:
                 return self._append(sender_id, target, request.body)
             except (PairTaken, ConversationMoved):
                 target = self._refresh(sender_id, target)
+            except RecipientGone:  # checked in the send's transaction, not read before it
+                raise not_found("user", target.recipient_id,
+                                param=target.recipient_param) from None
         raise Conflict("The conversation changed while the message was being sent; retry.",
                        code="concurrent_update")
 
@@ -95,10 +98,18 @@ class MessageService:
         recipient_id, engagement_id = request.recipient_id, request.engagement_id
         if recipient_id == sender_id:
             raise InvalidParameter("You cannot send a message to yourself.", param="recipient_id")
+        pair, engagement = self._conversations.pair_and_engagement(
+            sender_id, recipient_id, engagement_id,
+            read_engagement=engagement_id is not None and has_prefix(engagement_id, "eng"))
         if engagement_id is not None:
-            self._check_engagement(engagement_id, sender_id, recipient_id)
-        self._require_active(recipient_id, "recipient_id")
-        return self._refresh(sender_id, _Target(recipient_id, engagement_id))
+            self._check_engagement(engagement, engagement_id, sender_id, recipient_id)
+        target = _Target(recipient_id, engagement_id)
+        if pair is None:
+            return target
+        if pair.get("last_message_at") is None:  # a claim from before it kept the time
+            return self._refresh(sender_id, target)
+        return replace(target, conversation_id=pair["conversation_id"],
+                       last_message_at=pair["last_message_at"])
 
     def _existing(self, sender_id: str, conversation_id: str,
                   engagement_id: str | None) -> _Target:
@@ -106,9 +117,8 @@ class MessageService:
         if engagement_id is not None and engagement_id != membership.get("engagement_id"):
             raise InvalidParameter(f"Conversation '{conversation_id}' does not belong to "
                                    f"engagement '{engagement_id}'.", param="engagement_id")
-        self._require_active(membership["other_user_id"], "conversation_id")
         return _Target(membership["other_user_id"], membership.get("engagement_id"),
-                       conversation_id, membership["last_message_at"])
+                       conversation_id, membership["last_message_at"], "conversation_id")
 
     def _refresh(self, sender_id: str, target: _Target) -> _Target:
         """Re-read where the conversation stands (after losing a race, or before a send)."""
@@ -120,18 +130,15 @@ class MessageService:
         return replace(target, conversation_id=conversation_id,
                        last_message_at=membership["last_message_at"] if membership else None)
 
-    def _check_engagement(self, engagement_id: str, sender_id: str, recipient_id: str) -> None:
-        pair = self._engagement_parties(engagement_id) if has_prefix(engagement_id, "eng") else None
-        parties = require_party(sender_id, Parties(*pair) if pair else None, "engagement",
-                                engagement_id, param="engagement_id")
+    @staticmethod
+    def _check_engagement(engagement: dict[str, Any] | None, engagement_id: str, sender_id: str,
+                          recipient_id: str) -> None:
+        pair = Parties(engagement["client_id"], engagement["sales_pro_id"]) if engagement else None
+        parties = require_party(sender_id, pair, "engagement", engagement_id,
+                                param="engagement_id")
         if parties.role_of(recipient_id) is None:
             raise InvalidParameter(f"The recipient is not a party to engagement "
                                    f"'{engagement_id}'.", param="recipient_id")
-
-    def _require_active(self, user_id: str, param: str) -> None:
-        user = self._users.get(user_id)
-        if user is None or user.get("status", "active") != "active":
-            raise not_found("user", user_id, param=param)
 
     def _new_message(self, sender_id: str, target: _Target, conversation_id: str,
                      body: str) -> dict[str, Any]:
@@ -161,16 +168,20 @@ class MessageService:
             "conversation_id": conversation["id"], "participant_ids": conversation["participants"],
             "engagement_id": target.engagement_id,
         }, conversation["participants"])
-        self._conversations.start(conversation, message, preview_of(body),
-                                  started + self._received_event(message))
-        return Message.model_validate(message)
+        answer = Message.model_validate(message)
+        with answer_in_commit(answer):
+            self._conversations.start(conversation, message, preview_of(body),
+                                      started + self._received_event(message))
+        return answer
 
     def _append(self, sender_id: str, target: _Target, body: str) -> Message:
         assert target.conversation_id is not None
         message = self._new_message(sender_id, target, target.conversation_id, body)
-        self._conversations.append(message, preview_of(body),
-                                   self._received_event(message))
-        return Message.model_validate(message)
+        answer = Message.model_validate(message)
+        with answer_in_commit(answer):
+            self._conversations.append(message, preview_of(body), target.engagement_id,
+                                       self._received_event(message))
+        return answer
 
     # reading ---------------------------------------------------------------------------
     def _membership(self, user_id: str, conversation_id: str, param: str = "id") -> dict[str, Any]:

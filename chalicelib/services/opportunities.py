@@ -14,6 +14,7 @@ from ..ids import new_id
 from ..models.common import Page
 from ..models.opportunities import (Opportunity, OpportunityCreate, OpportunityListParams,
                                     OpportunityUpdate)
+from ..storage.commit_riders import answer_in_commit
 from ..storage.opportunities import OpportunityRepository, VersionConflict, to_dynamo
 from ..storage.opportunity_browse import OpenOpportunityBrowser
 from ..storage.table import ConditionFailed, PageResult
@@ -68,13 +69,15 @@ class OpportunityService:
         """Create an open opportunity (clients only) and queue its first matching run."""
         caller.require_client("create opportunities")
         opp = self.new_opportunity(caller.user_id, body, opportunity_id)
+        answer = Opportunity.model_validate(opp)
         try:
-            self._repo.create([opp], self.created_events(opp))
+            with answer_in_commit(answer):
+                self._repo.create([opp], self.created_events(opp))
         except ConditionFailed:
             raise Conflict(f"Opportunity '{opp['id']}' already exists.",
                            code="opportunity_exists") from None
         self._match.match([opp["id"]])
-        return Opportunity.model_validate(opp)
+        return answer
 
     # read -------------------------------------------------------------------------------
     def get(self, caller: Caller, opp_id: str) -> Opportunity:

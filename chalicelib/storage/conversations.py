@@ -10,8 +10,9 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
-from .keys import engagement_pk
+from .keys import engagement_key, engagement_pk
 from .table import Action, ConditionFailed, NamedAction, PageResult, Store, TransactionFailed
+from .users import user_key
 
 
 
@@ -21,6 +22,19 @@ class PairTaken(Exception):
 
 class ConversationMoved(Exception):
     """A newer message or a concurrent transaction got there first: retry with a fresh time."""
+
+
+class RecipientGone(Exception):
+    """The recipient has no active account (checked in the message's own transaction)."""
+
+
+def recipient_check(recipient_id: str) -> NamedAction:
+    """The recipient is an active user: a condition of the send, not a read before it."""
+    return ("recipient", {"ConditionCheck": {
+        "Key": user_key(recipient_id),
+        "ConditionExpression": "attribute_exists(PK) AND (attribute_not_exists(#s) OR #s = :on)",
+        "ExpressionAttributeNames": {"#s": "status"},
+        "ExpressionAttributeValues": {":on": "active"}}})
 
 
 def pair_key(user_a: str, user_b: str, engagement_id: str | None) -> dict[str, str]:
@@ -68,6 +82,19 @@ class ConversationRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    def pair_and_engagement(self, user_a: str, user_b: str, engagement_id: str | None, *,
+                            read_engagement: bool
+                            ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """The pair's claim (conversation_id, and last_message_at once a message was appended
+        since 2026-12) and the engagement item, in one BatchGetItem."""
+        pair = pair_key(user_a, user_b, engagement_id)
+        keys = [(pair["PK"], pair["SK"])]
+        if engagement_id and read_engagement:
+            eng = engagement_key(engagement_id)
+            keys.append((eng["PK"], eng["SK"]))
+        found = self.store.batch_get(keys, consistent=True)
+        return found.get(keys[0]), found.get(keys[1]) if len(keys) > 1 else None
+
     def conversation_for_pair(self, user_a: str, user_b: str,
                               engagement_id: str | None) -> str | None:
         item = self.store.get(pair_key(user_a, user_b, engagement_id), consistent=True)
@@ -85,7 +112,9 @@ class ConversationRepository:
                  "entity": "conversation_pair", "conversation_id": conversation["id"]}
         new = "attribute_not_exists(PK)"
         actions: list[Action | NamedAction] = [
-            ("pair", {"Put": {"Item": claim, "ConditionExpression": new}}),
+            ("pair", {"Put": {"Item": {**claim, "last_message_at": message["created_at"]},
+                              "ConditionExpression": new}}),
+            recipient_check(recipient),
             {"Put": {"Item": {**conversation_key(conversation["id"]), "entity": "conversation",
                               **conversation, **_last(message, preview), "message_count": 1},
                      "ConditionExpression": new}},
@@ -99,13 +128,15 @@ class ConversationRepository:
         try:
             self.store.transact(actions)
         except TransactionFailed as exc:
+            if exc.refused("recipient"):
+                raise RecipientGone() from None
             if exc.refused("pair"):
                 raise PairTaken() from None
             if exc.conflict:
                 raise ConversationMoved() from None
             raise
 
-    def append(self, message: dict[str, Any], preview: str,
+    def append(self, message: dict[str, Any], preview: str, engagement_id: str | None,
                events: list[dict[str, Any]]) -> None:
         """A later message. The conversation update only applies if the sender is a participant
         and no newer message was recorded (so `last_*` always describes the newest message);
@@ -134,11 +165,19 @@ class ConversationRepository:
                         "UpdateExpression": f"SET {sets}, GSI1SK = :gsi1sk ADD unread :one",
                         "ConditionExpression": "attribute_exists(PK)",
                         "ExpressionAttributeValues": {**position, ":one": 1}}},
+            # Where the next send by recipient_id finds its time without a membership read.
+            {"Update": {"Key": pair_key(sender, recipient, engagement_id),
+                        "UpdateExpression": "SET last_message_at = :t",
+                        "ConditionExpression": "attribute_exists(PK)",
+                        "ExpressionAttributeValues": {":t": message["created_at"]}}},
+            recipient_check(recipient),
             *events,
         ]
         try:
             self.store.transact(actions)
         except TransactionFailed as exc:
+            if exc.refused("recipient"):
+                raise RecipientGone() from None
             if exc.refused("conversation") or exc.conflict:
                 raise ConversationMoved() from None
             raise

@@ -57,11 +57,6 @@ class EngagementRepository:
         currency, timestamps, version."""
         return self.store.get(engagement_key(eng_id), consistent=consistent)
 
-    def parties(self, eng_id: str) -> tuple[str, str] | None:
-        """(client_id, sales_pro_id) of an engagement, or None (a consistent read)."""
-        item = self.get(eng_id, consistent=True)
-        return (item["client_id"], item["sales_pro_id"]) if item else None
-
     def create(self, eng: dict[str, Any], events: list[dict[str, Any]]) -> None:
         """T7. The opportunity (still the caller's, not closed) and the pro (an active sales
         pro) are re-checked inside the transaction."""
@@ -99,6 +94,14 @@ class EngagementRepository:
             if exc.refused("claim"):
                 raise AlreadyEngaged(eng["opportunity_id"]) from None
             raise
+
+    def opportunity_and_user(self, opp_id: str, user_id: str
+                             ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """What an engagement is made from, in one BatchGetItem: the opportunity and the
+        sales pro's user item (either None when missing)."""
+        opp, user = opp_key(opp_id), user_key(user_id)
+        found = self.store.batch_get([(opp["PK"], opp["SK"]), (user["PK"], user["SK"])])
+        return found.get((opp["PK"], opp["SK"])), found.get((user["PK"], user["SK"]))
 
     def transition(self, eng: dict[str, Any], *, to: str, allowed_from: tuple[str, ...],
                    actor_attr: str, actor_id: str, changes: dict[str, Any],

@@ -33,6 +33,14 @@ CUTOVER_KEY = {"PK": {"S": "idempotency#cutover"}, "SK": {"S": SORT}}
 LEGACY_WINDOW_SECONDS = 25 * 3600          # the records' 24 h, and an hour for the deploy
 
 
+# Powertools' own condition for taking a key: no record, an expired one, or an in-progress one
+# whose invocation has timed out.
+FREE = ("attribute_not_exists(#id) OR #expiry < :now OR (#status = :inprogress AND "
+        "attribute_exists(#in_progress_expiry) AND #in_progress_expiry < :now_in_millis)")
+RECORD = "idempotency-record"         # the rider's action names (storage/commit_riders.py)
+LEGACY_RECORD = "idempotency-legacy"
+
+
 class PartitionedRecords(DynamoDBPersistenceLayer):
     def __init__(self, table_name: str, client: Any) -> None:
         super().__init__(table_name=table_name, key_attr="PK", sort_key_attr="SK",
@@ -56,14 +64,51 @@ class PartitionedRecords(DynamoDBPersistenceLayer):
                 raise IdempotencyItemAlreadyExistsError(old_data_record=legacy)
         super()._put_record(data_record)
 
+    # An answer written in the operation's own transaction (services/idempotency.py) --------
+    def commit_actions(self, record: DataRecord) -> list[tuple[str, dict[str, Any]]]:
+        """The record as a transaction's Put, refused (with the record) when the key is
+        taken; while old-scheme records may live, a ConditionCheck of the old place too.
+        Values are the resource layer's Python types, as the Store's other actions."""
+        now = dt.datetime.now().timestamp()
+        guard = {"ConditionExpression": FREE, "ExpressionAttributeNames": {
+            "#id": "PK", "#expiry": "ttl", "#status": "status",
+            "#in_progress_expiry": "in_progress_expiration"}, "ExpressionAttributeValues": {
+            ":now": int(now), ":now_in_millis": int(now * 1000),
+            ":inprogress": STATUS_CONSTANTS["INPROGRESS"]}}
+        item = {"PK": PREFIX + record.idempotency_key, "SK": SORT, "ttl": record.expiry_timestamp,
+                "status": record.status, "data": record.response_data,
+                "validation": record.payload_hash}
+        actions = [(RECORD, {"Put": {"Item": item, **guard}})]
+        if time.time() < self._legacy_deadline():
+            actions.append((LEGACY_RECORD, {"ConditionCheck": {
+                "Key": {"PK": LEGACY_PK, "SK": record.idempotency_key}, **guard}}))
+        return actions
+
+    def find(self, idempotency_key: str) -> DataRecord | None:
+        """The live record of a key (either scheme), or None: one read."""
+        if time.time() >= self._legacy_deadline():
+            item = self.client.get_item(TableName=self.table_name, ConsistentRead=True,
+                                        Key=self._get_key(idempotency_key)).get("Item")
+            return self._live(self._item_to_data_record(item)) if item else None
+        keys = [self._get_key(idempotency_key),
+                {"PK": {"S": LEGACY_PK}, "SK": {"S": idempotency_key}}]
+        answer = self.client.batch_get_item(RequestItems={self.table_name: {
+            "Keys": keys, "ConsistentRead": True}})
+        for item in answer["Responses"].get(self.table_name, []):
+            if (record := self._live(self._item_to_data_record(item))) is not None:
+                return record
+        return None
+
     def _legacy_record(self, idempotency_key: str) -> DataRecord | None:
         """The old scheme's record of this key, if it still counts (as Powertools' own
         condition reads it: not expired, and not an in-progress record past its expiry)."""
         item = self.client.get_item(TableName=self.table_name, ConsistentRead=True, Key={
             "PK": {"S": LEGACY_PK}, "SK": {"S": idempotency_key}}).get("Item")
-        if item is None:
-            return None
-        record = self._item_to_data_record(item)
+        return None if item is None else self._live(self._item_to_data_record(item))
+
+    @staticmethod
+    def _live(record: DataRecord) -> DataRecord | None:
+        """The record if it still holds its key (Powertools' own condition, read)."""
         now = dt.datetime.now().timestamp()
         stale_in_progress = (record.status == STATUS_CONSTANTS["INPROGRESS"]
                              and record.in_progress_expiry_timestamp is not None

@@ -8,6 +8,14 @@ from boto3.dynamodb.types import TypeDeserializer
 _deserializer = TypeDeserializer()
 
 
+def inserted(records: Iterable[dict[str, Any]], entity: str) -> Iterator[dict[str, Any]]:
+    """The new items of one entity (`payment`, `dispute`) INSERTed in this batch."""
+    for record in records:
+        image = (record.get("dynamodb") or {}).get("NewImage") or {}
+        if record.get("eventName") == "INSERT" and image.get("entity") == {"S": entity}:
+            yield {name: _deserializer.deserialize(value) for name, value in image.items()}
+
+
 def outbox_payloads(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """The `payload` of every outbox item INSERTed in this batch. Other items, updates and
     removals (the webhook fan-out deletes outbox items; TTL expires them) are not events."""

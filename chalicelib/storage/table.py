@@ -7,6 +7,7 @@ from typing import Any, Generic, Iterator, Sequence, TypeVar
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 
+from .commit_riders import current_rider
 from .cursors import CursorCodec
 
 
@@ -108,7 +109,8 @@ class Store:
         action is reported under its name (unnamed: its key) with the item that refused it."""
         if not actions:
             return
-        named = [_name_of(entry) for entry in actions]
+        rider = current_rider()  # a keyed request's idempotency record (commit_riders.py)
+        named = [_name_of(entry) for entry in actions] + (rider.actions() if rider else [])
         items = []
         for _, action in named:
             (kind, body), = action.items()
@@ -123,17 +125,26 @@ class Store:
                 raise
             reasons = exc.response.get("CancellationReasons", [])
             codes = [r.get("Code") or "None" for r in reasons]
+            if rider is not None:
+                refusal = rider.refusal({name: (reason["Code"], reason.get("Item"))
+                                         for (name, _), reason in zip(named, reasons, strict=True)
+                                         if reason.get("Code") not in (None, "None")})
+                if refusal is not None:
+                    raise refusal from None
             refusals = {name: _typed(reason.get("Item"))
                         for (name, _), reason in zip(named, reasons, strict=True)
                         if reason.get("Code") == "ConditionalCheckFailed"}
             raise TransactionFailed(refusals, "TransactionConflict" in codes, codes) from None
+        if rider is not None:
+            rider.committed()
 
-    def batch_get(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    def batch_get(self, keys: list[tuple[str, str]], consistent: bool = False
+                  ) -> dict[tuple[str, str], dict[str, Any]]:
         found: dict[tuple[str, str], dict[str, Any]] = {}
         pending = [{"PK": pk, "SK": sk} for pk, sk in dict.fromkeys(keys)]
         while pending:
             chunk, pending = pending[:100], pending[100:]
-            request: dict[str, Any] = {self.name: {"Keys": chunk}}
+            request: dict[str, Any] = {self.name: {"Keys": chunk, "ConsistentRead": consistent}}
             while request:
                 answer = self.client.batch_get_item(RequestItems=request)
                 for item in answer["Responses"].get(self.name, []):

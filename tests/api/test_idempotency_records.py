@@ -58,18 +58,21 @@ def test_a_record_written_the_old_way_still_answers_a_retry(api, services):
 
 
 def test_old_records_are_looked_for_only_during_their_lifetime(api, services, monkeypatch):
+    """In the window the record's transaction also checks the old place (a ConditionCheck, no
+    extra call); after it, it does not."""
     from chalicelib.storage import idempotency_records
 
     layer = services.idempotency._persistence
     assert layer._legacy_deadline() > time.time()  # this run's cut-over opened the window
-    calls = []
-    real = layer._legacy_record
-    monkeypatch.setattr(layer, "_legacy_record", lambda key: calls.append(key) or real(key))
+    written = []
+    real = layer.commit_actions
+    monkeypatch.setattr(layer, "commit_actions",
+                        lambda record: written.append(real(record)) or written[-1])
     account = new_account(services, "client")
     assert post(api, account, f"w-{unique()}").status == 201
-    assert len(calls) == 1
+    assert [name for name, _ in written[-1]] == ["idempotency-record", "idempotency-legacy"]
     monkeypatch.setattr(layer, "_legacy_until",
                         time.time() - 1)  # 25 h after the cut-over
     assert post(api, account, f"w-{unique()}").status == 201
-    assert len(calls) == 1  # no more looking
+    assert [name for name, _ in written[-1]] == ["idempotency-record"]  # no more looking
     assert idempotency_records.LEGACY_WINDOW_SECONDS == 25 * 3600

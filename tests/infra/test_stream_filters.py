@@ -25,12 +25,16 @@ _serialize = TypeSerializer().serialize
 
 
 def matches(pattern: Any, value: Any) -> bool:
-    """Lambda's filter rule for the syntax the template uses: a list is the values allowed, a
-    mapping each of its keys matching (nested as the record is)."""
+    """Lambda's filter rule for the syntax the template uses: a list is the values allowed
+    (`[{"exists": false}]`: the field is absent), a mapping each of its keys matching (nested
+    as the record is; None stands for an absent field)."""
     if isinstance(pattern, list):
-        return value in pattern
+        if pattern and all(isinstance(rule, dict) and "exists" in rule for rule in pattern):
+            return (value is not None) == pattern[0]["exists"]
+        return value is not None and value in pattern
+    value = {} if value is None else value
     return isinstance(value, dict) and all(
-        key in value and matches(sub, value[key]) for key, sub in pattern.items())
+        matches(sub, value.get(key)) for key, sub in pattern.items())
 
 
 def stream_records(event_type: str) -> list[dict[str, Any]]:
@@ -76,3 +80,25 @@ def test_the_escrow_filter_passes_exactly_the_outbox_inserts_of_an_engagement_en
                 for record in records]
     assert passed == acted_on
     assert sum(passed) == (event_type in FOLLOWED_EVENTS)  # the outbox item's INSERT, once
+
+
+def item_records(item: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The INSERT and a later MODIFY of one item, as Lambda hands them over."""
+    image = {name: _serialize(value) for name, value in item.items()}
+    keys = {"PK": image["PK"], "SK": image["SK"]}
+    return {"INSERT": {"eventName": "INSERT", "dynamodb": {"Keys": keys, "NewImage": image}},
+            "MODIFY": {"eventName": "MODIFY", "dynamodb": {"Keys": keys, "NewImage": image,
+                                                           "OldImage": image}}}
+
+
+@pytest.mark.parametrize("entity, status, passes", [
+    ("payment", "processing", True), ("payment", "succeeded", False),
+    ("dispute", "open", True), ("engagement", "active", False)])
+def test_the_escrow_filter_passes_new_payments_and_disputes_to_start(filters, entity, status,
+                                                                      passes):
+    """Only INSERTs: an update of a payment still processing must not start it again."""
+    item = {"PK": f"X#{entity}", "SK": "X", "entity": entity, "status": status, "id": "x_1"}
+    records = item_records(item)
+    passed = {kind: any(matches(pattern, record) for pattern in filters["EscrowFollowups"])
+              for kind, record in records.items()}
+    assert passed == {"INSERT": passes, "MODIFY": False}

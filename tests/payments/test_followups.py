@@ -122,3 +122,33 @@ def test_a_refund_created_by_a_call_that_stopped_before_its_start_is_resumed(mak
     assert wait_payment(pay, created.id)["status"] == "failed"
     assert deal.balance()["available"] == 1_500
     assert audit(pay, engagement_id=deal.id).ok
+
+
+def test_a_dispute_opened_by_a_process_that_died_before_its_start_is_started_by_the_stream(
+        make_deal, pay, monkeypatch):
+    """Opening answers from its commit (the key's record is in it), so a retry cannot start the
+    execution a crash skipped: the dispute's INSERT does, once."""
+    deal = make_deal(fresh=True)
+    deal.fund(3_000)
+    stream = StreamTap(pay, "escrow_followups")
+
+    def crash(*_args):
+        raise RuntimeError("Lambda timed out")
+
+    monkeypatch.setattr(pay.workflows, "start", crash)
+    body = {"engagement_id": deal.id, "amount": 1_000, "reason": "No meetings"}
+    assert deal.post("/v1/payments/escrow/dispute", body, key="dsp-crash").status == 500
+    monkeypatch.undo()
+    retried = deal.post("/v1/payments/escrow/dispute", body, key="dsp-crash")
+    assert (retried.status, retried.headers["idempotent-replayed"]) == (201, "true")
+    dispute = pay.disputes_repo.get(retried.json()["id"], consistent=True)
+    with pytest.raises(Exception, match="ExecutionDoesNotExist"):
+        pay.client("stepfunctions").describe_execution(executionArn=dispute["execution_arn"])
+    assert stream.deliver() > 0
+    described = pay.client("stepfunctions").describe_execution(
+        executionArn=dispute["execution_arn"])
+    assert described["status"] in ("RUNNING", "SUCCEEDED")
+    stream.redeliver()  # started once: a second start is a no-op
+    assert len([e for e in pay.client("stepfunctions").list_executions(
+        stateMachineArn=described["stateMachineArn"])["executions"]
+        if e["executionArn"] == dispute["execution_arn"]]) == 1

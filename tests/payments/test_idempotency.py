@@ -84,13 +84,17 @@ def test_a_concurrent_duplicate_gets_409_while_the_first_runs(pay, people):
                             body={"amount": 2}, action=lambda: Answer(500, {}))
 
 
-def test_a_crash_between_creating_and_starting_resumes_on_retry(deal, pay, monkeypatch):
-    """The payment id derives from the key: a retry after a crash (the Powertools record gone
-    with the invocation) finds the payment and starts its execution, once."""
+def test_a_crash_between_creating_and_starting_is_resumed_by_the_stream(deal, pay, monkeypatch):
+    """The payment and the request's record commit together, so a retry after a crash before
+    the execution started is replayed (it cannot start it); the payment's INSERT on the table
+    stream starts it (escrow_followups), once."""
+    from support.streams import StreamTap
+
     def crash(*_args):
         raise RuntimeError("Lambda timed out")
 
     deal.fund(800)
+    stream = StreamTap(pay, "escrow_followups")
     monkeypatch.setattr(pay.workflows, "start", crash)
     body = {"engagement_id": deal.id, "amount": 800}
     crashed = deal.post("/v1/payments/escrow/release", body, key="crash-1")
@@ -100,8 +104,11 @@ def test_a_crash_between_creating_and_starting_resumes_on_retry(deal, pay, monke
         _caller(deal.client), _params(deal.id)).data if p.type == "escrow_release"]
     assert [p.status for p in stuck] == ["processing"]
     retried = deal.post("/v1/payments/escrow/release", body, key="crash-1")
+    assert (retried.status, retried.headers["idempotent-replayed"]) == (202, "true")
     assert retried.json()["id"] == stuck[0].id
+    assert stream.deliver() > 0
     assert wait_payment(pay, stuck[0].id)["status"] == "succeeded"
+    stream.redeliver()  # a second start of the same payment is a no-op
     assert deal.balance()["released"] == 800
 
 

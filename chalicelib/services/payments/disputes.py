@@ -19,6 +19,7 @@ from ...models.common import Page
 from ...models.payments import (Dispute, DisputeEvidence, DisputeListParams, DisputeSummary,
                                 OpenDispute)
 from ...storage import ledger
+from ...storage.commit_riders import answer_in_commit
 from ...storage.disputes import (DisputeClosed, DisputeDecided, DisputeExists, DisputeRepository,
                                  workflow_keys)
 from ...storage.payments import EngagementRefused, EscrowRefused, PaymentRepository
@@ -61,19 +62,29 @@ class DisputeService:
                    "execution_arn": self._workflows.execution_arn("dispute",
                                                                   f"dispute-{dispute_id}"),
                    "created_at": now, "updated_at": now, "version": 1}
-        self._open(dispute)
+        answer = Dispute.model_validate({**dispute, "evidence": []})
+        with answer_in_commit(answer, 201):
+            opened = self._open(dispute)
+        self.start(dispute_id)
+        return 201, answer if opened else self.get(caller, dispute_id)
+
+    def start(self, dispute_id: str) -> None:
+        """Start the dispute's execution: after the commit, and again from the table stream
+        (followups.py) should the process die in between; the derived name makes it once."""
         self._workflows.start("dispute", f"dispute-{dispute_id}", {
             "dispute_id": dispute_id, "keys": workflow_keys(dispute_id)})
-        return 201, self.get(caller, dispute_id)
 
-    def _open(self, dispute: DisputeRecord) -> None:
-        """Open it, or explain from the item that refused (no second read)."""
+    def _open(self, dispute: DisputeRecord) -> bool:
+        """Open it (True), find it opened by this request before (False), or explain from the
+        item that refused (no second read)."""
         try:
             self._disputes.open(dispute, DISPUTABLE, self._movements.hold(dispute))
+            return True
         except DisputeExists as exc:  # the same request again (Idempotency-Key): resume it
             existing = exc.item or {}
             if any(existing.get(k) != dispute[k] for k in ("engagement_id", "amount", "opened_by")):
                 raise idempotency_key_reused() from None
+            return False
         except EngagementRefused as exc:
             raise engagement_status_error(exc.item or {"status": "gone"}, "disputed",
                                           DISPUTABLE) from None

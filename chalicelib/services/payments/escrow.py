@@ -19,6 +19,7 @@ from ...ids import derived_id, request_object_id
 from ...models.money import format_amount
 from ...models.payments import FundEscrow, Payment, RefundEscrow, ReleaseEscrow
 from ...storage import ledger
+from ...storage.commit_riders import answer_in_commit
 from ...storage.records import EngagementRecord, Number, PaymentRecord
 from ...storage.payments import (EngagementRefused, EscrowRefused, PaymentExists,
                                  PaymentRepository, workflow_keys)
@@ -87,11 +88,10 @@ class EscrowService:
                                    param="payment_method")
         payment = self._new_payment(payment_id, "escrow_fund", engagement, request.amount,
                                     request.currency, payment_method=method)
-        payment = self._create(payment, "funded", FUNDABLE, client_id=caller.user_id,
-                               claim_currency=True)
-        self._workflows.start("fund", self._name(payment), {
-            "payment_id": payment["id"], "keys": workflow_keys(payment),
-            "charge_timeout_seconds": self._settings.charge_timeout_seconds})
+        with answer_in_commit(Payment.model_validate(payment), 202):
+            payment = self._create(payment, "funded", FUNDABLE, client_id=caller.user_id,
+                                   claim_currency=True)
+        self.start(payment)
         return self._answer(payment)
 
     def release(self, caller: Caller, request: ReleaseEscrow,
@@ -116,9 +116,21 @@ class EscrowService:
         if engagement["status"] in allowed and amount > available:
             raise insufficient(amount, available, currency)
         payment = self._new_payment(payment_id, pay_type, engagement, amount, currency, **extra)
-        payment = self._create(payment, verb, allowed, client_id=engagement["client_id"])
-        self._start_payout(payment)
+        with answer_in_commit(Payment.model_validate(payment), 202):
+            payment = self._create(payment, verb, allowed, client_id=engagement["client_id"])
+        self.start(payment)
         return self._answer(payment)
+
+    def start(self, payment: PaymentRecord) -> None:
+        """Start the execution of a payment created `processing`: right after its commit, and
+        again from the table stream (followups.py) in case the process died in between. The
+        name derives from the payment, so the second start is a no-op."""
+        if payment["type"] == "escrow_fund":
+            self._workflows.start("fund", self._name(payment), {
+                "payment_id": payment["id"], "keys": workflow_keys(payment),
+                "charge_timeout_seconds": self._settings.charge_timeout_seconds})
+        else:
+            self._start_payout(payment)
 
     def _start_payout(self, payment: PaymentRecord) -> None:
         items = ledger.to_wire(self._movements.payout(payment), self._settings.table_name)
@@ -213,10 +225,12 @@ class EscrowService:
         except TransactionFailed:
             raise concurrent("payment") from None
 
-    def _answer(self, payment: PaymentRecord) -> tuple[int, Payment]:
-        """202 while the execution runs; 201 when it has already finished."""
-        current = self._payments.get(payment["id"], consistent=True) or payment
-        return (202 if current["status"] == "processing" else 201), Payment.model_validate(current)
+    @staticmethod
+    def _answer(payment: PaymentRecord) -> tuple[int, Payment]:
+        """The payment as written, 202 while it is processing (the answer the request's
+        Idempotency-Key record keeps, written with the payment); a payment an earlier request
+        created and that has finished since, as it is: 201. No read: GET follows it."""
+        return (202 if payment["status"] == "processing" else 201), Payment.model_validate(payment)
 
     @staticmethod
     def _name(payment: PaymentRecord) -> str:

@@ -9,17 +9,26 @@ stream for 24 hours whatever happens to the process that committed it. From it:
 - completed: the auto-release timer starts (execution `autorelease-<eng>`, one per engagement);
 - terminated: the available escrow is refunded (payment id derived from the engagement).
 
-Both are idempotent, so a redelivered record, a retried batch or a replay does nothing twice.
+The same stream also starts the execution of every payment created `processing` (fund, release,
+refund) and every dispute created: the API starts it right after its commit, and answers from
+that commit (the Idempotency-Key record is written with it, so a client's retry is replayed and
+would not start it); should the process die in between, the stream still does. Names derive from
+the payment or dispute, so the usual second start is a no-op.
+
+All of these are idempotent, so a redelivered record, a retried batch or a replay does nothing
+twice.
 A failure raises: Lambda retries the batch (bisecting it), then sends the record's description
 to the stream DLQ (docs/deploy.md).
 """
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterable
+from typing import Any, Iterable, cast
 
 from ...storage.payments import PaymentRepository
-from ...storage.stream_records import outbox_payloads
+from ...storage.records import PaymentRecord
+from ...storage.stream_records import inserted, outbox_payloads
+from .disputes import DisputeService
 from .escrow import EscrowService
 
 log = logging.getLogger(__name__)
@@ -28,15 +37,24 @@ FOLLOWED_EVENTS = ("engagement.completed", "engagement.terminated")
 
 
 class EscrowFollowUps:
-    def __init__(self, payments: PaymentRepository, escrow: EscrowService) -> None:
-        self._payments, self._escrow = payments, escrow
+    def __init__(self, payments: PaymentRepository, escrow: EscrowService,
+                 disputes: DisputeService) -> None:
+        self._payments, self._escrow, self._disputes = payments, escrow, disputes
 
     def from_stream(self, records: Iterable[dict[str, Any]]) -> int:
-        """Run the follow-up of every engagement end in a stream batch; returns how many."""
+        """Run the follow-up of every engagement end, and start the execution of every new
+        payment or dispute, in a stream batch; returns how many."""
+        records = list(records)
         ends = [event for event in outbox_payloads(records) if event["type"] in FOLLOWED_EVENTS]
         for event in ends:
             self.follow_up(event)
-        return len(ends)
+        started = [item for item in inserted(records, "payment") if item["status"] == "processing"]
+        for payment in started:
+            self._escrow.start(cast(PaymentRecord, payment))
+        disputes = list(inserted(records, "dispute"))
+        for dispute in disputes:
+            self._disputes.start(dispute["id"])
+        return len(ends) + len(started) + len(disputes)
 
     def follow_up(self, event: dict[str, Any]) -> None:
         """The follow-up one `engagement.completed` / `.terminated` event owes. It reads the

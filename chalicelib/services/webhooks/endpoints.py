@@ -10,6 +10,7 @@ from ...ids import has_prefix, new_id
 from ...models.common import ListParams, Page
 from ...models.webhooks import (Delivery, DeliveryListParams, Webhook, WebhookCreate,
                                 WebhookUpdate, WebhookWithSecret)
+from ...storage.commit_riders import answer_in_commit
 from ...storage.webhook_deliveries import DeliveryRepository
 from ...storage.webhooks import EndpointLimitReached, EndpointMissing, EndpointRepository
 from ..events import API_VERSION
@@ -35,13 +36,15 @@ class WebhookService:
         endpoint = {"id": new_id("whk"), "user_id": user_id, "url": body.url,
                     "events": body.events, "secret": body.secret or new_secret(),
                     "status": "enabled", "created_at": now, "updated_at": now}
+        answer = WebhookWithSecret.model_validate(endpoint)
         try:
-            self._endpoints.create(endpoint, self._settings.max_endpoints)
+            with answer_in_commit(answer):
+                self._endpoints.create(endpoint, self._settings.max_endpoints)
         except EndpointLimitReached:
             raise Conflict(f"An account can have at most {self._settings.max_endpoints} webhook "
                            "endpoints. Delete one before adding another.",
                            code="webhook_limit_reached") from None
-        return WebhookWithSecret.model_validate(endpoint)
+        return answer
 
     def list(self, caller: Caller, params: ListParams) -> Page[Webhook]:
         user_id = caller.user_id
