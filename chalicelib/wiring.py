@@ -192,7 +192,7 @@ class Container(AccountServices):
     @cached_property
     def webhooks(self) -> WebhookService:
         from .services.webhooks.endpoints import WebhookService
-        return WebhookService(self.webhook_endpoints, self.webhook_deliveries, self.webhook_queue,
+        return WebhookService(self.webhook_endpoints, self.webhook_deliveries,
                               self.webhook_url_guard, self.webhook_settings, self.clock,
                               self.settings.environment)
 

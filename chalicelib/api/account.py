@@ -21,7 +21,7 @@ def get_usage(caller: Caller) -> Usage:
 
 @operation(bp, "POST", "/v1/users/me/credentials/rotate", body=RotateSecret,
            returns=RotatedCredentials, shown_once=("client_secret",), tag=TAG,
-           summary="Rotate your client secret")
+           summary="Rotate your client secret", answer_in_commit=True)
 def rotate_my_secret(caller: Caller, body: RotateSecret) -> RotatedCredentials:
     """A new secret for the credential this token was issued to, shown once; the previous one
     keeps working for `grace_seconds` (default 3600, 0 refuses it at once)."""
@@ -30,7 +30,7 @@ def rotate_my_secret(caller: Caller, body: RotateSecret) -> RotatedCredentials:
 
 @operation(bp, "POST", "/v1/users/me/team/{user_id}/credentials/rotate", body=RotateSecret,
            returns=RotatedCredentials, errors=(403,), shown_once=("client_secret",), tag=TAG,
-           summary="Rotate a team member's client secret")
+           summary="Rotate a team member's client secret", answer_in_commit=True)
 def rotate_member_secret(caller: Caller, user_id: str, body: RotateSecret) -> RotatedCredentials:
     """Owner or admin: a new secret for a member's credential, shown once."""
     return container().credentials.rotate_member(caller, user_id, body)

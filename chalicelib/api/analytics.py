@@ -32,7 +32,7 @@ def analytics_engagement(caller: Caller, engagement_id: str,
 
 @operation(bp, "POST", "/v1/analytics/reports", body=ReportCreate, returns=Report, status=201,
            errors=(404,), provides={"report_id": "/id"}, tag=TAG,
-           summary="Create a custom report")
+           summary="Create a custom report", answer_in_commit=True)
 def analytics_create_report(caller: Caller, body: ReportCreate) -> Report:
     return container().analytics_reports.create(caller, body)
 
@@ -62,7 +62,7 @@ def analytics_request_export(caller: Caller, query: ExportParams) -> Export:
 
 @operation(bp, "POST", "/v1/analytics/export", body=ExportRequest, returns=Export, status=202,
            location=EXPORT, provides={"export_id": "/id"}, tag=TAG,
-           summary="Request a data export (JSON body)")
+           summary="Request a data export (JSON body)", answer_in_commit=True)
 def analytics_create_export(caller: Caller, body: ExportRequest) -> Export:
     """The same as the GET, with the options in a JSON body, as integrators create jobs."""
     return container().analytics_exports.request(caller, body)

@@ -25,7 +25,8 @@ def list_team(caller: Caller) -> Page[User]:
 
 @operation(bp, "POST", TEAM, body=NewMember, returns=AddedMember, status=201,
            errors=(403, 409), provides={"user_id": "/user/id"}, tag=TAG,
-           shown_once=("credentials.client_secret",), summary="Add a team member")
+           shown_once=("credentials.client_secret",), summary="Add a team member",
+           answer_in_commit=True)
 def add_team_member(caller: Caller, body: NewMember) -> AddedMember:
     """Owner or admin. The answer holds the member's own API credentials; the secret is shown
     once (it is stored hashed)."""
@@ -48,7 +49,7 @@ def remove_team_member(caller: Caller, user_id: str) -> None:
 
 
 @operation(bp, "POST", MEMBER + "/transfer", body=NoBody, returns=User, errors=(403, 409),
-           tag=TAG, summary="Transfer ownership")
+           tag=TAG, summary="Transfer ownership", answer_in_commit=True)
 def transfer_team_ownership(caller: Caller, user_id: str, body: NoBody) -> User:
     """The owner makes a member the owner and becomes an admin."""
     return container().team.transfer_ownership(caller, user_id)

@@ -54,7 +54,7 @@ def list_deliveries(caller: Caller, webhook_id: str, query: DeliveryListParams) 
 
 
 @operation(bp, "POST", ONE + "/deliveries/{delivery_id}/retry", returns=Delivery, status=202,
-           errors=(409,), tag=TAG, summary="Retry a delivery")
+           errors=(409,), tag=TAG, summary="Retry a delivery", answer_in_commit=True)
 def retry_delivery(caller: Caller, webhook_id: str, delivery_id: str) -> Delivery:
     """Delivers the event again now, once, whatever the delivery's state."""
     return container().webhooks.retry(caller, webhook_id, delivery_id)
@@ -62,7 +62,7 @@ def retry_delivery(caller: Caller, webhook_id: str, delivery_id: str) -> Deliver
 
 @operation(bp, "POST", ONE + "/test", returns=Delivery, status=202, errors=(409,),
            provides={"webhook_id": "/webhook_id", "delivery_id": "/id"}, tag=TAG,
-           summary="Send a test ping")
+           summary="Send a test ping", answer_in_commit=True)
 def test_webhook(caller: Caller, webhook_id: str) -> Delivery:
     """Sends a `ping` event to this endpoint only (one attempt; not in the event feed)."""
     return container().webhooks.test(caller, webhook_id)

@@ -11,7 +11,9 @@ from ..auth.caller import Caller
 from ..clock import Clock, isoformat
 from ..errors import not_found
 from ..models.users import RotatedCredentials, RotateSecret
-from ..storage.users import UserRepository
+from ..storage.table import NamedAction
+from ..storage.teams import member_check
+from ..storage.users import CheckRefused, UserRepository
 from .events import EventRecorder
 from .oauth import OAuthService
 from .teams import TeamService
@@ -27,17 +29,26 @@ class CredentialService:
         credential = self._users.get_credential(caller.client_id)
         if credential is None or credential["user_id"] != caller.person_id:
             raise not_found("client", caller.client_id, param="client_id")
-        return self._rotate(caller, caller.client_id, request.grace_seconds)
+        return self._rotate(caller, credential, request.grace_seconds)
 
     def rotate_member(self, caller: Caller, member_id: str,
                       request: RotateSecret) -> RotatedCredentials:
-        self._team.member(caller, member_id, "rotate members' credentials")
-        client_ids = self._users.client_ids_for(member_id)
-        if not client_ids:
+        """The member check is a condition of the rotation's transaction (no read first): only
+        an active member of the caller's organization, not its owner, is rotated."""
+        caller.require_client("have a team")
+        caller.require_manager("rotate members' credentials")
+        credentials = self._users.credentials_of(member_id)
+        if not credentials:
             raise not_found("user", member_id, param="user_id")
-        return self._rotate(caller, client_ids[0], request.grace_seconds)
+        try:
+            return self._rotate(caller, credentials[0], request.grace_seconds,
+                                checks=(member_check(caller.user_id, member_id),))
+        except CheckRefused as exc:
+            raise self._team.refusal(caller, exc.item, member_id) from None
 
-    def _rotate(self, caller: Caller, client_id: str, grace_seconds: int) -> RotatedCredentials:
+    def _rotate(self, caller: Caller, credential: dict[str, Any], grace_seconds: int,
+                checks: tuple[NamedAction, ...] = ()) -> RotatedCredentials:
+        client_id = credential["client_id"]
         expires = isoformat(self._clock.now() + timedelta(seconds=grace_seconds))
 
         def announce(credential: dict[str, Any]) -> list[dict[str, Any]]:
@@ -46,6 +57,10 @@ class CredentialService:
                 "rotated_by": caller.person_id, "previous_secret_expires_at": expires},
                 [caller.user_id])
 
-        secret = self._oauth.rotate_secret(client_id, grace_seconds, announce=announce)
-        return RotatedCredentials(client_id=client_id, client_secret=secret,
-                                  previous_secret_expires_at=expires)
+        def answer(secret: str) -> RotatedCredentials:
+            return RotatedCredentials(client_id=client_id, client_secret=secret,
+                                      previous_secret_expires_at=expires)
+
+        return answer(self._oauth.rotate_secret(client_id, grace_seconds, announce=announce,
+                                                credential=credential, answer=answer,
+                                                checks=checks))

@@ -163,6 +163,9 @@ class CommitSlot:
         body = answer.model_dump(mode="json") if hasattr(answer, "model_dump") else answer
         self._answer = self._recorded(Answer(status or self._status, body))
 
+    def carrying(self) -> bool:
+        return self._answer is not None and not self.written
+
     def actions(self) -> list[NamedAction]:
         if self._answer is None or self.written:
             return []

@@ -14,7 +14,8 @@ from ..auth.tokens import TokenIssuer
 from ..clock import Clock, sortable
 from ..errors import ApiError, not_found
 from ..models.oauth import TokenRequest, TokenResponse
-from ..storage.table import ConditionFailed
+from ..storage.commit_riders import answer_in_commit
+from ..storage.table import ConditionFailed, NamedAction
 from ..storage.users import UserRepository
 from .ratelimit import ClientAuthGuard
 
@@ -116,10 +117,14 @@ class OAuthService:
 
     def rotate_secret(self, client_id: str, grace_seconds: int = 86400,
                       announce: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None,
-                      ) -> str:
+                      *, credential: dict[str, Any] | None = None,
+                      answer: Callable[[str], Any] | None = None,
+                      checks: tuple[NamedAction, ...] = ()) -> str:
         """A new secret; the current ones keep working for `grace_seconds` (0 = revoke now).
-        `announce(credential)` gives the events written with it (self-service rotation)."""
-        credential = self._users.get_credential(client_id)
+        `announce(credential)` gives the events written with it (self-service rotation);
+        `credential` is the item if the caller read it already, `answer(secret)` the request's
+        answer (written with the commit) and `checks` conditions of the write."""
+        credential = credential or self._users.get_credential(client_id)
         if credential is None:
             raise not_found("client", client_id, param="client_id")
         now = self._clock.now()
@@ -130,9 +135,10 @@ class OAuthService:
                 and (not s.get("expires_at") or s["expires_at"] > now.timestamp())]
         secret = new_client_secret()
         try:
-            self._users.replace_secrets(
-                credential, kept + [{"hash": hash_secret(secret), "created_at": sortable(now)}],
-                announce(credential) if announce else [])
+            with answer_in_commit(answer(secret) if answer else None):
+                self._users.replace_secrets(
+                    credential, kept + [{"hash": hash_secret(secret), "created_at": sortable(now)}],
+                    announce(credential) if announce else [], checks)
         except ConditionFailed:
             raise ApiError("The credential was rotated concurrently; retry.",
                            code="concurrent_update") from None

@@ -14,10 +14,11 @@ from ..clock import Clock, sortable
 from ..errors import Conflict, Forbidden, InvalidParameter, not_found
 from ..models.common import Page
 from ..models.users import AddedMember, MemberCredentials, NewMember, RoleChange, User
+from ..storage.commit_riders import answer_in_commit
 from ..storage.teams import MemberRefused, TeamRepository
 from ..storage.users import UserRepository
 from .events import EventRecorder
-from .users import UserService, member_view
+from .users import NewAccount, UserService, member_view
 
 
 class TeamService:
@@ -42,9 +43,8 @@ class TeamService:
         created = self._users.create_account(
             user_type="client", name=request.name, email=request.email, plan=caller.plan,
             company=account.get("company"), industry=account.get("industry"),
-            account_id=caller.user_id, role=request.role)
-        return AddedMember(user=created.user, credentials=MemberCredentials(
-            client_id=created.client_id, client_secret=created.client_secret))
+            account_id=caller.user_id, role=request.role, answer=added)
+        return added(created)
 
     def change_role(self, caller: Caller, member_id: str, request: RoleChange) -> User:
         member = self.member(caller, member_id, "change roles")
@@ -55,7 +55,7 @@ class TeamService:
         try:
             updated = self._team.set_role(caller.user_id, member_id, request.role, now, events)
         except MemberRefused as exc:
-            raise self._refusal(caller, exc.item, member_id) from None
+            raise self.refusal(caller, exc.item, member_id) from None
         return member_view(updated, caller.plan)
 
     def remove(self, caller: Caller, member_id: str) -> None:
@@ -66,7 +66,7 @@ class TeamService:
             self._team.remove(caller.user_id, member, client_ids, now,
                               self._changed(caller, member_id, ["status"]))
         except MemberRefused as exc:
-            raise self._refusal(caller, exc.item, member_id) from None
+            raise self.refusal(caller, exc.item, member_id) from None
 
     def transfer_ownership(self, caller: Caller, member_id: str) -> User:
         caller.require_client("have a team")
@@ -78,11 +78,19 @@ class TeamService:
         now = sortable(self._clock.now())
         events = [*self._changed(caller, caller.person_id, ["role"]),
                   *self._changed(caller, member_id, ["role"])]
+        # Read first, so the answer (the new owner as it will be) goes in with the commit; the
+        # transaction's conditions still decide (a member changed since is refused there).
+        member = self._users_repo.get(member_id)
+        if member is None:
+            raise self.refusal(caller, None, member_id)
+        answer = member_view({**member, "role": "owner", "updated_at": now,
+                              "version": int(member.get("version", 0)) + 1}, caller.plan)
         try:
-            self._team.transfer(caller.user_id, caller.person_id, member_id, now, events)
+            with answer_in_commit(answer):
+                self._team.transfer(caller.user_id, caller.person_id, member_id, now, events)
         except MemberRefused as exc:
-            raise self._refusal(caller, exc.item, member_id) from None
-        return member_view(self._users_repo.get(member_id) or {}, caller.plan)
+            raise self.refusal(caller, exc.item, member_id) from None
+        return answer
 
     # ------------------------------------------------------------------ helpers
     def member(self, caller: Caller, member_id: str, action: str) -> dict[str, Any]:
@@ -104,7 +112,7 @@ class TeamService:
                                    [caller.user_id])
 
     @staticmethod
-    def _refusal(caller: Caller, item: dict[str, Any] | None, member_id: str) -> Exception:
+    def refusal(caller: Caller, item: dict[str, Any] | None, member_id: str) -> Exception:
         """Why storage refused, from the member as it was."""
         if not _active_member_of(item, caller):
             return not_found("user", member_id, param="user_id")
@@ -121,3 +129,8 @@ def _active_member_of(item: dict[str, Any] | None,
     return item is not None and item.get("type") == "client" and \
         item.get("account_id", item["id"]) == caller.user_id and \
         item.get("status", "active") == "active"
+
+
+def added(created: NewAccount) -> AddedMember:
+    return AddedMember(user=created.user, credentials=MemberCredentials(
+        client_id=created.client_id, client_secret=created.client_secret))

@@ -10,6 +10,7 @@ from ..clock import Clock, sortable
 from ..errors import Conflict, InvalidParameter, not_found
 from ..ids import new_id
 from ..models.users import SALES_PRO_FIELDS, ProfileUpdate, PublicUser, User, UserUpdate
+from ..storage.commit_riders import answer_in_commit
 from ..storage.users import EmailTaken, Reindex, UserRepository, VersionConflict, search_index
 from .events import EventRecorder
 from .search_index import tokens_for
@@ -49,10 +50,12 @@ class UserService:
                        company: str | None = None, industry: str | None = None,
                        profile: dict[str, Any] | None = None, user_id: str | None = None,
                        client_id: str | None = None, account_id: str | None = None,
-                       role: str = "owner") -> NewAccount:
+                       role: str = "owner",
+                       answer: Callable[[NewAccount], Any] | None = None) -> NewAccount:
         """Create a user with its first client credential. Raises Conflict on a taken email.
         A client user belongs to an organization: its own (as owner) unless `account_id` names
-        another's, which then hears of it (`user.created` goes to the organization)."""
+        another's, which then hears of it (`user.created` goes to the organization). `answer`
+        turns the new account into the request's answer, written with the commit."""
         now = sortable(self._clock.now())
         if profile:
             profile = ProfileUpdate.model_validate(profile).model_dump(exclude_none=True)
@@ -72,14 +75,16 @@ class UserService:
         if user_type == "client":
             data.update(organization_id=organization_id_of(user["account_id"]), role=role)
         event = self._events.record("user.created", data, [user.get("account_id", user["id"])])
+        created = NewAccount(user=member_view(user, plan), client_id=credential["client_id"],
+                             client_secret=secret)
         try:
-            self._users.create(user, credential, tokens_for(user), event)
+            with answer_in_commit(answer(created) if answer else None):
+                self._users.create(user, credential, tokens_for(user), event)
         except EmailTaken:
             raise Conflict(f"An account with email '{email}' already exists.", param="email",
                            code="email_taken") from None
         self._on_change(None, user)
-        return NewAccount(user=member_view(user, plan), client_id=credential["client_id"],
-                          client_secret=secret)
+        return created
 
     def _load(self, user_id: str) -> dict[str, Any]:
         item = self._users.get(user_id)

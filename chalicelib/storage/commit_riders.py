@@ -25,6 +25,9 @@ class Rider(Protocol):
     def carry(self, answer: Any, status: int | None) -> None:
         """What the request will answer if the next transaction commits (None: nothing)."""
 
+    def carrying(self) -> bool:
+        """Whether an answer waits for the next write (a lone Put becomes a transaction)."""
+
     def actions(self) -> list[NamedAction]:
         """The actions to add to the transaction being written ([] when there are none)."""
 

@@ -16,6 +16,18 @@ def inserted(records: Iterable[dict[str, Any]], entity: str) -> Iterator[dict[st
             yield {name: _deserializer.deserialize(value) for name, value in image.items()}
 
 
+def new_runs(records: Iterable[dict[str, Any]], entity: str) -> Iterator[dict[str, Any]]:
+    """Items of `entity` the batch INSERTed, or MODIFYed to a new `run` (a restarted job)."""
+    for record in records:
+        change = record.get("dynamodb") or {}
+        image, old = change.get("NewImage") or {}, change.get("OldImage") or {}
+        if image.get("entity") != {"S": entity}:
+            continue
+        fresh = record.get("eventName") == "INSERT"
+        if fresh or (record.get("eventName") == "MODIFY" and image.get("run") != old.get("run")):
+            yield {name: _deserializer.deserialize(value) for name, value in image.items()}
+
+
 def outbox_payloads(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """The `payload` of every outbox item INSERTed in this batch. Other items, updates and
     removals (the webhook fan-out deletes outbox items; TTL expires them) are not events."""

@@ -89,6 +89,16 @@ class Store:
 
     def put(self, item: dict[str, Any], condition: str | None = None,
             values: dict[str, Any] | None = None, names: dict[str, str] | None = None) -> None:
+        rider = current_rider()
+        if rider is not None and rider.carrying():  # the answer goes with it: one transaction
+            try:
+                self.transact([("put", {"Put": {
+                    "Item": item, **_expressions(condition, values, names)}})])
+            except TransactionFailed as exc:
+                if exc.refused("put"):
+                    raise ConditionFailed(exc.item("put")) from None
+                raise
+            return
         try:
             self.table.put_item(Item=item, **_expressions(condition, values, names))
         except ClientError as exc:

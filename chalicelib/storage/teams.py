@@ -20,6 +20,10 @@ class MemberRefused(Refused[dict[str, Any]]):
     member as it was (None: no such user)."""
 
 
+# An active member of the organization, not its owner (what team writes may change).
+MEMBER = "account_id = :acct AND #status = :active AND #role <> :owner"
+
+
 def _member_update(account_id: str, member_id: str, sets: str, now: str, remove: str = "",
                    **values: Any) -> Action:
     """Update an active member of `account_id`'s organization who is not its owner: `sets`
@@ -29,11 +33,21 @@ def _member_update(account_id: str, member_id: str, sets: str, now: str, remove:
         "Key": user_key(member_id),
         "UpdateExpression": f"SET {sets}, updated_at = :now ADD version :one"
                             + (f" REMOVE {remove}" if remove else ""),
-        "ConditionExpression": "account_id = :acct AND #status = :active AND #role <> :owner",
+        "ConditionExpression": MEMBER,
         "ExpressionAttributeNames": {"#status": "status", "#role": "role"},
         "ExpressionAttributeValues": {":acct": account_id, ":active": "active",
                                       ":owner": "owner", ":now": now, ":one": 1,
                                       **{f":{name}": value for name, value in values.items()}}}}
+
+
+def member_check(account_id: str, member_id: str) -> NamedAction:
+    """An active member of `account_id`'s organization who is not its owner, as a condition
+    of another write (named `member`)."""
+    return ("member", {"ConditionCheck": {
+        "Key": user_key(member_id), "ConditionExpression": MEMBER,
+        "ExpressionAttributeNames": {"#status": "status", "#role": "role"},
+        "ExpressionAttributeValues": {":acct": account_id, ":active": "active",
+                                      ":owner": "owner"}}})
 
 
 class TeamRepository:

@@ -6,7 +6,15 @@ from typing import Any, Iterable, Iterator
 
 from boto3.dynamodb.conditions import Key
 
-from .table import Action, ConditionFailed, NamedAction, Store, TransactionFailed
+from .table import Action, ConditionFailed, NamedAction, Refused, Store, TransactionFailed
+
+
+class CheckRefused(Refused[dict[str, Any]]):
+    """A condition a caller added to a write (`checks`) refused it; `name` says which."""
+
+    def __init__(self, name: str, item: dict[str, Any] | None) -> None:
+        super().__init__(item)
+        self.name = name
 
 
 class EmailTaken(Exception):
@@ -188,10 +196,19 @@ class UserRepository:
             index="GSI1")
         return [item["client_id"] for item in items]
 
+    def credentials_of(self, user_id: str) -> list[dict[str, Any]]:
+        """A user's credential items, from GSI1 (eventually consistent: a write based on one
+        is checked by its version)."""
+        return list(self.store.query_all(
+            Key("GSI1PK").eq(f"USER#{user_id}") & Key("GSI1SK").begins_with("CLIENT#"),
+            index="GSI1"))
+
     def replace_secrets(self, credential: dict[str, Any], secrets: list[dict[str, Any]],
-                        events: list[Action] | None = None) -> None:
+                        events: list[Action] | None = None,
+                        checks: tuple[NamedAction, ...] = ()) -> None:
         """Swap the secret list if nobody else rotated meanwhile (optimistic version check),
-        with the events that announce it. Raises ConditionFailed when another rotation won."""
+        with the events that announce it and the caller's `checks`. Raises ConditionFailed
+        when another rotation won, CheckRefused when a check failed."""
         try:
             self.store.transact([("credential", {"Update": {
                 "Key": credential_key(credential["client_id"]),
@@ -199,8 +216,11 @@ class UserRepository:
                 "ConditionExpression": "version = :v",
                 "ExpressionAttributeValues": {":s": secrets, ":v": credential["version"],
                                               ":next": credential["version"] + 1}}}),
-                *(events or [])])
+                *checks, *(events or [])])
         except TransactionFailed as exc:
+            for name, _ in checks:
+                if exc.refused(name):
+                    raise CheckRefused(name, exc.item(name)) from None
             if exc.refused("credential"):
                 raise ConditionFailed(exc.item("credential")) from None
             raise

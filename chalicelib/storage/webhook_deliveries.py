@@ -17,8 +17,21 @@ from typing import Any, Iterable
 
 from boto3.dynamodb.conditions import Attr, Key
 
-from .table import ConditionFailed, PageResult, Store
+from .table import ConditionFailed, NamedAction, PageResult, Refused, Store, TransactionFailed
 from .webhooks import endpoint_key
+
+# A new run from attempt 1 (a manual retry): messages of older runs become stale.
+RESTART = ("SET #status = :pending, next_attempt = :first, #mode = :mode, updated_at = :now "
+           "ADD #run :one REMOVE next_retry_at")
+
+
+class EndpointNotEnabled(Refused[dict[str, Any]]):
+    """The endpoint of a manual delivery is gone (item None) or disabled."""
+
+
+class DeliveryMoved(Refused[dict[str, Any]]):
+    """Another retry restarted the delivery first."""
+
 
 _BASE62 = string.digits + string.ascii_letters
 
@@ -59,6 +72,15 @@ class DeliveryRepository:
 
     def get(self, webhook_id: str, delivery_id: str) -> dict[str, Any] | None:
         return self.store.get(delivery_key(webhook_id, delivery_id), consistent=True)
+
+    def endpoint_and_delivery(self, user_id: str, webhook_id: str, delivery_id: str | None
+                              ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """The caller's endpoint and one of its deliveries (None: only the endpoint), in one
+        consistent read."""
+        if delivery_id is None:
+            return self.store.get(endpoint_key(user_id, webhook_id), consistent=True), None
+        endpoints, deliveries = self.load([(user_id, webhook_id, delivery_id)])
+        return endpoints.get(webhook_id), deliveries.get(delivery_id)
 
     def load(self, refs: Iterable[tuple[str, str, str]]
              ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
@@ -155,15 +177,37 @@ class DeliveryRepository:
         except ConditionFailed:
             pass
 
-    def restart(self, delivery: dict[str, Any], *, mode: str, now: str) -> dict[str, Any]:
-        """Start a new run at attempt 1 (a manual retry); messages of older runs become stale."""
-        return self.store.update(
-            delivery_key(delivery["webhook_id"], delivery["id"]),
-            "SET #status = :pending, next_attempt = :first, #mode = :mode, updated_at = :now "
-            "ADD #run :one REMOVE next_retry_at",
-            names={"#status": "status", "#run": "run", "#mode": "mode"},
-            values={":pending": "pending", ":first": 1, ":mode": mode, ":now": now, ":one": 1},
-            condition="attribute_exists(PK)")
+    def start_manual(self, delivery: dict[str, Any], user_id: str, now: str | None = None) -> None:
+        """A delivery the caller asked for (a test ping: `now` None; a retry of an existing
+        delivery: a new run from attempt 1), if its endpoint exists and is enabled: one
+        transaction, no read of the endpoint first. The table stream queues it
+        (OutboxFanOut.from_stream). Raises EndpointNotEnabled with the endpoint as it is."""
+        key = delivery_key(delivery["webhook_id"], delivery["id"])
+        write: NamedAction = ("delivery", {"Put": {
+            "Item": {**key, **delivery, "entity": "delivery",
+                     "GSI1PK": f"WHK#{delivery['webhook_id']}#DLV",
+                     "GSI1SK": f"{delivery['created_at']}#{delivery['id']}"},
+            "ConditionExpression": "attribute_not_exists(PK)"}})
+        if now is not None:
+            write = ("delivery", {"Update": {
+                "Key": key, "UpdateExpression": RESTART,
+                "ConditionExpression": "attribute_exists(PK) AND #run = :run",
+                "ExpressionAttributeNames": {"#status": "status", "#run": "run", "#mode": "mode"},
+                "ExpressionAttributeValues": {":pending": "pending", ":first": 1, ":mode": "manual",
+                                              ":now": now, ":one": 1,
+                                              ":run": int(delivery["run"]) - 1}}})
+        try:
+            self.store.transact([write, ("endpoint", {"ConditionCheck": {
+                "Key": endpoint_key(user_id, delivery["webhook_id"]),
+                "ConditionExpression": "#status = :enabled",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": {":enabled": "enabled"}}})])
+        except TransactionFailed as exc:
+            if exc.refused("endpoint"):
+                raise EndpointNotEnabled(exc.item("endpoint")) from None
+            if exc.refused("delivery") or exc.conflict:
+                raise DeliveryMoved(exc.item("delivery")) from None
+            raise
 
 
 def _as_read(delivery: dict[str, Any], run: int) -> bool:

@@ -10,6 +10,7 @@ import time
 
 from boto3.dynamodb.conditions import Key
 
+from support.streams import StreamTap
 from support.webhooks import DOCS_SECRET, deliveries, newest_event, register, rename
 
 
@@ -124,6 +125,8 @@ def test_redirects_are_not_followed_and_count_as_failures(api, hooks, receiver, 
 
 def test_manual_retry_and_test_ping_are_signed_single_attempts(api, hooks, receiver,
                                                               client_account):
+    """Both are written with the request's answer; the table stream queues them."""
+    stream = StreamTap(hooks.services, "webhook_outbox_stream")
     webhook = register(api, client_account, receiver.url())
     rename(api, client_account)
     hooks.fan_out_for(client_account.user_id)
@@ -135,6 +138,8 @@ def test_manual_retry_and_test_ping_are_signed_single_attempts(api, hooks, recei
     assert retried.status == 202 and retried.json()["status"] == "pending"
     ping = api.post(f"/v1/webhooks/{webhook['id']}/test", token=client_account.token)
     assert ping.status == 202 and ping.json()["event_type"] == "ping"
+    assert hooks.visible() == 0  # nothing queued by the requests themselves
+    stream.deliver()
     hooks.pump()
 
     received = receiver.wait_for(3)
@@ -152,10 +157,12 @@ def test_manual_retry_and_test_ping_are_signed_single_attempts(api, hooks, recei
 
 
 def test_a_failed_manual_retry_is_not_retried_again(api, hooks, receiver, client_account):
+    stream = StreamTap(hooks.services, "webhook_outbox_stream")
     webhook = register(api, client_account, receiver.url())
     ping = api.post(f"/v1/webhooks/{webhook['id']}/test", token=client_account.token).json()
     receiver.fail_next(1)
 
+    stream.deliver()
     hooks.pump()
 
     assert len(receiver.received) == 1

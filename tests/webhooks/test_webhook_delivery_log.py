@@ -10,6 +10,7 @@ import pytest
 
 from chalicelib.services.webhooks.fanout import new_delivery
 from chalicelib.storage.webhook_deliveries import StaleDelivery
+from chalicelib.storage.webhooks import endpoint_key
 
 
 def outcome(attempt: int, status: str | None = "succeeded") -> dict:
@@ -58,7 +59,11 @@ def test_an_attempt_is_one_put_that_keeps_the_rest_of_the_item(log):
 def test_a_manual_retry_after_the_read_wins(log):
     deliveries, read, _ = log
     before = read()
-    deliveries.restart(before, mode="manual", now="2030-01-01T00:00:01.000000Z")
+    endpoint = deliveries.store.table.put_item(Item={
+        **endpoint_key(before["user_id"], before["webhook_id"]), "status": "enabled"})
+    assert endpoint is not None
+    deliveries.start_manual({**before, "run": before["run"] + 1}, before["user_id"],
+                            "2030-01-01T00:00:01.000000Z")
 
     with pytest.raises(StaleDelivery):
         deliveries.record_attempt(before, run=1, attempt=1, changes=outcome(1))

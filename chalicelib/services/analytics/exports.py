@@ -14,6 +14,7 @@ from ...clock import Clock, isoformat, sortable
 from ...errors import not_found
 from ...ids import new_id
 from ...models.analytics import Export, ExportParams, ExportRequest
+from ...storage.commit_riders import answer_in_commit
 from ...storage.export_files import DOWNLOAD_URL_SECONDS, PART_SIZE, MultipartWriter, download_url
 from ...storage.party_data import PartyData
 from ...storage.reports import ExportRepository
@@ -41,10 +42,12 @@ class ExportService:
         export = {"id": new_id("exp"), "status": "processing", "format": params.format,
                   "dataset": params.dataset, "from": days.first_key, "to": days.last_key,
                   "user_type": caller.user_type, "rows_written": 0, "created_at": sortable(now)}
-        self._exports.create(caller.user_id, export, int(now.timestamp()))
+        answer = Export.model_validate(export)
+        with answer_in_commit(answer):
+            self._exports.create(caller.user_id, export, int(now.timestamp()))
         self._sqs.send_message(QueueUrl=self._queue_url, MessageBody=json.dumps(
             {"user_id": caller.user_id, "export_id": export["id"]}))
-        return Export.model_validate(export)
+        return answer
 
     def get(self, caller: Caller, export_id: str) -> Export:
         item = self._exports.get(caller.user_id, export_id)

@@ -17,6 +17,7 @@ from ...ids import new_id
 from ...models.analytics import Report, ReportCreate, ReportListItem
 from ...models.common import ListParams, Page
 from ...storage.aggregates import AggregateRepository
+from ...storage.commit_riders import answer_in_commit
 from ...storage.party_data import PartyData
 from ...storage.reports import ReportRepository
 from ..access import require_party
@@ -58,8 +59,10 @@ class ReportService:
                   "to": days.last_key, "columns": [GROUP_COLUMN[body.group_by],
                                                    *(m.name for m in metrics)],
                   "rows": rows, "row_count": len(rows), "created_at": sortable(self._clock.now())}
-        self._reports.create(caller.user_id, report)
-        return Report.model_validate(report)
+        answer = Report.model_validate(report)
+        with answer_in_commit(answer):
+            self._reports.create(caller.user_id, report)
+        return answer
 
     def get(self, caller: Caller, report_id: str) -> Report:
         item = self._reports.get(caller.user_id, report_id)

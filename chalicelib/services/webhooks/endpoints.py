@@ -11,11 +11,11 @@ from ...models.common import ListParams, Page
 from ...models.webhooks import (Delivery, DeliveryListParams, Webhook, WebhookCreate,
                                 WebhookUpdate, WebhookWithSecret)
 from ...storage.commit_riders import answer_in_commit
-from ...storage.webhook_deliveries import DeliveryRepository
+from ...storage.webhook_deliveries import (DeliveryMoved, DeliveryRepository,
+                                           EndpointNotEnabled)
 from ...storage.webhooks import EndpointLimitReached, EndpointMissing, EndpointRepository
 from ..events import API_VERSION
-from .fanout import first_message, new_delivery
-from .queue import DeliveryQueue
+from .fanout import new_delivery
 from .settings import WebhookSettings
 from .signing import new_secret
 from .urls import UrlGuard, UrlRefused, UrlUnresolved
@@ -23,9 +23,9 @@ from .urls import UrlGuard, UrlRefused, UrlUnresolved
 
 class WebhookService:
     def __init__(self, endpoints: EndpointRepository, deliveries: DeliveryRepository,
-                 queue: DeliveryQueue, guard: UrlGuard, settings: WebhookSettings,
-                 clock: Clock, environment: str) -> None:
-        self._endpoints, self._deliveries, self._queue = endpoints, deliveries, queue
+                 guard: UrlGuard, settings: WebhookSettings, clock: Clock,
+                 environment: str) -> None:
+        self._endpoints, self._deliveries = endpoints, deliveries
         self._guard, self._settings, self._clock = guard, settings, clock
         self._environment = environment
 
@@ -101,30 +101,52 @@ class WebhookService:
                               has_more=page.has_more, next_cursor=page.next_cursor)
 
     def retry(self, caller: Caller, webhook_id: str, delivery_id: str) -> Delivery:
-        """Deliver again now, once, whatever the delivery's state (the event id is unchanged)."""
+        """Deliver again now, once, whatever the delivery's state (the event id is unchanged).
+        The restart is written with the request's answer; the table stream queues it."""
         user_id = self._managing(caller)
-        self._require_enabled(self._load(user_id, webhook_id))
-        delivery = self._deliveries.get(webhook_id, delivery_id) \
-            if has_prefix(delivery_id, "dlv") else None
+        if not has_prefix(webhook_id, "whk"):
+            raise not_found("webhook", webhook_id, param="webhook_id")
+        endpoint, delivery = self._deliveries.endpoint_and_delivery(
+            user_id, webhook_id, delivery_id if has_prefix(delivery_id, "dlv") else None)
+        self._require_enabled(self._found(endpoint, webhook_id))
         if delivery is None:
             raise not_found("delivery", delivery_id, param="delivery_id")
-        restarted = self._deliveries.restart(delivery, mode="manual",
-                                             now=sortable(self._clock.now()))
-        self._queue.send(first_message(restarted, manual=True))
-        return Delivery.model_validate(restarted)
+        now = sortable(self._clock.now())
+        restarted = {**delivery, "status": "pending", "next_attempt": 1, "mode": "manual",
+                     "updated_at": now, "run": int(delivery.get("run", 1)) + 1}
+        restarted.pop("next_retry_at", None)
+        answer = Delivery.model_validate(restarted)
+        self._start(restarted, user_id, webhook_id, answer, now)
+        return answer
 
     def test(self, caller: Caller, webhook_id: str) -> Delivery:
-        """Send a `ping` event to this endpoint only (one attempt; not in the event feed)."""
+        """Send a `ping` event to this endpoint only (one attempt; not in the event feed). The
+        endpoint is checked in the delivery's own write; the table stream queues it."""
         user_id = self._managing(caller)
-        endpoint = self._require_enabled(self._load(user_id, webhook_id))
+        if not has_prefix(webhook_id, "whk"):
+            raise not_found("webhook", webhook_id, param="webhook_id")
         now = self._clock.now()
         event = {"id": new_id("evt"), "type": "ping", "created": isoformat(now),
                  "api_version": API_VERSION, "environment": self._environment,
                  "data": {"webhook_id": webhook_id}}
-        delivery = new_delivery(event, endpoint, now, mode="manual")
-        self._deliveries.create(delivery)
-        self._queue.send(first_message(delivery, manual=True))
-        return Delivery.model_validate(delivery)
+        delivery = new_delivery(event, {"id": webhook_id, "user_id": user_id}, now,
+                                mode="manual")
+        answer = Delivery.model_validate(delivery)
+        self._start(delivery, user_id, webhook_id, answer)
+        return answer
+
+    def _start(self, delivery: dict[str, Any], user_id: str, webhook_id: str, answer: Delivery,
+               restart_at: str | None = None) -> None:
+        try:
+            with answer_in_commit(answer):
+                self._deliveries.start_manual(delivery, user_id, restart_at)
+        except EndpointNotEnabled as exc:  # gone (404) or disabled (409), as it is now
+            self._require_enabled(self._found(exc.item, webhook_id))
+            raise Conflict("The endpoint changed while the delivery was written; retry.",
+                           code="concurrent_update") from None
+        except DeliveryMoved:
+            raise Conflict("The delivery was retried at the same time; see its latest run.",
+                           code="concurrent_update") from None
 
     @staticmethod
     def _managing(caller: Caller) -> str:
@@ -134,6 +156,10 @@ class WebhookService:
 
     def _load(self, user_id: str, webhook_id: str) -> dict[str, Any]:
         item = self._endpoints.get(user_id, webhook_id) if has_prefix(webhook_id, "whk") else None
+        return self._found(item, webhook_id)
+
+    @staticmethod
+    def _found(item: dict[str, Any] | None, webhook_id: str) -> dict[str, Any]:
         if item is None:
             raise not_found("webhook", webhook_id, param="webhook_id")
         return item

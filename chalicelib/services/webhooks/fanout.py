@@ -16,6 +16,7 @@ from typing import Any, Iterable
 from ...clock import Clock, sortable
 from ...storage.events import EVENT_RETENTION_SECONDS
 from ...storage.outbox import OutboxRepository, created_sort, outbox_item_from_stream
+from ...storage.stream_records import new_runs
 from ...storage.webhook_deliveries import DeliveryRepository, delivery_id_for
 from ...storage.webhooks import EndpointRepository
 from .queue import DeliveryMessage, DeliveryQueue
@@ -59,10 +60,17 @@ class OutboxFanOut:
         self._queue, self._settings, self._clock = queue, settings, clock
 
     def from_stream(self, records: list[dict[str, Any]]) -> int:
-        """Fan out the outbox INSERTs of a stream batch. Never raises: what fails stays in the
-        outbox for the sweeper, rather than blocking the stream shard behind it."""
+        """Fan out the outbox INSERTs of a stream batch, then queue the manual deliveries it
+        made or restarted. The fan-out never raises (what fails stays in the outbox for the
+        sweeper); a manual delivery that cannot be queued raises, so the batch is read again
+        (its fan-out, done, sends nothing twice)."""
         items = [item for item in map(outbox_item_from_stream, records) if item]
-        return self._fan_out_quietly(items)
+        sent = self._fan_out_quietly(items)
+        manual = [first_message(delivery, manual=True)
+                  for delivery in new_runs(records, "delivery")
+                  if delivery.get("mode") == "manual" and delivery.get("status") == "pending"]
+        self._queue.send_many(manual)
+        return sent + len(manual)
 
     def sweep(self, *, budget_seconds: float = 20.0, max_items: int = 1000) -> int:
         """Fan out outbox items older than the grace period (the stream consumer missed them)."""
