@@ -14,7 +14,7 @@ import json
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from ._support import moto_stack
 
@@ -82,7 +82,10 @@ def main() -> None:
                                                                   if over else ""))
 
 
-def measure(services: Any, recorder: Recorder) -> list[Row]:
+def measure(services: Any, recorder: Recorder,
+            settle: Callable[[Row], None] | None = None) -> list[Row]:
+    """Each operation once, in order; `settle(row)` after each (bench/cost.py follows the work
+    a request leaves behind there)."""
     from chalice.test import Client
 
     from app import app
@@ -116,6 +119,8 @@ def measure(services: Any, recorder: Recorder) -> list[Row]:
         recorder.reset()
         answer = client.http.request(method, path, headers=headers, body=raw)
         rows.append(Row(name, kind, answer.status_code, recorder.calls, recorder.authorizer))
+        if settle is not None:
+            settle(rows[-1])
         return json.loads(answer.body) if answer.body else {}
 
     owner, seller = client_account.token, pro.token
