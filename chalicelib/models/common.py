@@ -53,12 +53,19 @@ def not_null(**keywords: Any) -> Callable[[dict[str, Any]], None]:
     return edit
 
 
-class RequestBody(BaseModel):
+class Model(BaseModel):
+    """The base of every model. Validators and serializers are built on first use, not at
+    import (`defer_build`): a cold start imports every route's models, and a request uses a
+    few of them (bench/coldstart.py, docs/performance.md "Cold start")."""
+    model_config = ConfigDict(defer_build=True)
+
+
+class RequestBody(Model):
     """A JSON request body: unknown fields and lax type coercion are refused."""
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-class QueryParams(BaseModel):
+class QueryParams(Model):
     """Query strings arrive as text, so types are coerced; unknown parameters are refused."""
     model_config = ConfigDict(extra="forbid")
 
@@ -73,7 +80,7 @@ class ListParams(QueryParams):
                                description="`next_cursor` of the previous page.")
 
 
-class ApiModel(BaseModel):
+class ApiModel(Model):
     # Answers always carry every field (null when unset), so the schema marks them required.
     model_config = ConfigDict(from_attributes=True,
                               json_schema_serialization_defaults_required=True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from .common import Model
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Model):
     code: str = Field(description="Machine-readable; every code is listed in the errors guide.",
                       examples=["invalid_parameter"])
     message: str = Field(description="For humans; may change without notice.")
@@ -16,12 +18,12 @@ class ErrorDetail(BaseModel):
     doc_url: str = Field(examples=["https://docs.leadnod.com/errors/invalid_parameter"])
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Model):
     """Every error answer: `{"error": {"code", "message", "param", "doc_url"}}`."""
     error: ErrorDetail
 
 
-class OAuthErrorBody(BaseModel):
+class OAuthErrorBody(Model):
     """`POST /oauth/token` errors use RFC 6749 §5.2's shape, which OAuth client libraries
     parse."""
     error: Literal["invalid_request", "invalid_client", "invalid_scope",

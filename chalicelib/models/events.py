@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import ConfigDict, Field, create_model
 
-from .common import Industry, UserType
+from .common import Industry, Model, UserType
 from .engagements import ActivityType, EngagementStatus
 from .opportunities import OpportunityStatus
 from .payments import PaymentType
@@ -22,7 +22,7 @@ def _open_for_additions(schema: dict) -> None:
     schema.pop("additionalProperties", None)
 
 
-class EventData(BaseModel):
+class EventData(Model):
     # Forbidding extras makes a field added at a call site fail until it is declared here;
     # the published schema stays open, since adding a field does not break consumers.
     model_config = ConfigDict(extra="forbid", json_schema_extra=_open_for_additions)
@@ -181,7 +181,7 @@ EVENT_DATA: dict[str, type[EventData]] = {
 TEST_EVENT_DATA: dict[str, type[EventData]] = {"ping": PingData}
 
 
-class EventEnvelope(BaseModel):
+class EventEnvelope(Model):
     """What every webhook delivery's body and every `/v1/events` entry is."""
     id: str = Field(description="`evt_...`; deliveries are at-least-once: dedupe on it.")
     type: str

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import ConfigDict, Field, TypeAdapter
 
-from .common import ApiModel, ListParams, Page, Timestamp
+from .common import ApiModel, ListParams, Model, Page, Timestamp
 from .users import PublicUser
 
 
@@ -36,7 +36,7 @@ class MatchPage(Page[Match]):
     matched_at: Timestamp | None = None
 
 
-class _Message(BaseModel):
+class _Message(Model):
     model_config = ConfigDict(extra="ignore")
 
 
@@ -72,4 +72,5 @@ class SalesProChanged(_Message):
 MatchMessage = Annotated[Union[MatchOpportunity, OpportunityDeleted, RescoreCandidate,
                                SalesProChanged],
                          Field(discriminator="type")]
-MATCH_MESSAGE: TypeAdapter[MatchMessage] = TypeAdapter(MatchMessage)
+MATCH_MESSAGE: TypeAdapter[MatchMessage] = TypeAdapter(MatchMessage,
+                                                       config=ConfigDict(defer_build=True))

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from .common import Model
 
 
 def _only(schema: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
@@ -14,7 +16,7 @@ def _only(schema: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
     return replace
 
 
-class TokenRequest(BaseModel):
+class TokenRequest(Model):
     # Every field is optional here so that services/oauth.py can answer what is missing or
     # wrong with RFC 6749 §5.2 errors; the document says what a valid request is.
     # RFC 6749 §3.2: unrecognised parameters are ignored, so no extra="forbid" here.
@@ -30,14 +32,14 @@ class TokenRequest(BaseModel):
          "description": "Space-separated `read` and/or `write`; both when left out."}))
 
 
-class TokenResponse(BaseModel):
+class TokenResponse(Model):
     access_token: str
     token_type: str = "Bearer"
     expires_in: int
     scope: str
 
 
-class Jwk(BaseModel):
+class Jwk(Model):
     """An RSA public key (RFC 7517) that verifies access tokens signed with its `kid`."""
     model_config = ConfigDict(extra="allow")
     kty: str
@@ -48,5 +50,5 @@ class Jwk(BaseModel):
     e: str
 
 
-class Jwks(BaseModel):
+class Jwks(Model):
     keys: list[Jwk]
