@@ -37,13 +37,14 @@ def get_dispute(caller: Caller, dispute_id: str) -> Dispute:
 
 
 @operation(bp, "POST", ONE + "/evidence", body=DisputeEvidence, returns=Dispute, status=201,
-           errors=(409,), tag=TAG, summary="Add evidence to a dispute")
+           errors=(409,), tag=TAG, summary="Add evidence to a dispute", answer_in_commit=True)
 def add_evidence(caller: Caller, dispute_id: str, body: DisputeEvidence) -> Dispute:
     return container().disputes.add_evidence(caller, dispute_id, body)
 
 
 @operation(bp, "POST", ONE + "/accept", body=NoBody, returns=Dispute, status=(200, 202),
-           idempotent=True, errors=(409,), tag=TAG, summary="Accept (concede) a dispute")
+           idempotent=True, errors=(409,), tag=TAG, summary="Accept (concede) a dispute",
+           answer_in_commit=True)
 def accept_dispute(caller: Caller, dispute_id: str, body: NoBody) -> tuple[int, Dispute]:
     """The party who did not open the dispute concedes it in full: 200 once settled, 202
     while the settlement runs."""

@@ -86,6 +86,13 @@ def settle_actions(dispute: DisputeRecord, now: str) -> list[dict[str, Any]]:
     ]
 
 
+def new_evidence(dispute_id: str, user_id: str, text: str, now: str) -> dict[str, Any]:
+    """An evidence item (its own sort key under the dispute, oldest first)."""
+    return {"PK": f"DSP#{dispute_id}", "SK": f"EVIDENCE#{now}#{secrets.token_hex(4)}",
+            "entity": "dispute_evidence", "submitted_by": user_id, "text": text,
+            "created_at": now}
+
+
 class DisputeRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -130,9 +137,11 @@ class DisputeRepository:
         dispute = cast(DisputeRecord | None, next((i for i in items if i["SK"] == "DSP"), None))
         return dispute, [i for i in items if i["SK"].startswith("EVIDENCE#")]
 
-    def add_evidence(self, dispute_id: str, user_id: str, text: str, now: str) -> None:
+    def add_evidence(self, dispute_id: str, user_id: str, text: str, now: str,
+                     evidence_item: dict[str, Any] | None = None) -> None:
         """Evidence from a party while unresolved (≤ MAX_EVIDENCE); the first moves the
-        dispute to `under_review`."""
+        dispute to `under_review`. `evidence_item` is `new_evidence(...)` if the caller built
+        it already (to state its answer)."""
         counter = {"Update": {
             "Key": dispute_key(dispute_id),
             "UpdateExpression": "ADD evidence_count :one SET #status = :review, updated_at = :now",
@@ -144,10 +153,8 @@ class DisputeRepository:
             "ExpressionAttributeValues": {":one": 1, ":review": "under_review", ":now": now,
                                           ":me": user_id, ":resolved": "resolved",
                                           ":max": MAX_EVIDENCE}}}
-        evidence = {"Put": {"Item": {
-            "PK": f"DSP#{dispute_id}", "SK": f"EVIDENCE#{now}#{secrets.token_hex(4)}",
-            "entity": "dispute_evidence", "submitted_by": user_id, "text": text,
-            "created_at": now}, "ConditionExpression": "attribute_not_exists(PK)"}}
+        evidence = {"Put": {"Item": evidence_item or new_evidence(dispute_id, user_id, text, now),
+                            "ConditionExpression": "attribute_not_exists(PK)"}}
         try:
             self.store.transact([("dispute", counter), evidence])
         except TransactionFailed as exc:
@@ -156,9 +163,12 @@ class DisputeRepository:
             raise DisputeClosed(current) from None
 
     def claim_resolution(self, dispute_id: str, resolution: Resolution, now: str,
-                         conceding_party: str | None = None) -> DisputeRecord:
+                         conceding_party: str | None = None,
+                         current: DisputeRecord | None = None) -> DisputeRecord:
         """Record the decision once (operator, or the party who did not open it conceding).
-        Raises DisputeDecided with the dispute as it was when another decision exists."""
+        Raises DisputeDecided with the dispute as it was when another decision exists. Given
+        the dispute as read (`current`), it is written as a transaction (which can carry the
+        request's answer, commit_riders.py) and the result stated from it."""
         condition = ("attribute_exists(PK) AND #status <> :resolved "
                      "AND attribute_not_exists(resolution)")
         values: dict[str, Any] = {":r": resolution, ":resolved": "resolved", ":now": now}
@@ -166,11 +176,22 @@ class DisputeRepository:
             condition += " AND opened_by <> :me AND (client_id = :me OR sales_pro_id = :me)"
             values[":me"] = conceding_party
         try:
-            return cast(DisputeRecord, self.store.update(
-                dispute_key(dispute_id), "SET resolution = :r, updated_at = :now",
-                values=values, names={"#status": "status"}, condition=condition))
+            if current is None:
+                return cast(DisputeRecord, self.store.update(
+                    dispute_key(dispute_id), "SET resolution = :r, updated_at = :now",
+                    values=values, names={"#status": "status"}, condition=condition))
+            self.store.transact([("dispute", {"Update": {
+                "Key": dispute_key(dispute_id),
+                "UpdateExpression": "SET resolution = :r, updated_at = :now",
+                "ConditionExpression": condition, "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": values}})])
+            return cast(DisputeRecord, {**current, "resolution": resolution, "updated_at": now})
         except ConditionFailed as exc:
             raise DisputeDecided(cast(DisputeRecord | None, exc.item)) from None
+        except TransactionFailed as exc:
+            if exc.refused("dispute"):
+                raise DisputeDecided(cast(DisputeRecord | None, exc.item("dispute"))) from None
+            raise
 
     def page(self, *, scope: str, owner: tuple[str, str] | None, engagement_id: str | None,
              status: str | None, limit: int, cursor: str | None) -> PageResult:

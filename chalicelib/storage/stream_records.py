@@ -16,6 +16,17 @@ def inserted(records: Iterable[dict[str, Any]], entity: str) -> Iterator[dict[st
             yield {name: _deserializer.deserialize(value) for name, value in image.items()}
 
 
+def newly_set(records: Iterable[dict[str, Any]], entity: str,
+              attribute: str) -> Iterator[dict[str, Any]]:
+    """Items of `entity` a MODIFY gave `attribute` (a dispute's resolution), as they are now."""
+    for record in records:
+        change = record.get("dynamodb") or {}
+        image, old = change.get("NewImage") or {}, change.get("OldImage") or {}
+        if (record.get("eventName") == "MODIFY" and image.get("entity") == {"S": entity}
+                and attribute in image and attribute not in old):
+            yield {name: _deserializer.deserialize(value) for name, value in image.items()}
+
+
 def new_runs(records: Iterable[dict[str, Any]], entity: str) -> Iterator[dict[str, Any]]:
     """Items of `entity` the batch INSERTed, or MODIFYed to a new `run` (a restarted job)."""
     for record in records:

@@ -68,8 +68,9 @@ CALLS: dict[str, set[str]] = {
     "WebhookDeliveries": STORE | {"send_message", "send_message_batch",
                                   "change_message_visibility"},
     "AnalyticsAggregates": STORE,
-    # the escrow follow-ups of an engagement's end: the auto-release timer, the refund
-    "EscrowFollowups": STORE | {"start_execution"},
+    # the escrow follow-ups of an engagement's end (the auto-release timer, the refund), the
+    # executions of new payments and disputes, the settlement of a decided dispute
+    "EscrowFollowups": STORE | {"start_execution", "send_task_success"},
     "AnalyticsExports": STORE | {"put_object", "create_multipart_upload", "upload_part",
                                  "complete_multipart_upload", "abort_multipart_upload"},
 }

@@ -31,6 +31,8 @@ def matches(pattern: Any, value: Any) -> bool:
     if isinstance(pattern, list):
         if pattern and all(isinstance(rule, dict) and "exists" in rule for rule in pattern):
             return (value is not None) == pattern[0]["exists"]
+        if pattern and all(isinstance(rule, dict) and "anything-but" in rule for rule in pattern):
+            return value is not None and value not in pattern[0]["anything-but"]
         return value is not None and value in pattern
     value = {} if value is None else value
     return isinstance(value, dict) and all(
@@ -102,3 +104,26 @@ def test_the_escrow_filter_passes_new_payments_and_disputes_to_start(filters, en
     passed = {kind: any(matches(pattern, record) for pattern in filters["EscrowFollowups"])
               for kind, record in records.items()}
     assert passed == {"INSERT": passes, "MODIFY": False}
+
+
+@pytest.mark.parametrize("before, after, passes", [
+    ({"status": "open"}, {"status": "open", "resolution": {"decided_at": "t"}}, True),
+    ({"status": "under_review"}, {"status": "under_review", "resolution": {"decided_at": "t"}},
+     True),
+    ({"status": "open", "resolution": {"decided_at": "t"}},
+     {"status": "resolved", "resolution": {"decided_at": "t"}}, False),
+    ({"status": "open"}, {"status": "under_review"}, False)])
+def test_the_escrow_filter_passes_a_dispute_newly_decided_to_settle(filters, before, after,
+                                                                     passes):
+    from chalicelib.storage.stream_records import newly_set
+
+    def image(attrs):
+        return {name: _serialize(value) for name, value in
+                {"PK": "DSP#dsp_1", "SK": "DSP", "entity": "dispute", **attrs}.items()}
+
+    record = {"eventName": "MODIFY", "dynamodb": {"NewImage": image(after),
+                                                  "OldImage": image(before)}}
+    assert any(matches(pattern, record) for pattern in filters["EscrowFollowups"]) == passes
+    acted_on = [i for i in newly_set([record], "dispute", "resolution")
+                if i["status"] != "resolved"]
+    assert bool(acted_on) == passes

@@ -152,3 +152,35 @@ def test_a_dispute_opened_by_a_process_that_died_before_its_start_is_started_by_
     assert len([e for e in pay.client("stepfunctions").list_executions(
         stateMachineArn=described["stateMachineArn"])["executions"]
         if e["executionArn"] == dispute["execution_arn"]]) == 1
+
+
+def test_a_concession_whose_process_died_before_settling_is_settled_by_the_stream(
+        make_deal, pay, monkeypatch):
+    """The decision is written with the answer, so the retry replays it (202) and cannot
+    settle; the dispute's newly set resolution on the stream does, once."""
+    from support.waiting import wait_until
+
+    deal = make_deal(fresh=True)
+    deal.fund(4_000)
+    opened = deal.post("/v1/payments/escrow/dispute",
+                       {"engagement_id": deal.id, "amount": 1_500, "reason": "No meetings"})
+    dispute_id = opened.json()["id"]
+    wait_until(lambda: pay.disputes_repo.get(dispute_id, True).get("task_token"))
+    stream = StreamTap(pay, "escrow_followups")
+
+    def crash(*_args):
+        raise RuntimeError("Lambda timed out")
+
+    monkeypatch.setattr(pay.workflows, "answer", crash)
+    path = f"/v1/payments/disputes/{dispute_id}/accept"
+    assert deal.post(path, as_=deal.pro, key="accept-1").status == 500
+    monkeypatch.undo()
+    again = deal.post(path, as_=deal.pro, key="accept-1")
+    assert (again.status, again.headers["idempotent-replayed"]) == (202, "true")
+    assert again.json()["resolution"]["refund"] == 1_500
+    assert pay.disputes_repo.get(dispute_id, True)["status"] != "resolved"
+    assert stream.deliver() > 0
+    wait_until(lambda: pay.disputes_repo.get(dispute_id, True)["status"] == "resolved")
+    stream.redeliver()
+    assert deal.balance()["refunded"] == 1_500 and deal.balance()["in_dispute"] == 0
+    assert audit(pay, engagement_id=deal.id).ok

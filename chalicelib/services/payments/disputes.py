@@ -9,6 +9,8 @@ waiting the decider writes the same settlement itself.
 """
 from __future__ import annotations
 
+from typing import Any, Sequence
+
 
 from ...auth.caller import Caller
 from ...clock import Clock, sortable
@@ -21,7 +23,7 @@ from ...models.payments import (Dispute, DisputeEvidence, DisputeListParams, Dis
 from ...storage import ledger
 from ...storage.commit_riders import answer_in_commit
 from ...storage.disputes import (DisputeClosed, DisputeDecided, DisputeExists, DisputeRepository,
-                                 workflow_keys)
+                                 new_evidence, workflow_keys)
 from ...storage.payments import EngagementRefused, EscrowRefused, PaymentRepository
 from ...storage.records import DisputeRecord, Resolution
 from ...storage.table import TransactionFailed
@@ -116,11 +118,20 @@ class DisputeService:
                                     has_more=page.has_more, next_cursor=page.next_cursor)
 
     def add_evidence(self, caller: Caller, dispute_id: str, request: DisputeEvidence) -> Dispute:
-        self._party_dispute(caller, dispute_id)
+        """Read with its evidence (one Query), so the answer (with this piece added) is
+        written with the evidence; the transaction's conditions decide."""
+        dispute, evidence = self._disputes.get_with_evidence(dispute_id)
+        dispute = require_party(caller, dispute, "dispute", dispute_id)
         caller.require_manager("add dispute evidence")
+        now = sortable(self._clock.now())
+        added = new_evidence(dispute_id, caller.user_id, request.text, now)
+        answer = Dispute.model_validate({
+            **dispute, "status": "under_review", "updated_at": now,
+            "evidence_count": int(dispute.get("evidence_count") or 0) + 1,
+            "evidence": [*evidence, added]})
         try:
-            self._disputes.add_evidence(dispute_id, caller.user_id, request.text,
-                                        sortable(self._clock.now()))
+            with answer_in_commit(answer):
+                self._disputes.add_evidence(dispute_id, caller.user_id, request.text, now, added)
         except DisputeClosed as exc:
             current = exc.item or {}
             if current.get("status") == "resolved" or current.get("resolution"):
@@ -128,12 +139,15 @@ class DisputeService:
                                code="dispute_closed") from None
             raise Conflict("This dispute already has the maximum of 50 pieces of evidence.",
                            code="evidence_limit_reached") from None
-        return self.get(caller, dispute_id)
+        return answer
 
     # ------------------------------------------------------------------ deciding
     def accept(self, caller: Caller, dispute_id: str) -> tuple[int, Dispute]:
-        """The party who did not open the dispute concedes it in full."""
-        dispute = self._party_dispute(caller, dispute_id)
+        """The party who did not open the dispute concedes it in full. The decision is written
+        with the answer (202: the settlement follows, right after and again from the table
+        stream); a dispute already settled this way answers 200."""
+        dispute, evidence = self._disputes.get_with_evidence(dispute_id)
+        dispute = require_party(caller, dispute, "dispute", dispute_id)
         caller.require_manager("accept disputes")
         if dispute["opened_by"] == caller.user_id:
             raise Forbidden("Only the other party can accept a dispute; the party who opened "
@@ -141,8 +155,9 @@ class DisputeService:
         amount = int(dispute["amount"])
         client_opened = dispute["opened_by"] == dispute["client_id"]
         release, refund = (0, amount) if client_opened else (amount, 0)
-        self._decide(dispute, release, refund, "accepted", caller.user_id, caller.user_id)
-        view = self.get(caller, dispute_id)
+        decided = self._decide(dispute, release, refund, "accepted", caller.user_id,
+                               caller.user_id, evidence=evidence)
+        view = Dispute.model_validate({**decided, "evidence": evidence})
         return (200 if view.status == "resolved" else 202), view
 
     def resolve(self, dispute_id: str, release: int, refund: int) -> DisputeRecord:
@@ -156,7 +171,10 @@ class DisputeService:
         return self._decide(dispute, release, refund, "operator", "operator")
 
     def _decide(self, dispute: DisputeRecord, release: int, refund: int, method: str,
-                decided_by: str, conceding_party: str | None = None) -> DisputeRecord:
+                decided_by: str, conceding_party: str | None = None,
+                evidence: Sequence[dict[str, Any]] | None = None) -> DisputeRecord:
+        """Claim the decision, then settle. With `evidence` (a request's), the claim carries
+        the request's answer: the dispute as decided, 202."""
         now, dsp = sortable(self._clock.now()), dispute["id"]
         resolution: Resolution = {"release": release, "refund": refund, "method": method,
                                   "decided_by": decided_by, "decided_at": now}
@@ -167,8 +185,13 @@ class DisputeService:
         if refund:
             resolution["refund_payment_id"] = derived_id("pay", f"{dsp}:refund")
             resolution["refund_transfer_id"] = derived_id("txf", f"{dsp}:refund")
+        answer = None if evidence is None else Dispute.model_validate(
+            {**dispute, "resolution": resolution, "updated_at": now, "evidence": evidence})
         try:
-            decided = self._disputes.claim_resolution(dsp, resolution, now, conceding_party)
+            with answer_in_commit(answer, 202):
+                decided = self._disputes.claim_resolution(
+                    dsp, resolution, now, conceding_party,
+                    current=dispute if evidence is not None else None)
         except DisputeDecided as exc:  # carries the dispute as it was: no second read
             decided = exc.item or {}
             previous = decided.get("resolution") or {}
@@ -178,10 +201,13 @@ class DisputeService:
                                code="dispute_closed") from None
             if decided.get("status") == "resolved":
                 return decided
-        self._settle(decided)
+        self.settle(decided)
         return decided
 
-    def _settle(self, dispute: DisputeRecord) -> None:
+    def settle(self, dispute: DisputeRecord) -> None:
+        """Settle a decided dispute: answer its waiting execution, or write the settlement.
+        Run after the decision's commit and again from the table stream (followups.py): the
+        settlement's ids derive from the dispute, so a second run writes nothing twice."""
         actions = self._movements.settle(dispute)
         token = dispute.get("task_token")
         wire = ledger.to_wire(actions, self._settings.table_name)

@@ -13,7 +13,9 @@ The same stream also starts the execution of every payment created `processing` 
 refund) and every dispute created: the API starts it right after its commit, and answers from
 that commit (the Idempotency-Key record is written with it, so a client's retry is replayed and
 would not start it); should the process die in between, the stream still does. Names derive from
-the payment or dispute, so the usual second start is a no-op.
+the payment or dispute, so the usual second start is a no-op. Likewise a dispute's decision (its
+`resolution` newly set, not yet settled) is settled again from the stream: the settlement's ids
+derive from the dispute, so it is written once.
 
 All of these are idempotent, so a redelivered record, a retried batch or a replay does nothing
 twice.
@@ -26,8 +28,8 @@ import logging
 from typing import Any, Iterable, cast
 
 from ...storage.payments import PaymentRepository
-from ...storage.records import PaymentRecord
-from ...storage.stream_records import inserted, outbox_payloads
+from ...storage.records import DisputeRecord, PaymentRecord
+from ...storage.stream_records import inserted, newly_set, outbox_payloads
 from .disputes import DisputeService
 from .escrow import EscrowService
 
@@ -54,7 +56,11 @@ class EscrowFollowUps:
         disputes = list(inserted(records, "dispute"))
         for dispute in disputes:
             self._disputes.start(dispute["id"])
-        return len(ends) + len(started) + len(disputes)
+        decided = [item for item in newly_set(records, "dispute", "resolution")
+                   if item.get("status") != "resolved"]
+        for dispute in decided:
+            self._disputes.settle(cast(DisputeRecord, dispute))
+        return len(ends) + len(started) + len(disputes) + len(decided)
 
     def follow_up(self, event: dict[str, Any]) -> None:
         """The follow-up one `engagement.completed` / `.terminated` event owes. It reads the
