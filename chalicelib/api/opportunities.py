@@ -36,7 +36,7 @@ def list_opportunities(caller: Caller, query: OpportunityListParams) -> Page[Opp
 
 @operation(bp, "POST", "/v1/opportunities/bulk", body=BulkCreate, returns=BulkResult,
            status=(201, 207), responses={400: (BulkRejected, ErrorBody)}, tag=TAG,
-           summary="Create up to 100 opportunities")
+           summary="Create up to 100 opportunities", answer_in_commit=True)
 def bulk_create_opportunities(caller: Caller,
                               body: BulkCreate) -> tuple[int, BulkResult | BulkRejected]:
     """Each item is validated and created on its own: 201 when all were created, 207 when

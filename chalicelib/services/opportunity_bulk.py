@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from ..auth.caller import Caller
 from ..errors import ApiError, InternalError, InvalidParameter, error_body
 from ..models.opportunities import BulkRejected, BulkResult, Opportunity, OpportunityCreate
+from ..storage.commit_riders import answer_in_commit
 from ..storage.opportunities import OpportunityRepository
 from ..storage.table import ConditionFailed, TransactionFailed
 from ..validation import to_api_error
@@ -61,9 +62,13 @@ class BulkOpportunities:
                 pending.append((index, self._opps.new_opportunity(caller.user_id, checked)))
             else:
                 results[index] = checked
-        for start in range(0, len(pending), PER_TRANSACTION):
-            chunk = pending[start:start + PER_TRANSACTION]
-            for index, outcome in self._write(chunk):
+        chunks = [pending[start:start + PER_TRANSACTION]
+                   for start in range(0, len(pending), PER_TRANSACTION)]
+        for number, chunk in enumerate(chunks, 1):
+            # The last chunk's first attempt carries the answer it makes true: every item
+            # of it created (commit_riders.py); an attempt that fails carries nothing.
+            expected = _expected(results, chunk, len(items)) if number == len(chunks) else None
+            for index, outcome in self._write(chunk, expected):
                 results[index] = outcome
         created = [r["id"] for r in results if "id" in r]
         self._match.match(created)
@@ -73,10 +78,14 @@ class BulkOpportunities:
                                  "of each item.", param="opportunities")
         return 400, BulkRejected.model_validate({**error.body(), "data": results})
 
-    def _write(self, chunk: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, Any]]:
+    def _write(self, chunk: list[tuple[int, dict[str, Any]]],
+               expected: tuple[int, BulkResult] | None = None) -> list[tuple[int, Any]]:
         opps = [opp for _, opp in chunk]
+        status, answer = expected or (None, None)
         try:
-            self._repo.create(opps, [a for opp in opps for a in self._opps.created_events(opp)])
+            with answer_in_commit(answer, status):
+                self._repo.create(opps,
+                                  [a for opp in opps for a in self._opps.created_events(opp)])
             return [(index, _shown(opp)) for index, opp in chunk]
         except (TransactionFailed, ConditionFailed, ClientError):
             if len(chunk) == 1:
@@ -84,6 +93,16 @@ class BulkOpportunities:
                 error = InternalError("This opportunity could not be created; retry it.")
                 return [(chunk[0][0], {"index": chunk[0][0], **error.body()})]
         return [result for item in chunk for result in self._write([item])]
+
+
+def _expected(results: list[Any], chunk: list[tuple[int, dict[str, Any]]],
+              total: int) -> tuple[int, BulkResult]:
+    """The answer if this chunk is written: its items created, the others as they are."""
+    after = [*results]
+    for index, opp in chunk:
+        after[index] = _shown(opp)
+    created = sum(1 for r in after if "id" in r)
+    return (201 if created == total else 207), BulkResult(data=after)
 
 
 def _shown(opp: dict[str, Any]) -> dict[str, Any]:

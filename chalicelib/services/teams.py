@@ -53,7 +53,7 @@ class TeamService:
         now = sortable(self._clock.now())
         events = self._changed(caller, member_id, ["role"])
         try:
-            updated = self._team.set_role(caller.user_id, member_id, request.role, now, events)
+            updated = self._team.set_role(caller.user_id, member, request.role, now, events)
         except MemberRefused as exc:
             raise self.refusal(caller, exc.item, member_id) from None
         return member_view(updated, caller.plan)

@@ -105,6 +105,15 @@ class PaymentRepository:
     def engagement(self, engagement_id: str) -> EngagementRecord | None:
         return get_engagement(self.store, engagement_id)
 
+    def engagement_and_escrow(self, engagement_id: str
+                              ) -> tuple[EngagementRecord | None, LedgerAccountRecord | None]:
+        """The engagement and its escrow account, in one consistent BatchGetItem."""
+        eng, escrow = engagement_key(engagement_id), escrow_key(engagement_id)
+        found = self.store.batch_get([(eng["PK"], eng["SK"]), (escrow["PK"], escrow["SK"])],
+                                     consistent=True)
+        return (cast(EngagementRecord | None, found.get((eng["PK"], eng["SK"]))),
+                cast(LedgerAccountRecord | None, found.get((escrow["PK"], escrow["SK"]))))
+
     def create(self, payment: PaymentRecord, *, statuses: tuple[str, ...],
                client_id: str | None = None, claim_currency: bool = False) -> None:
         """Put a `processing` payment (T10) while its engagement is in one of `statuses` (and

@@ -59,12 +59,14 @@ class TeamRepository:
         items = self.store.query_all(Key("GSI2PK").eq(f"ORG#{account_id}"), index="GSI2")
         return [item for item in items if item.get("status", "active") == "active"]
 
-    def set_role(self, account_id: str, member_id: str, role: str, now: str,
+    def set_role(self, account_id: str, member: dict[str, Any], role: str, now: str,
                  events: list[Action]) -> dict[str, Any]:
-        """Change a member's role (not the owner's: ownership moves with `transfer`)."""
-        self._transact([("member", _member_update(account_id, member_id, "#role = :role", now,
-                                                  role=role)), *events])
-        return self.store.get(user_key(member_id)) or {}
+        """Change a member's role (not the owner's: ownership moves with `transfer`). Returns
+        the member as written, from the item as read (no read after)."""
+        self._transact([("member", _member_update(account_id, member["id"], "#role = :role",
+                                                  now, role=role)), *events])
+        return {**member, "role": role, "updated_at": now,
+                "version": int(member.get("version", 0)) + 1}
 
     def remove(self, account_id: str, member: dict[str, Any], client_ids: list[str], now: str,
                events: list[Action]) -> None:

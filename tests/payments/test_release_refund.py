@@ -49,13 +49,18 @@ def test_a_payout_that_loses_the_race_fails_cleanly_in_the_state_machine(deal, p
 
     deal.fund(500)
     caller = Caller(deal.client.user_id, "client", "professional", frozenset({"write"}), "")
-    original = pay.payments_repo.escrow_account
-    pay.payments_repo.escrow_account = lambda eng: {**original(eng), "balance": 10_000}
+    original = pay.payments_repo.engagement_and_escrow
+
+    def stale(engagement_id):  # the balance as another request saw it before spending it
+        engagement, account = original(engagement_id)
+        return engagement, {**account, "balance": 10_000}
+
+    pay.payments_repo.engagement_and_escrow = stale
     try:
         status, payment = pay.escrow.release(caller, ReleaseEscrow(engagement_id=deal.id,
                                                                    amount=900), None)
     finally:
-        pay.payments_repo.escrow_account = original
+        pay.payments_repo.engagement_and_escrow = original
     assert status in (201, 202)
     failed = wait_payment(pay, payment.id)
     assert (failed["status"], failed["failure_code"]) == ("failed", "insufficient_escrow_balance")

@@ -47,11 +47,10 @@ class DisputeService:
     def open(self, caller: Caller, request: OpenDispute,
              idempotency_key: str | None) -> tuple[int, Dispute]:
         dispute_id = request_object_id("dsp", caller.user_id, "dispute", idempotency_key)
-        engagement = self._escrow.engagement_for(caller, request.engagement_id)
+        engagement, account = self._escrow.with_escrow(caller, request.engagement_id)
         caller.require_manager("open disputes")
         if engagement["status"] not in DISPUTABLE:
             raise engagement_status_error(engagement, "disputed", DISPUTABLE)
-        account = self._payments.escrow_account(engagement["id"]) or {}
         currency, available = account.get("currency", "usd"), int(account.get("balance", 0))
         if request.amount > available:
             raise insufficient(request.amount, available, currency)

@@ -70,9 +70,17 @@ class EscrowService:
         return require_party(caller, self._payments.engagement(engagement_id), "engagement",
                              engagement_id, param="engagement_id")
 
-    def _client_engagement(self, caller: Caller, engagement_id: str,
-                           action: str) -> EngagementRecord:
-        engagement = self.engagement_for(caller, engagement_id)
+    def with_escrow(self, caller: Caller, engagement_id: str
+                    ) -> tuple[EngagementRecord, Mapping[str, Any]]:
+        """The engagement (parties only, else 404) and its escrow account ({} before any
+        funding), in one read."""
+        engagement, account = self._payments.engagement_and_escrow(engagement_id)
+        return (require_party(caller, engagement, "engagement", engagement_id,
+                              param="engagement_id"), account or {})
+
+    def _client_engagement(self, caller: Caller, engagement_id: str, action: str,
+                           engagement: EngagementRecord | None = None) -> EngagementRecord:
+        engagement = engagement or self.engagement_for(caller, engagement_id)
         if role_of(caller, engagement) != "client":
             raise Forbidden(f"Only the engagement's client can {action}.")
         caller.require_manager(action)  # money moves are for the owner and admins
@@ -96,22 +104,25 @@ class EscrowService:
 
     def release(self, caller: Caller, request: ReleaseEscrow,
                 idempotency_key: str | None) -> tuple[int, Payment]:
-        engagement = self._client_engagement(caller, request.engagement_id, "release escrow")
+        engagement, account = self.with_escrow(caller, request.engagement_id)
+        self._client_engagement(caller, request.engagement_id, "release escrow", engagement)
         payment_id = request_object_id("pay", caller.user_id, "release", idempotency_key)
-        return self._payout(engagement, "escrow_release", request.amount, payment_id,
+        return self._payout(engagement, account, "escrow_release", request.amount, payment_id,
                             RELEASABLE, "released", description=request.description)
 
     def refund(self, caller: Caller, request: RefundEscrow,
                idempotency_key: str | None) -> tuple[int, Payment]:
-        engagement = self._client_engagement(caller, request.engagement_id, "refund escrow")
+        engagement, account = self.with_escrow(caller, request.engagement_id)
+        self._client_engagement(caller, request.engagement_id, "refund escrow", engagement)
         payment_id = request_object_id("pay", caller.user_id, "refund", idempotency_key)
-        return self._payout(engagement, "escrow_refund", request.amount, payment_id,
+        return self._payout(engagement, account, "escrow_refund", request.amount, payment_id,
                             REFUNDABLE, "refunded", description=request.reason)
 
-    def _payout(self, engagement: EngagementRecord, pay_type: str, amount: int, payment_id: str,
-                allowed: tuple[str, ...], verb: str, **extra: Any) -> tuple[int, Payment]:
-        # A friendly early answer only: the state machine's conditional write is the guard.
-        account = self._payments.escrow_account(engagement["id"]) or {}
+    def _payout(self, engagement: EngagementRecord, account: Mapping[str, Any], pay_type: str,
+                amount: int, payment_id: str, allowed: tuple[str, ...], verb: str,
+                **extra: Any) -> tuple[int, Payment]:
+        # A friendly early answer only (from the balance read with the engagement): the state
+        # machine's conditional write is the guard.
         currency, available = account.get("currency", "usd"), int(account.get("balance", 0))
         if engagement["status"] in allowed and amount > available:
             raise insufficient(amount, available, currency)

@@ -55,9 +55,10 @@ class PaymentQueries:
             if params.currency:
                 raise InvalidParameter("Give 'engagement_id' or 'currency', not both: an "
                                        "engagement's escrow has one currency.", param="currency")
-            self._escrow.engagement_for(caller, params.engagement_id)
-            account = self._payments.escrow_account(params.engagement_id) or {}
-            figures = EscrowFigures.from_item(account, DEFAULT_CURRENCY, "balance")
+            engagement, account = self._payments.engagement_and_escrow(params.engagement_id)
+            require_party(caller, engagement, "engagement", params.engagement_id,
+                          param="engagement_id")
+            figures = EscrowFigures.from_item(account or {}, DEFAULT_CURRENCY, "balance")
             return EscrowBalance(engagement_id=params.engagement_id, **figures.model_dump())
         currency = params.currency or DEFAULT_CURRENCY
         totals = self._payments.totals(caller.user_id, currency) or {}
