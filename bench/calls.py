@@ -241,6 +241,8 @@ def measure(services: Any, recorder: Recorder,
                  {"format": "csv", "dataset": "activities"})
     run("GET /v1/analytics/export/{id}", "read", "GET",
         f"/v1/analytics/export/{export['id']}", owner)
+    run("GET /v1/analytics/export", "create", "GET", "/v1/analytics/export?format=json",
+        owner)  # the docs' GET form: it starts a job too
     run("POST /v1/users/me/credentials/rotate", "create", "POST",
         "/v1/users/me/credentials/rotate", owner, {"grace_seconds": 60})
     member = run("POST /v1/users/me/team", "create", "POST", "/v1/users/me/team", owner,
@@ -252,6 +254,11 @@ def measure(services: Any, recorder: Recorder,
         owner, {"role": "member"})
     run("POST /v1/users/me/team/{id}/credentials/rotate", "create", "POST",
         f"/v1/users/me/team/{member_id}/credentials/rotate", owner, {"grace_seconds": 0})
+    leaving = run("", "create", "POST", "/v1/users/me/team", owner,
+                  {"name": "Bench Member", "email": f"{uuid.uuid4().hex[:10]}@x.io",
+                   "role": "member"}, record=False)
+    run("DELETE /v1/users/me/team/{id}", "write", "DELETE",
+        f"/v1/users/me/team/{leaving['user']['id']}", owner)
     run("POST /v1/users/me/team/{id}/transfer", "create", "POST",
         f"/v1/users/me/team/{member_id}/transfer", owner, {})
     run("DELETE /v1/opportunities/{id}", "write", "DELETE", f"/v1/opportunities/{opp['id']}",

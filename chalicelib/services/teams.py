@@ -61,7 +61,8 @@ class TeamService:
     def remove(self, caller: Caller, member_id: str) -> None:
         member = self.member(caller, member_id, "remove team members")
         now = sortable(self._clock.now())
-        client_ids = self._users_repo.client_ids_for(member_id)
+        # Users made before 2026-12 do not list their credentials: those are looked up.
+        client_ids = member.get("client_ids") or self._users_repo.client_ids_for(member_id)
         try:
             self._team.remove(caller.user_id, member, client_ids, now,
                               self._changed(caller, member_id, ["status"]))

@@ -6,6 +6,7 @@ from typing import Any, Iterable, Iterator
 
 from boto3.dynamodb.conditions import Key
 
+from .aggregates import new_account_totals
 from .table import Action, ConditionFailed, NamedAction, Refused, Store, TransactionFailed
 
 
@@ -98,12 +99,16 @@ class UserRepository:
     def create(self, user: dict[str, Any], credential: dict[str, Any],
                postings: dict[str, dict[str, Any]], extra: list[dict[str, Any]]) -> None:
         """User, its email claim, first credential and search postings in one transaction;
-        the email claim's condition makes emails unique."""
+        the email claim's condition makes emails unique. A new account (not a member joining
+        another's organization) also gets its analytics totals, marked as counted from the
+        start (docs/analytics.md, "Counters kept since #20")."""
         index: dict[str, Any] = {"search_index": search_index(postings)} if postings else {}
         if user.get("account_id"):  # a client user: listed among its organization's members
             index.update(member_index(user["account_id"], user["created_at"], user["id"]))
         actions: list[Action | NamedAction] = [
+            # `client_ids`: its credentials, so removing a member needs no Query for them
             _new(user_key(user["id"]), **user, **index, entity="user",
+                 client_ids=[credential["client_id"]],
                  GSI1PK=f"USERS#{user['type']}", GSI1SK=f"{user['created_at']}#{user['id']}"),
             ("email", _new(email_key(user["email"]), entity="email", user_id=user["id"])),
             _new(credential_key(credential["client_id"]), **credential, entity="credential",
@@ -112,6 +117,8 @@ class UserRepository:
               for token, posting in postings.items()),
             *extra,
         ]
+        if user.get("account_id", user["id"]) == user["id"]:
+            actions.append(new_account_totals(user["id"]))
         try:
             self.store.transact(actions)
         except TransactionFailed as exc:
