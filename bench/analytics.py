@@ -39,7 +39,8 @@ class ItemsRead:
 def build(services, rng: random.Random) -> tuple[str, str, list[dict]]:
     from chalicelib.clock import sortable
     from chalicelib.services.analytics.event_plans import plan_for
-    from chalicelib.storage.aggregates import account_pk, day_key, engagement_pk, running_key
+    from chalicelib.storage.aggregates import (COUNTERS, FROM_START, account_pk, day_key,
+                                               engagement_pk, running_key)
 
     client, today = "usr_benchclient0000000000", datetime.now(timezone.utc)
     pros = [f"usr_benchpro{n:013d}" for n in range(PROS)]
@@ -75,8 +76,12 @@ def build(services, rng: random.Random) -> tuple[str, str, list[dict]]:
             for pk in (*(account_pk(p) for p in plan.parties), engagement_pk(eng["id"])):
                 for key in (day_key(pk, plan.day), running_key(pk)):
                     counters[(key["PK"], key["SK"])].update(plan.flows)
+        accounts = {tuple(running_key(account_pk(user)).values()) for user in (client, *pros)}
         for (pk, sk), counts in counters.items():
-            batch.put_item(Item={"PK": pk, "SK": sk, "entity": "analytics_day", **counts})
+            # The accounts' totals as sign-up opened them: counted from the start.
+            opened = {COUNTERS: FROM_START} if (pk, sk) in accounts else {}
+            batch.put_item(Item={"PK": pk, "SK": sk, "entity": "analytics_day", **counts,
+                                 **opened})
     return client, pros[0], engagements
 
 

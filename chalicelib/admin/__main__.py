@@ -63,6 +63,12 @@ def parser() -> argparse.ArgumentParser:
     retire.add_argument("--no-wait", action="store_true",
                         help="do not sleep for keys retired by this run: a later run deletes "
                              "them")
+    backfill = sub.add_parser("backfill-analytics-counters",
+                              help="count the pairs and interests written before the analytics "
+                                   "summary kept counters (after the deploy; safe to re-run; "
+                                   "docs/analytics.md)")
+    backfill.add_argument("--user-id", action="append",
+                          help="only this account (repeat for several; default: every account)")
     team = sub.add_parser("list-team", help="an organization's members and roles")
     team.add_argument("--user-id", required=True, help="any member of the organization")
 

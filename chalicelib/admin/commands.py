@@ -125,6 +125,29 @@ def retire_api_keys(services: Any, args: Namespace) -> dict[str, Any]:
     return report.to_dict()
 
 
+def backfill_analytics_counters(services: Any, args: Namespace) -> dict[str, Any]:
+    """Count what was written before the summary's counters were kept (docs/analytics.md,
+    "Counters kept since #20"). Reads `USERS#<type>` on GSI1 and each account's own items (no
+    Scan); conditional writes, so runs may overlap, stop and repeat. Exits 1 if an account was
+    still changing after every attempt (run again)."""
+    from ..services.analytics.counter_backfill import CounterBackfill
+    from ..storage.counter_backfill import CounterBackfillStore
+
+    accounts = None
+    if args.user_id:
+        accounts = []
+        for user_id in args.user_id:
+            user = services.users_repo.get(user_id)
+            if user is None or user.get("account_id", user_id) != user_id:
+                raise CommandError(f"{user_id} is not an account (a member's analytics are "
+                                   "its organization's)")
+            accounts.append((user_id, user["type"]))
+    report = CounterBackfill(CounterBackfillStore(services.store)).run(accounts)
+    if report.busy:
+        raise CheckFailed(report.to_dict())
+    return report.to_dict()
+
+
 def list_team(services: Any, args: Namespace) -> dict[str, Any]:
     from ..auth.caller import Caller
 

@@ -4,25 +4,40 @@ totals and the last status applied per engagement/opportunity (keys: docs/data-m
 
 The aggregator writes them from the table's stream, one TransactWriteItems per event: a
 per-event marker (`attribute_not_exists`, so a replayed stream record counts once) plus one
-Update per affected item (`ADD` counters, one action per item as DynamoDB requires).
+Update per affected item (`ADD` counters, one action per item as DynamoDB requires). Two
+counters the summary reads are kept elsewhere too: `interests_sent` by the interest's own
+transaction (T6), and `active_sales_pros` from the client-pro pair items; both are whole only
+on totals that carry the `counters` marker (see `exact_counters`).
 """
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from boto3.dynamodb.conditions import Attr, Key
 
 from .events import EVENT_RETENTION_SECONDS
 from .keys import engagement_pk
-from .table import Store, TransactionFailed
+from .ledger import totals_key as escrow_totals_key
+from .table import Action, NamedAction, Store, TransactionFailed
 
 DAY_PREFIX = "AGG#DAY#"
 RUNNING_SK = "AGG#ALL"
+PAIR_PREFIX = "AGG#PRO#"
 # Markers outlive the stream's 24 h retention and the outbox/event items (30 d), so any replay
 # of an event this aggregator can be handed is still recognised.
 MARKER_TTL_SECONDS = EVENT_RETENTION_SECONDS + 86400
+
+# Counters on an account's running totals (interests_sent also on its day items).
+ACTIVE_SALES_PROS = "active_sales_pros"
+# Bumped with every change of active_sales_pros: the backfill's recount is written only if it
+# has not moved since the recount began (a count that went 1 -> 2 -> 1 would not show it).
+ACTIVE_SALES_PROS_VERSION = "active_sales_pros_version"
+INTERESTS_SENT = "interests_sent"
+# On totals whose two counters above are whole: FROM_START when sign-up wrote them (the account
+# is new), BACKFILLED once the admin backfill has counted what was written before the counters.
+COUNTERS, FROM_START, BACKFILLED = "counters", "from_start", "backfilled"
 
 
 class EventAlreadyApplied(Exception):
@@ -53,20 +68,28 @@ def opportunity_status_key(client_id: str, opp_id: str) -> dict[str, str]:
 
 def pair_key(client_id: str, pro_id: str) -> dict[str, str]:
     """A client's active-engagement count with one sales pro ("active sales pros")."""
-    return {"PK": account_pk(client_id), "SK": f"AGG#PRO#{pro_id}"}
+    return {"PK": account_pk(client_id), "SK": f"{PAIR_PREFIX}{pro_id}"}
 
 
 def marker_key(event_id: str) -> dict[str, str]:
     return {"PK": f"AGGEVT#{event_id}", "SK": "AGGEVT"}
 
 
+def exact_counters(totals: Mapping[str, Any]) -> bool:
+    """Whether `active_sales_pros` and `interests_sent` on these running totals count everything.
+    Totals written before the counters existed lack them (and the marker) until backfilled."""
+    return COUNTERS in totals
+
+
 @dataclass
 class ItemChange:
-    """What one event does to one item: counters to ADD, attributes to SET, a condition."""
+    """What one event does to one item: counters to ADD, attributes to SET (`defaults` only
+    where absent), a condition."""
     key: dict[str, str]
     entity: str
     adds: Counter[str] = field(default_factory=Counter)
     sets: dict[str, Any] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)
     condition: str | None = None
     condition_names: dict[str, str] = field(default_factory=dict)
     condition_values: dict[str, Any] = field(default_factory=dict)
@@ -82,6 +105,9 @@ class ItemChange:
         for n, (attr, value) in enumerate(sorted(self.sets.items())):
             names[f"#s{n}"], values[f":s{n}"] = attr, value
             sets.append(f"#s{n} = :s{n}")
+        for n, (attr, value) in enumerate(sorted(self.defaults.items())):
+            names[f"#d{n}"], values[f":d{n}"] = attr, value
+            sets.append(f"#d{n} = if_not_exists(#d{n}, :d{n})")
         expression = "SET " + ", ".join(sets) + (" ADD " + ", ".join(adds) if adds else "")
         body: dict[str, Any] = {
             "Key": self.key, "UpdateExpression": expression,
@@ -90,6 +116,23 @@ class ItemChange:
         if self.condition:
             body["ConditionExpression"] = self.condition
         return {"Update": body}
+
+
+def new_account_totals(user_id: str) -> Action:
+    """Sign-up's share: the new account's running totals, marked as counted from the start.
+    (An Update, which cannot refuse: the account id is new, so there is nothing to overwrite.)"""
+    change = ItemChange(running_key(account_pk(user_id)), "analytics_totals",
+                        defaults={COUNTERS: FROM_START})
+    return change.action()
+
+
+def interest_counter_actions(pro_id: str, created_at: str) -> list[NamedAction]:
+    """T6's share of the aggregates: +1 `interests_sent` on the pro's running totals and on the
+    day the interest was sent, in the interest's own transaction (there is no interest event)."""
+    pk, one = account_pk(pro_id), Counter({INTERESTS_SENT: 1})
+    return [("interests_total", ItemChange(running_key(pk), "analytics_totals", one).action()),
+            ("interests_day", ItemChange(day_key(pk, created_at[:10]), "analytics_day",
+                                         one).action())]
 
 
 class AggregateRepository:
@@ -118,8 +161,14 @@ class AggregateRepository:
     def get(self, key: dict[str, str], consistent: bool = False) -> dict[str, Any]:
         return self.store.get(key, consistent=consistent) or {}
 
-    def account_totals(self, user_id: str) -> dict[str, Any]:
-        return self.get(running_key(account_pk(user_id)))
+    def totals_and_escrow(self, user_id: str,
+                          currency: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """The account's running totals ({} if none) and the ledger's escrow totals in
+        `currency` (None before any escrow moved): one BatchGetItem."""
+        totals, escrow = running_key(account_pk(user_id)), escrow_totals_key(user_id, currency)
+        found = self.store.batch_get([(totals["PK"], totals["SK"]), (escrow["PK"], escrow["SK"])])
+        return (found.get((totals["PK"], totals["SK"])) or {},
+                found.get((escrow["PK"], escrow["SK"])))
 
     def account_days(self, user_id: str, first: str | None,
                      last: str) -> dict[str, dict[str, Any]]:
@@ -137,14 +186,17 @@ class AggregateRepository:
         return {item["SK"][len(DAY_PREFIX):]: item
                 for item in self.store.query_all(condition)}
 
-    def active_sales_pros(self, client_id: str) -> int:
-        """Sales pros with at least one active engagement with this client."""
-        condition = Key("PK").eq(account_pk(client_id)) & Key("SK").begins_with("AGG#PRO#")
+    def active_sales_pros(self, client_id: str, consistent: bool = False) -> int:
+        """Sales pros with at least one active engagement with this client, counted from the
+        pair items (the summary's fallback for totals without `exact_counters`, and the
+        backfill's recount)."""
+        condition = Key("PK").eq(account_pk(client_id)) & Key("SK").begins_with(PAIR_PREFIX)
         total, start = 0, None
         while True:
             answer = self.store.table.query(
                 KeyConditionExpression=condition, FilterExpression=Attr("active").gt(0),
-                Select="COUNT", **({"ExclusiveStartKey": start} if start else {}))
+                Select="COUNT", ConsistentRead=consistent,
+                **({"ExclusiveStartKey": start} if start else {}))
             total += answer["Count"]
             start = answer.get("LastEvaluatedKey")
             if not start:

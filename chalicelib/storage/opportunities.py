@@ -13,7 +13,9 @@ from typing import Any, Iterable
 
 from boto3.dynamodb.conditions import Attr, Key
 
-from .table import ConditionFailed, PageResult, Store, TransactionFailed
+from .aggregates import interest_counter_actions
+from .table import (Action, ConditionFailed, NamedAction, PageResult, Store,
+                    TransactionFailed)
 
 OPEN_OPP_SHARDS = 4
 OPEN_INDEX_ATTRS = ("GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK")
@@ -165,29 +167,38 @@ class OpportunityRepository:
     def add_interest(self, opp_id: str, interest: dict[str, Any],
                      events: list[dict[str, Any]]) -> None:
         """T6: count the interest on the opportunity, which must still be open (one action
-        per item, so the count update is also the status check), and claim the pro's slot."""
-        item = {**interest_key(opp_id, interest["sales_pro_id"]), **to_dynamo(interest),
+        per item, so the count update is also the status check), claim the pro's slot, and
+        count it in the pro's `interests_sent` (analytics)."""
+        pro_id = interest["sales_pro_id"]
+        item = {**interest_key(opp_id, pro_id), **to_dynamo(interest),
                 "entity": "interest",
                 "GSI1PK": f"OPP#{opp_id}#INTERESTS",
                 "GSI1SK": f"{interest['created_at']}#{interest['id']}",
-                "GSI2PK": f"USER#{interest['sales_pro_id']}#INTERESTS",
-                "GSI2SK": f"{interest['created_at']}#{interest['id']}"}
-        try:
-            self.store.transact([
-                ("opportunity", {"Update": {
-                    "Key": opp_key(opp_id), "UpdateExpression": "ADD interest_count :one",
-                    "ConditionExpression": "attribute_exists(PK) AND #s = :open",
-                    "ExpressionAttributeNames": {"#s": "status"},
-                    "ExpressionAttributeValues": {":one": 1, ":open": "open"}}}),
-                ("interest", {"Put": {"Item": item,
-                                      "ConditionExpression": "attribute_not_exists(PK)"}}),
-                *events])
-        except TransactionFailed as exc:
-            if exc.refused("interest"):
-                raise AlreadyInterested(interest["sales_pro_id"]) from None
-            if exc.refused("opportunity"):
-                raise NotOpen(opp_id) from None
-            raise
+                "GSI2PK": f"USER#{pro_id}#INTERESTS",
+                "GSI2SK": f"{interest['created_at']}#{interest['id']}",
+                "counted": True}  # in interests_sent: the counters' backfill skips it
+        actions: list[Action | NamedAction] = [
+            ("opportunity", {"Update": {
+                "Key": opp_key(opp_id), "UpdateExpression": "ADD interest_count :one",
+                "ConditionExpression": "attribute_exists(PK) AND #s = :open",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": {":one": 1, ":open": "open"}}}),
+            ("interest", {"Put": {"Item": item,
+                                  "ConditionExpression": "attribute_not_exists(PK)"}}),
+            *interest_counter_actions(pro_id, interest["created_at"]), *events]
+        for attempt in range(3):
+            try:
+                self.store.transact(actions)
+                return
+            except TransactionFailed as exc:
+                if exc.refused("interest"):
+                    raise AlreadyInterested(pro_id) from None
+                if exc.refused("opportunity"):
+                    raise NotOpen(opp_id) from None
+                # The pro's counters are also the analytics stream's: a transaction of its in
+                # flight cancels ours, which wrote nothing, so write it again.
+                if not exc.conflict or attempt == 2:
+                    raise
 
     def get_interest(self, opp_id: str, sales_pro_id: str) -> dict[str, Any] | None:
         return self.store.get(interest_key(opp_id, sales_pro_id))

@@ -62,13 +62,9 @@ class PartyData:
         return list(self.store.query_all(Key("GSI3PK").eq(engagement_list_pk(eng_id, "PAYS")),
                                          index="GSI3"))
 
-    def escrow_totals(self, user_id: str, currency: str) -> dict[str, Any] | None:
-        """The ledger's per-user escrow totals (funded, released, refunded, in_dispute,
-        available), kept by the escrow feature in its transfer transactions."""
-        return self.store.get({"PK": f"USER#{user_id}", "SK": f"ESCROW#{currency}"})
-
     def interests_sent(self, pro_id: str, first_day: str | None, last_day: str | None) -> int:
-        """How many interests a sales pro expressed (Query with Select=COUNT on their list)."""
+        """How many interests a sales pro expressed, counted on their list (Query with
+        Select=COUNT): the summary's fallback for totals without exact counters."""
         condition = _party_list("GSI2", f"USER#{pro_id}#INTERESTS", first_day, last_day)
         total, start = 0, None
         while True:

@@ -133,3 +133,35 @@ def apply(services: Any, event: tuple[str, dict[str, Any], list[str]]) -> dict[s
     payload = record(services, *event)
     services.analytics_aggregator.apply(payload)
     return payload
+
+
+def open_account(services: Any, user_id: str) -> None:
+    """What sign-up adds to its transaction for a new account: its totals, marked as counted
+    from the start (the analytics accounts here are bare PROFILE items, like those of before)."""
+    from chalicelib.storage.aggregates import new_account_totals
+
+    services.store.transact([new_account_totals(user_id)])
+
+
+def put_open_opportunity(services: Any, client_id: str) -> str:
+    opp_id, created = new_id("opp"), at(days_ago(60))
+    services.opportunities_repo.create([{
+        "id": opp_id, "client_id": client_id, "title": "Outbound AE", "status": "open",
+        "industry": "saas", "created_at": created, "updated_at": created, "version": 1}], [])
+    return opp_id
+
+
+def send_interest(services: Any, opp_id: str, pro_id: str, created: str) -> None:
+    """An interest written by T6 as it is now (counted in the pro's `interests_sent`)."""
+    services.opportunities_repo.add_interest(opp_id, {
+        "id": new_id("int"), "opportunity_id": opp_id, "sales_pro_id": pro_id,
+        "message": "Keen", "created_at": created}, [])
+
+
+def as_written_before_the_counters(services: Any, user_id: str) -> None:
+    """Leave an account's totals as the aggregator wrote them before it kept the counters
+    (everything else it wrote then is what it writes now)."""
+    services.table.update_item(
+        Key={"PK": f"USER#{user_id}", "SK": "AGG#ALL"},
+        UpdateExpression="REMOVE active_sales_pros, active_sales_pros_version, #c",
+        ExpressionAttributeNames={"#c": "counters"})

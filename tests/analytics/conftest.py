@@ -97,3 +97,21 @@ def other_pro(new_party: Any) -> Party:
 @pytest.fixture
 def stream(services: Any) -> StreamTap:
     return StreamTap(services, "analytics_aggregates")
+
+
+@pytest.fixture
+def aws_calls(services: Any) -> Any:
+    """Names of the AWS calls made through the container's clients (the table's, the rate
+    limiter's, and any made later), as `python -m bench calls` counts them."""
+    calls: list[str] = []
+
+    def count(event_name: str, **_: Any) -> None:
+        calls.append(event_name.rsplit(".", 1)[-1])
+    emitters = {id(e): e for e in (services.table.meta.client.meta.events,
+                                   services.rate_counters.table.meta.client.meta.events,
+                                   services.session.events)}
+    for emitter in emitters.values():
+        emitter.register("before-call.*.*", count)
+    yield calls
+    for emitter in emitters.values():
+        emitter.unregister("before-call.*.*", count)

@@ -7,6 +7,8 @@ applied in one transaction together with its marker item, so stream retries and 
 it once. Status breakdowns ("engagements by status") need the status an item had before; the
 last applied status is stored per engagement/opportunity and moved with a condition on it, and
 an event older than what was applied (streams do not order events across items) moves nothing.
+A client's `active_sales_pros` moves with its pair items: when a pair's active count crosses
+0 <-> 1, in the same transaction, with the pair update conditional on the count read.
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from collections import Counter
 from typing import Any, Iterable
 
 from ...clock import Clock
-from ...storage.aggregates import (AggregateRepository, ConcurrentChange, EventAlreadyApplied,
+from ...storage.aggregates import (ACTIVE_SALES_PROS, ACTIVE_SALES_PROS_VERSION,
+                                   AggregateRepository, ConcurrentChange, EventAlreadyApplied,
                                    ItemChange, account_pk, day_key, engagement_pk,
                                    opportunity_status_key, pair_key, running_key)
 from ...storage.party_data import PartyData
@@ -117,4 +120,24 @@ class AnalyticsAggregator:
             changes.add(running_key(account_pk(party)), "analytics_totals", delta)
         active = (move.status == "active") - (previous == "active")
         if move.kind == "eng" and active and len(plan.parties) == 2:
-            changes.add(pair_key(*plan.parties), "analytics_pair", Counter(active=active))
+            self._move_pair(changes, plan.parties[0], plan.parties[1], active)
+
+    def _move_pair(self, changes: ChangeSet, client_id: str, pro_id: str, delta: int) -> None:
+        """`active` ±1 on the client-pro pair, on condition that it still holds the count read
+        (a concurrent mover of the same pair loses and retries). When the pair starts or stops
+        having an active engagement, the client's `active_sales_pros` moves in the same
+        transaction, so a redelivered event (refused by its marker) moves neither."""
+        key = pair_key(client_id, pro_id)
+        current = self._repo.get(key, consistent=True)
+        before = int(current.get("active", 0))
+        pair = changes.item(key, "analytics_pair")
+        pair.adds["active"] += delta
+        pair.condition_names = {"#active": "active"}
+        if "active" in current:
+            pair.condition = "#active = :previous_active"
+            pair.condition_values = {":previous_active": current["active"]}
+        else:
+            pair.condition = "attribute_not_exists(#active)"
+        if (before > 0) != (before + delta > 0):
+            changes.add(running_key(account_pk(client_id)), "analytics_totals",
+                        Counter({ACTIVE_SALES_PROS: delta, ACTIVE_SALES_PROS_VERSION: 1}))

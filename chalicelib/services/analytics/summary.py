@@ -1,8 +1,10 @@
 """`GET /v1/analytics/summary` and `GET /v1/analytics/engagement/{id}`, from the aggregates.
 
-A summary reads the account's running totals (one GetItem) and, for a range, its day items (one
-Query of ≤ 366 small items per year) — never an activity. Status breakdowns, escrow available
-and active sales pros are "now"; everything else counts what happened in the range.
+A summary reads the account's running totals and escrow totals (one BatchGetItem) and, for a
+range, its day items (one Query of ≤ 366 small items per year) — never an activity. Status
+breakdowns, escrow available and active sales pros are "now"; everything else counts what
+happened in the range. Totals written before `active_sales_pros`/`interests_sent` were kept
+lack them until backfilled; for those the two figures are counted as before (one Query more).
 """
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from ...clock import Clock
 from ...models.analytics import (ActivityCounts, ClientSummary, Commission, DailyPoint, Earnings,
                                  EngagementAnalytics, Escrow, FunnelStage, PaymentEntry,
                                  RangeParams, SalesProSummary, SummaryParams, WeeklyPoint)
-from ...storage.aggregates import AggregateRepository
+from ...storage.aggregates import (ACTIVE_SALES_PROS, INTERESTS_SENT, AggregateRepository,
+                                   exact_counters)
 from ...storage.party_data import PartyData
 from ..access import require_party
 from .metrics import (ACTIVITY_TYPES, ENGAGEMENT_STATUSES, FUNNEL, OPPORTUNITY_STATUSES, count,
@@ -34,14 +37,13 @@ class SummaryService:
 
     def summary(self, caller: Caller, params: SummaryParams) -> ClientSummary | SalesProSummary:
         currency = params.currency
-        running = self._aggregates.account_totals(caller.user_id)
+        running, ledger = self._aggregates.totals_and_escrow(caller.user_id, currency)
         days = open_range(params.from_, params.to, self._clock.now().date())
         ranged = params.from_ is not None or params.to is not None
         flows = sum_items(self._aggregates.account_days(
             caller.user_id, days.first_key, days.last_key).values()) if ranged else running
         funded, released = count(flows, f"escrow_funded_{currency}"), \
             count(flows, f"escrow_released_{currency}")
-        ledger = self._party_data.escrow_totals(caller.user_id, currency)
         held = (count(ledger, "available") + count(ledger, "in_dispute")) if ledger else max(
             count(running, f"escrow_funded_{currency}")
             - count(running, f"escrow_released_{currency}"), 0)  # escrow not deployed yet
@@ -63,14 +65,22 @@ class SummaryService:
                                       owed=max(commission - released, 0)),
                 escrow=Escrow(funded=funded, released=released,
                               available=count(ledger, "available") if ledger else held),
-                active_sales_pros=self._aggregates.active_sales_pros(caller.user_id))
-        interests = self._party_data.interests_sent(
-            caller.user_id, days.first_key, days.last_key if ranged else None)
+                active_sales_pros=self._active_sales_pros(caller.user_id, running))
+        interests = count(flows, INTERESTS_SENT) if exact_counters(running) else \
+            self._party_data.interests_sent(caller.user_id, days.first_key,
+                                            days.last_key if ranged else None)
         return SalesProSummary(
             **common, earnings=Earnings(commission_earned=commission, released=released,
                                         pending=held),
             interests_sent=interests,
             interest_to_engagement_conversion=rate(count(flows, "engs_created"), interests))
+
+    def _active_sales_pros(self, client_id: str, running: dict[str, Any]) -> int:
+        # No totals at all is exact too: pair items are only ever written with the client's
+        # totals, so a client without totals has no active pair.
+        if exact_counters(running) or not running:
+            return count(running, ACTIVE_SALES_PROS)
+        return self._aggregates.active_sales_pros(client_id)
 
     def engagement(self, caller: Caller, eng_id: str, params: RangeParams) -> EngagementAnalytics:
         """Parties only (anyone else gets 404). Defaults to the engagement's lifetime, up to
