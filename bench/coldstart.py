@@ -191,8 +191,8 @@ def moto_server() -> Any:
         saved = dict(os.environ)
         try:
             os.environ.update(stack_env)
-            os.environ.update(output_env(provision("dev")))
-            stack_env.update({k: v for k, v in os.environ.items() if k not in saved})
+            stack_env.update(output_env(provision("dev")))  # over what an earlier bench left
+            os.environ.update(stack_env)
             from chalicelib import wiring
 
             services = wiring.reset()
