@@ -29,6 +29,9 @@ from . import _followups, _units
 from .calls import Recorder, Row
 
 
+JSON_SERVICES = ("dynamodb", "sqs", "kms", "sfn")  # whose request bodies are read here
+
+
 @dataclass
 class Part:
     """One Lambda function's share of a request."""
@@ -121,13 +124,15 @@ class Meter(Recorder):
         part = self._current
         if part is None:
             return
-        body = json.loads(params.get("body") or b"{}")
+        raw = params.get("body")
+        raw = raw if isinstance(raw, (bytes, str)) else b""  # S3 bodies are streams
+        body = json.loads(raw) if raw and service in JSON_SERVICES else {}
         targets, before = [], []
         if service == "dynamodb" and operation in _units.WRITES:
             targets = list(_units.write_targets(operation, body, self._schema))
             before = [self._image(table, key) for table, key, _ in targets]
         elif service == "sqs" and operation.startswith("SendMessage"):
-            part.sqs_requests += max(1, -(-len(params.get("body") or b"") // 65536))
+            part.sqs_requests += max(1, -(-len(raw) // 65536))  # 64 KB chunks
         elif service == "kms" and operation == "Sign":
             part.kms_signs += 1
         elif service == "sfn" and operation == "StartExecution" \

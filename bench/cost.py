@@ -27,8 +27,8 @@ from ._support import moto_stack
 
 # Requests per 1,000, as an integrator's backend uses the API (docs/performance.md says why):
 # mostly reads of single objects and list polling to keep its own records in step, creates as
-# its users act, few money movements. The refused release stands for refusals; a successful
-# release is priced as the measured funding, the dearer of the two (a longer state machine).
+# its users act, few money movements (a funding per engagement, releases per milestone, now
+# and then one refused).
 MIX = {
     "GET /v1/users/me": 40, "GET /v1/usage": 10, "GET /v1/opportunities/{id}": 150,
     "GET /v1/engagements/{id}": 200, "GET /v1/analytics/summary": 60,
@@ -38,7 +38,8 @@ MIX = {
     "POST /v1/engagements": 8, "POST /v1/engagements/{id}/start": 7,
     "POST /v1/engagements/{id}/activities": 40, "POST /v1/messages/send": 28,
     "POST /v1/webhooks": 2,
-    "POST /v1/payments/escrow/fund": 18, "POST /v1/payments/escrow/release (refused)": 2,
+    "POST /v1/payments/escrow/fund": 10, "POST /v1/payments/escrow/release": 8,
+    "POST /v1/payments/escrow/release (refused)": 2,
 }
 TOKEN = "POST /oauth/token"
 
