@@ -216,10 +216,11 @@ class MessageService:
         page = self._conversations.messages_page(user_id, conversation_id, limit=params.limit,
                                                  cursor=params.cursor)
         now = sortable(self._clock.now())
-        for item in page.items:
-            if item["recipient_id"] == user_id and not item.get("read_at"):
-                item["read_at"] = self._conversations.mark_read(item, user_id, now)
-        self._conversations.clear_unread(user_id, conversation_id,
-                                         int(membership.get("unread", 0)), now)
+        unread = [item for item in page.items
+                  if item["recipient_id"] == user_id and not item.get("read_at")]
+        marked = self._conversations.mark_page_read(
+            conversation_id, unread, user_id, int(membership.get("unread", 0)), now)
+        for item in unread:
+            item["read_at"] = marked.get(item["id"])
         return Page(data=[Message.model_validate(item) for item in page.items],
                     has_more=page.has_more, next_cursor=page.next_cursor)

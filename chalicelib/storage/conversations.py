@@ -195,6 +195,35 @@ class ConversationRepository:
                                & Key("SK").begins_with("MSG#"),
                                limit=limit, cursor=cursor, ConsistentRead=True)
 
+    def mark_page_read(self, conversation_id: str, messages: list[dict[str, Any]],
+                       reader_id: str, seen: int, at: str) -> dict[str, str | None]:
+        """Mark the page's unread messages read and subtract the unread count the reader saw
+        (as `mark_read` and `clear_unread` do) in one transaction: one write for the page, not
+        one per message. If anything moved meanwhile (another reader, a count taken already),
+        it falls back to the one-by-one writes, which settle each race. Returns read_at by
+        message id."""
+        actions: list[Action | NamedAction] = [{"Update": {
+            "Key": message_key(m["conversation_id"], m["created_at"], m["id"]),
+            "UpdateExpression": "SET read_at = :at",
+            "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(read_at) "
+                                   "AND recipient_id = :me",
+            "ExpressionAttributeValues": {":at": at, ":me": reader_id}}} for m in messages]
+        if seen > 0:
+            actions.append({"Update": {
+                "Key": membership_key(reader_id, conversation_id),
+                "UpdateExpression": "SET last_read_at = :at ADD unread :minus",
+                "ConditionExpression": "unread >= :seen",
+                "ExpressionAttributeValues": {":at": at, ":minus": -seen, ":seen": seen}}})
+        if actions and len(actions) <= 100:
+            try:
+                self.store.transact(actions)
+                return {m["id"]: at for m in messages}
+            except TransactionFailed:
+                pass
+        marked = {m["id"]: self.mark_read(m, reader_id, at) for m in messages}
+        self.clear_unread(reader_id, conversation_id, seen, at)
+        return marked
+
     def mark_read(self, message: dict[str, Any], reader_id: str, at: str) -> str | None:
         """Set `read_at` once: the first reader's time wins, a concurrent reader gets it back."""
         key = message_key(message["conversation_id"], message["created_at"], message["id"])

@@ -162,3 +162,25 @@ def test_preview_does_not_cut_a_visible_character_in_half():
     assert preview_of("a" * 139 + "\U0001F1EB\U0001F1F7") == "a" * 139  # no half flag
     assert preview_of("b" * 138 + "\U0001F1EB\U0001F1F7") == "b" * 138 + "\U0001F1EB\U0001F1F7"
     assert preview_of("short 👍🏽") == "short 👍🏽"
+
+
+def test_reading_a_page_marks_it_read_in_one_write(api, services, alice, bob):
+    """However many unread messages the page shows, their read receipts and the unread count
+    are one transaction (the one-by-one writes only when something moved meanwhile)."""
+    conversation_id = conversation_of(api, alice, bob, "one")
+    for body in ("two", "three", "four"):
+        send(api, alice, recipient_id=bob.user_id, body=body)
+    writes = []
+    events = services.table.meta.client.meta.events
+
+    def count(event_name, **_):
+        if event_name.split(".")[-1] in ("UpdateItem", "TransactWriteItems", "PutItem"):
+            writes.append(event_name.split(".")[-1])
+    events.register("before-call.dynamodb", count)
+    try:
+        page = read(api, bob, conversation_id).json()["data"]
+    finally:
+        events.unregister("before-call.dynamodb", count)
+    assert all(m["read_at"] for m in page) and len(page) == 4
+    assert writes == ["TransactWriteItems"]  # the page: receipts and unread count together
+    assert conversations(api, bob).json()["data"][0]["unread_count"] == 0
