@@ -164,8 +164,8 @@ class Container(AccountServices):
     @cached_property
     def engagements(self) -> EngagementService:
         from .services.engagements import EngagementService
-        return EngagementService(self.engagements_repo, self.opportunities, self.users_repo,
-                                 self.events, self.clock)
+        return EngagementService(self.engagements_repo, self.opportunities, self.events,
+                                 self.clock)
 
     @cached_property
     def activities(self) -> ActivityService:

@@ -26,7 +26,6 @@ from ..models.engagements import Engagement, EngagementCreate, EngagementListPar
 from ..storage.commit_riders import answer_in_commit
 from ..storage.engagements import (AlreadyEngaged, EngagementRepository, NotASalesPro,
                                    OpportunityUnavailable, TransitionRefused)
-from ..storage.users import UserRepository
 from .access import owned_opportunity, require_party, role_of
 from .events import EventRecorder
 from .opportunities import OpportunityService
@@ -61,8 +60,8 @@ def event_data(eng: dict[str, Any]) -> dict[str, Any]:
 
 class EngagementService:
     def __init__(self, repo: EngagementRepository, opportunities: OpportunityService,
-                 users: UserRepository, events: EventRecorder, clock: Clock) -> None:
-        self._repo, self._opps, self._users = repo, opportunities, users
+                 events: EventRecorder, clock: Clock) -> None:
+        self._repo, self._opps = repo, opportunities
         self._events, self._clock = events, clock
 
     def party(self, caller: Caller, eng_id: str) -> dict[str, Any]:

@@ -198,10 +198,7 @@ class UserRepository:
         return self.store.get(credential_key(client_id), consistent=True)
 
     def client_ids_for(self, user_id: str) -> list[str]:
-        items = self.store.query_all(
-            Key("GSI1PK").eq(f"USER#{user_id}") & Key("GSI1SK").begins_with("CLIENT#"),
-            index="GSI1")
-        return [item["client_id"] for item in items]
+        return [item["client_id"] for item in self.credentials_of(user_id)]
 
     def credentials_of(self, user_id: str) -> list[dict[str, Any]]:
         """A user's credential items, from GSI1 (eventually consistent: a write based on one

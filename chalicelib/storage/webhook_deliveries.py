@@ -92,22 +92,10 @@ class DeliveryRepository:
                 keys[(key["PK"], key["SK"])] = None
         endpoints: dict[str, dict[str, Any]] = {}
         deliveries: dict[str, dict[str, Any]] = {}
-        for item in self._batch_get_consistent(list(keys)):
+        for item in self.store.batch_get(list(keys), consistent=True).values():
             target = deliveries if item.get("entity") == "delivery" else endpoints
             target[item["id"]] = item
         return endpoints, deliveries
-
-    def _batch_get_consistent(self, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-        name, client = self.store.name, self.store.client
-        for start in range(0, len(keys), 100):
-            request: dict[str, Any] = {name: {"ConsistentRead": True, "Keys": [
-                {"PK": pk, "SK": sk} for pk, sk in keys[start:start + 100]]}}
-            while request:
-                answer = client.batch_get_item(RequestItems=request)
-                found.extend(answer["Responses"].get(name, []))
-                request = answer.get("UnprocessedKeys") or {}
-        return found
 
     def page(self, webhook_id: str, *, status: str | None, limit: int,
              cursor: str | None) -> PageResult:
