@@ -18,6 +18,7 @@ from .auth.tokens import KeySet
 from .aws import FAIL_FAST, SIGV4, per_thread
 from .config import Settings
 from .services.payments.workflows import Workflows
+from .storage.aggregates import AggregateRepository  # loaded by storage/users.py anyway
 from .storage.cursors import CursorCodec
 from .storage.disputes import DisputeRepository
 from .storage.payments import PaymentRepository
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from .services.match_requests import MatchRequests
     from .services.payments.processor import PaymentProcessor
     from .storage.activities import ActivityRepository
-    from .storage.aggregates import AggregateRepository
     from .storage.conversations import ConversationRepository
     from .storage.engagements import EngagementRepository
     from .storage.event_feed import EventFeedRepository
@@ -144,7 +144,6 @@ class Adapters:
 
     @cached_property
     def aggregates(self) -> AggregateRepository:
-        from .storage.aggregates import AggregateRepository
         return AggregateRepository(self.store)
 
     @cached_property

@@ -215,7 +215,8 @@ def test_every_account_is_listed_from_gsi1_without_members(services):
                                       (legacy, "client", {}), (pro, "sales_pro", {})):
         services.table.put_item(Item={
             "PK": f"USER#{user_id}", "SK": "PROFILE", "entity": "user", "id": user_id,
-            "type": user_type, **extra, "GSI1PK": f"USERS#{user_type}",
+            "type": user_type, **extra, "created_at": "2026-01-01T00:00:00.000000Z",
+            "GSI1PK": f"USERS#{user_type}",
             "GSI1SK": f"2026-01-01T00:00:00.000000Z#{user_id}"})
     store = CounterBackfillStore(services.store)
     clients = set(store.accounts("client"))
