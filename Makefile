@@ -6,7 +6,7 @@ PORT ?= 8000
 STAGE ?= sandbox
 export MOTO_PORT PORT
 
-.PHONY: run test test-fast test-slow test-races contract lint package deploy chalice-deploy clean bench openapi sdk-check
+.PHONY: run test test-integration test-slow test-races contract lint package deploy chalice-deploy clean bench openapi sdk-check
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt requirements-sam.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,8 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
-test-fast: $(BIN)/.installed  ## `make test` without the tests that start a local stack
-	$(BIN)/python -m pytest -q -n auto --dist loadfile -m "not local_stack"
+test-integration: $(BIN)/.installed  ## the local stack over HTTP, tests/infra, tests/python_sdk
+	$(BIN)/python -m pytest -q -n auto --dist loadfile -m integration
 
 test-slow: $(BIN)/.installed  ## pages in headless Chromium and the cross-organization sweep
 	$(BIN)/python -m pytest -q -n auto --dist loadfile -m "browser or sweep"

@@ -169,24 +169,37 @@ def dynamodb_calls(market: Market) -> Any:
     events.unregister("before-call.dynamodb", count)
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest applies `-m`, which must see `local_stack`
+OPT_IN_SUITES = ("contract", "stack_races", "conformance", "browser", "sweep", "integration")
+# Directories whose every test is `integration`: the deploy templates, packaging and deploy
+# scripts over moto, and the Python SDK's own suite (a deliverable of its own, like the others).
+INTEGRATION_DIRS = ("infra", "python_sdk")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest applies `-m`, which must see these markers
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """Every test that uses the `local_stack` fixture, itself or through another fixture, is
-    marked `local_stack`, so `make test-fast` (`-m "not local_stack"`) leaves them out.
+    marked `local_stack`.
 
     Suites that take minutes run only when `-m` names them, so `make test` (and any other
     `-m`) leaves them out: `contract` (`make contract`: Schemathesis, tests/contract) and
     `stack_races` (`make test-races`: the money races and the randomized ledger over concurrent
-    HTTP), `conformance` (`make conformance`: every SDK's runner, tests/conformance), and
-    `browser` and `sweep` (`make test-slow`: pages in headless Chromium, and the
-    cross-organization sweep over every route, which takes its time on a table the whole session
-    has filled). `.ci/run` runs them all. Named means a whole name in the expression, not part of
-    one: `-m "not local_stack"` names neither suite."""
+    HTTP), `conformance` (`make conformance`: every SDK's runner, tests/conformance), `browser`
+    and `sweep` (`make test-slow`: pages in headless Chromium, and the cross-organization sweep
+    over every route, which takes its time on a table the whole session has filled), and
+    `integration` (`make test-integration`): every other `local_stack` test, and tests/infra and
+    tests/python_sdk. `.ci/run` runs them all, and `make test` stays under five minutes on two
+    cores. Named means a whole name in the expression, not part of one: `-m "not local_stack"`
+    names no suite."""
     for item in items:
         if "local_stack" in item.fixturenames:
             item.add_marker(pytest.mark.local_stack)
+        in_integration_dir = any(item.path.is_relative_to(ROOT / "tests" / area)
+                                 for area in INTEGRATION_DIRS)
+        if ((item.get_closest_marker("local_stack") or in_integration_dir)
+                and not any(item.get_closest_marker(suite) for suite in OPT_IN_SUITES)):
+            item.add_marker(pytest.mark.integration)
     named = set(MARK_NAME.findall(config.option.markexpr or ""))
-    for marker in ("contract", "stack_races", "conformance", "browser", "sweep"):
+    for marker in OPT_IN_SUITES:
         if marker in named:
             continue
         left_out = [item for item in items if item.get_closest_marker(marker)]

@@ -1,6 +1,6 @@
 """The markers tests/conftest.py applies and honours: `local_stack` on every test that uses the
-local stack (`make test-fast` leaves them out), and the suites that run only when `-m` names
-them (`contract`, `stack_races`)."""
+local stack, and the suites that run only when `-m` names them (`integration`, which takes the
+`local_stack` tests of no other suite, `stack_races`, `contract`...)."""
 from __future__ import annotations
 
 import subprocess
@@ -11,7 +11,8 @@ from support.markers import MARK_NAME
 
 STACK, RACES, PORT = (f"tests/local_stack/{name}.py"
                       for name in ("test_local_stack", "test_local_stack_races", "test_local_port"))
-FILES = [STACK, RACES, PORT]
+PACKAGE, SDK = "tests/infra/test_package.py", "tests/python_sdk/test_team.py"
+FILES = [STACK, RACES, PORT, PACKAGE, SDK]
 
 
 def collected(*options: str) -> set[str]:
@@ -21,17 +22,18 @@ def collected(*options: str) -> set[str]:
     return {line.split("::")[0] for line in run.stdout.splitlines() if "::" in line}
 
 
-def test_not_local_stack_leaves_out_the_local_stack_and_names_no_suite():
+def test_not_local_stack_names_no_suite():
     assert collected("-m", "not local_stack") == {PORT}
 
 
-def test_local_stack_marks_every_test_using_the_fixture_and_no_suite_comes_with_it():
-    assert collected("-m", "local_stack") == {STACK}
+def test_integration_takes_the_local_stack_tests_of_no_other_suite_and_two_directories():
+    assert collected("-m", "integration") == {STACK, PACKAGE, SDK}
+    assert collected("-m", "integration and local_stack") == {STACK}
     assert collected("-m", "stack_races") == {RACES}
 
 
-def test_without_m_the_suites_stay_out_and_the_local_stack_tests_stay_in():
-    assert collected() == {STACK, PORT}
+def test_without_m_every_suite_stays_out():
+    assert collected() == {PORT}
 
 
 def test_a_suite_is_named_by_a_whole_name_only():
