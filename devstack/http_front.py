@@ -165,9 +165,12 @@ class ApiRequestHandler(BaseHTTPRequestHandler):
         for name, value in headers.items():
             for one in value if isinstance(value, list) else [value]:
                 self.send_header(name, one)
-        self.end_headers()
-        if body is not None and self.command != "HEAD":
-            self.wfile.write(body)
+        try:
+            self.end_headers()
+            if body is not None and self.command != "HEAD":
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):  # the caller hung up: nobody to answer
+            self.close_connection = True
 
 
 class _Refused(Exception):

@@ -189,7 +189,8 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     `integration` (`make test-integration`): every other `local_stack` test, and tests/infra and
     tests/python_sdk. `.ci/run` runs them all, and `make test` stays under five minutes on two
     cores. Named means a whole name in the expression, not part of one: `-m "not local_stack"`
-    names no suite."""
+    names no suite. A run given paths (`pytest tests/infra/test_gateway.py`) leaves nothing
+    out but what its `-m` leaves out: whoever names a file wants its tests."""
     for item in items:
         if "local_stack" in item.fixturenames:
             item.add_marker(pytest.mark.local_stack)
@@ -198,6 +199,8 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         if ((item.get_closest_marker("local_stack") or in_integration_dir)
                 and not any(item.get_closest_marker(suite) for suite in OPT_IN_SUITES)):
             item.add_marker(pytest.mark.integration)
+    if config.args_source == pytest.Config.ArgsSource.ARGS:
+        return  # files or folders named on the command line run whatever suite they hold
     named = set(MARK_NAME.findall(config.option.markexpr or ""))
     for marker in OPT_IN_SUITES:
         if marker in named:

@@ -15,9 +15,12 @@ PACKAGE, SDK = "tests/infra/test_package.py", "tests/python_sdk/test_team.py"
 FILES = [STACK, RACES, PORT, PACKAGE, SDK]
 
 
-def collected(*options: str) -> set[str]:
+def collected(*options: str, named: bool = False) -> set[str]:
+    """What a run of FILES collects: as the whole tree's run (`make test`) would, FILES given
+    as the testpaths, or `named` on the command line."""
+    where = FILES if named else ["-o", f"testpaths={' '.join(FILES)}"]
     run = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", *options,
-                          *FILES], cwd=ROOT, capture_output=True, text=True, timeout=120)
+                          *where], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode in (0, 5), run.stdout + run.stderr  # 5: nothing collected
     return {line.split("::")[0] for line in run.stdout.splitlines() if "::" in line}
 
@@ -34,6 +37,11 @@ def test_integration_takes_the_local_stack_tests_of_no_other_suite_and_two_direc
 
 def test_without_m_every_suite_stays_out():
     assert collected() == {PORT}
+
+
+def test_files_named_on_the_command_line_run_whatever_suite_they_hold():
+    assert collected(named=True) == set(FILES)
+    assert collected("-m", "not local_stack", named=True) == {PORT, PACKAGE, SDK}
 
 
 def test_a_suite_is_named_by_a_whole_name_only():
