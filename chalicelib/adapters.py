@@ -72,9 +72,11 @@ class Adapters:
 
     @cached_property
     def cursors(self) -> CursorCodec:
-        secret = self.client("secretsmanager").get_secret_value(
-            SecretId=self.settings.app_secret_arn)
-        return CursorCodec(secret["SecretString"].encode())
+        def read_secret() -> bytes:
+            secret = self.client("secretsmanager").get_secret_value(
+                SecretId=self.settings.app_secret_arn)
+            return str(secret["SecretString"]).encode()
+        return CursorCodec(read_secret)
 
     @cached_property
     def store(self) -> Store:

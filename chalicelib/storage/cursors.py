@@ -10,7 +10,8 @@ import hashlib
 import hmac
 import json
 from decimal import Decimal
-from typing import Any
+from functools import cached_property
+from typing import Any, Callable
 
 from ..errors import InvalidParameter
 
@@ -30,8 +31,14 @@ def _plain(value: Any) -> Any:
 
 
 class CursorCodec:
-    def __init__(self, key: bytes) -> None:
-        self._key = key
+    def __init__(self, load_key: Callable[[], bytes]) -> None:
+        # The key is read when a cursor is first made or checked, not when the storage layer is
+        # built: most first requests of a new environment (a read by id) never page.
+        self._load_key = load_key
+
+    @cached_property
+    def _key(self) -> bytes:
+        return self._load_key()
 
     def _sign(self, payload: bytes) -> str:
         return _b64(hmac.new(self._key, payload, hashlib.sha256).digest()[:16])

@@ -51,7 +51,7 @@ NOT_IN_A_FUNCTION = {"scan", "delete_api_key"}
 
 TABLE = {"get_item", "batch_get_item", "query", "put_item", "update_item", "delete_item",
          "batch_writer", "transact_write_items"}
-STORE = TABLE | {"get_secret_value"}  # the store signs cursors with the app secret
+STORE = TABLE | {"get_secret_value"}  # the store signs list cursors with the app secret
 CALLS: dict[str, set[str]] = {
     # every route: accounts, tokens, marketplace, payments (starting and answering escrow
     # executions), reports and exports, webhooks (test pings). No API keys: accounts use the
@@ -60,7 +60,7 @@ CALLS: dict[str, set[str]] = {
                            "start_execution", "describe_execution", "send_task_success",
                            "send_task_failure", "put_object", "get_object",
                            "generate_presigned_url"},
-    "OauthBearer": {"get_item", "get_public_key", "get_secret_value"},
+    "OauthBearer": {"get_item", "get_public_key"},  # the cursors' secret is read on first use
     "MatchingWorker": STORE,
     "PaymentsWorker": STORE | {"send_task_success", "send_task_failure"},
     "WebhookOutboxStream": STORE | {"send_message", "send_message_batch"},
