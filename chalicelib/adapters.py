@@ -198,7 +198,9 @@ class Adapters:
     # the services' other adapters ----------------------------------------------------------
     @cached_property
     def keys(self) -> KeySet:
-        return KeySet(self.kms, self.settings.token_signing_key_ids)
+        from .storage.signing_keys import SigningKeyCache
+        return KeySet(self.settings.token_signing_key_ids, kms=lambda: self.kms,
+                      cache=SigningKeyCache(self.store))
 
     @cached_property
     def key_pools(self) -> KeyPools:

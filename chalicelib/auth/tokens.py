@@ -8,10 +8,14 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..clock import Clock
+
+if TYPE_CHECKING:
+    from ..storage.signing_keys import SigningKeyCache
 
 # pyjwt and cryptography (~40 ms to import) are imported where used: the authorizer module
 # is loaded by every Lambda of the app, and most of them never verify a token.
@@ -37,38 +41,54 @@ class Claims:
 
 
 class KeySet:
-    """The stage's signing keys (first = active). Public keys are fetched once per process."""
+    """The stage's signing keys (first = active). Their public halves are read once per
+    process: from the table (`SigningKeyCache`), else from KMS (and then kept in the table)."""
 
-    def __init__(self, kms: Any, key_ids: tuple[str, ...]) -> None:
-        self._kms = kms
-        self._key_ids = key_ids
+    REFRESH_SECONDS = 60  # an unknown kid re-reads KMS at most this often (an alias re-pointed)
+
+    def __init__(self, key_ids: tuple[str, ...], *, kms: Callable[[], Any],
+                 cache: SigningKeyCache | None = None) -> None:
+        self._kms, self._key_ids, self._cache = kms, key_ids, cache
         self._lock = threading.Lock()
         self._public: dict[str, Any] | None = None
         self._active_kid: str | None = None
+        self._read_kms_at = float("-inf")
 
-    def _load(self) -> dict[str, Any]:
+    def _load(self, from_kms: bool = False) -> dict[str, Any]:
         with self._lock:
-            if self._public is None:
+            if self._public is None or from_kms:
                 from cryptography.hazmat.primitives.serialization import load_der_public_key
 
+                stored = {} if from_kms or self._cache is None else self._cache.load(
+                    self._key_ids)
                 public: dict[str, Any] = {}
                 for index, key_id in enumerate(self._key_ids):
-                    answer = self._kms.get_public_key(KeyId=key_id)
-                    kid = answer["KeyId"].rsplit("/", 1)[-1]
-                    public[kid] = load_der_public_key(answer["PublicKey"])
+                    kid, der = stored.get(key_id) or self._from_kms(key_id)
+                    public[kid] = load_der_public_key(der)
                     if index == 0:
                         self._active_kid = kid
                 self._public = public
             return self._public
 
+    def _from_kms(self, key_id: str) -> tuple[str, bytes]:
+        self._read_kms_at = time.monotonic()
+        answer = self._kms().get_public_key(KeyId=key_id)
+        kid, der = answer["KeyId"].rsplit("/", 1)[-1], answer["PublicKey"]
+        if self._cache is not None:
+            self._cache.save(key_id, kid, der)
+        return kid, der
+
     @property
     def active(self) -> tuple[str, str]:
-        """(kid, KMS key id) of the signing key."""
-        self._load()
+        """(kid, KMS key id) of the signing key. The signer asks KMS once per process, never the
+        table: a kid must name the key KMS will sign with, even after an alias moved."""
+        self._load(from_kms=self._read_kms_at == float("-inf"))
         return self._active_kid or "", self._key_ids[0]
 
     def public_key(self, kid: str) -> Any:
         key = self._load().get(kid)
+        if key is None and time.monotonic() - self._read_kms_at > self.REFRESH_SECONDS:
+            key = self._load(from_kms=True).get(kid)  # a key id's alias may point elsewhere now
         if key is None:
             raise InvalidToken(f"unknown kid {kid!r}")
         return key

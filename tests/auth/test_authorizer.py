@@ -121,7 +121,7 @@ def test_key_rotation_keeps_old_kids_valid_until_removed(services, client_accoun
     new_key = kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
     old_key = services.settings.token_signing_key_ids[0]
     s = services.settings
-    rotated = KeySet(kms, (new_key, old_key))
+    rotated = KeySet((new_key, old_key), kms=lambda: kms)
     issuer = TokenIssuer(kms, rotated, issuer=s.token_issuer, audience=s.token_audience,
                          ttl_seconds=3600, clock=services.clock)
     verifier = TokenVerifier(rotated, issuer=s.token_issuer, audience=s.token_audience,
@@ -133,7 +133,7 @@ def test_key_rotation_keeps_old_kids_valid_until_removed(services, client_accoun
     assert verifier.verify(new_token).user_id == client_account.user_id
     assert {k["kid"] for k in rotated.jwks()["keys"]} == {new_key, jwt.get_unverified_header(
         client_account.token)["kid"]}
-    retired = TokenVerifier(KeySet(kms, (new_key,)), issuer=s.token_issuer,
+    retired = TokenVerifier(KeySet((new_key,), kms=lambda: kms), issuer=s.token_issuer,
                             audience=s.token_audience, clock=services.clock)
     with pytest.raises(InvalidToken):
         retired.verify(client_account.token)

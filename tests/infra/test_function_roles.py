@@ -60,7 +60,9 @@ CALLS: dict[str, set[str]] = {
                            "start_execution", "describe_execution", "send_task_success",
                            "send_task_failure", "put_object", "get_object",
                            "generate_presigned_url"},
-    "OauthBearer": {"get_item", "get_public_key"},  # the cursors' secret is read on first use
+    # the cursors' secret is read on first use; the keys' public halves come from the table,
+    # or from KMS and then into the table (storage/signing_keys.py)
+    "OauthBearer": {"get_item", "batch_get_item", "get_public_key", "put_item"},
     "MatchingWorker": STORE,
     "PaymentsWorker": STORE | {"send_task_success", "send_task_failure"},
     "WebhookOutboxStream": STORE | {"send_message", "send_message_batch"},
@@ -163,7 +165,9 @@ def test_no_role_can_touch_api_keys(template):
 
 
 def test_the_authorizer_makes_exactly_the_calls_its_role_allows():
-    """Run under moto with a real token: the calls recorded are the authorizer's entry."""
+    """Run under moto with a real token, in two new environments: the first of the stage, whose
+    keys are not in the table yet (KMS, then the table), and the next (the table alone). The
+    calls recorded are the authorizer's entry."""
     import secrets
 
     from botocore.client import BaseClient
@@ -184,6 +188,14 @@ def test_the_authorizer_makes_exactly_the_calls_its_role_allows():
             made.append(operation)
         return real(self, operation, params)
 
+    def authorize(token: str) -> dict[str, Any]:
+        wiring.reset()  # a cold container, as in a new Lambda
+        from app import app
+        return app.handler_map["oauth_bearer"](
+            {"type": "TOKEN", "authorizationToken": f"Bearer {token}",
+             "methodArn": "arn:aws:execute-api:us-east-1:123456789012:abc/api/GET/v1/users/me"},
+            None)
+
     # An account of its own (another module's session-wide mock may be active), and no
     # container left behind built on this test's environment.
     with pytest.MonkeyPatch.context() as patch, mock_aws():
@@ -196,15 +208,15 @@ def test_the_authorizer_makes_exactly_the_calls_its_role_allows():
                                                 plan="professional")
         token = services.token_issuer.issue(user_id=created.user.id,
                                             client_id=created.client_id, scopes=["read"])
-        wiring.reset()  # a cold container, as in a new Lambda
+        for key_id in services.settings.token_signing_key_ids:  # as before any environment
+            services.table.delete_item(Key={"PK": f"SIGNKEY#{key_id}", "SK": "SIGNKEY"})
         patch.setattr(BaseClient, "_make_api_call", recording)
-        from app import app
-        answer = app.handler_map["oauth_bearer"](
-            {"type": "TOKEN", "authorizationToken": f"Bearer {token}",
-             "methodArn": "arn:aws:execute-api:us-east-1:123456789012:abc/api/GET/v1/users/me"},
-            None)
+        answers = [authorize(token)]
+        first, made[:] = list(made), []
+        answers.append(authorize(token))
     wiring.reset()
-    assert answer["policyDocument"]["Statement"][0]["Effect"] == "Allow"
-    boto3_names = {"GetItem": "get_item", "GetPublicKey": "get_public_key",
-                   "GetSecretValue": "get_secret_value"}
-    assert {boto3_names.get(op, op) for op in made} == CALLS["OauthBearer"]
+    assert all(a["policyDocument"]["Statement"][0]["Effect"] == "Allow" for a in answers)
+    boto3_names = {"GetItem": "get_item", "BatchGetItem": "batch_get_item",
+                   "GetPublicKey": "get_public_key", "PutItem": "put_item"}
+    assert {boto3_names.get(op, op) for op in first} == CALLS["OauthBearer"]
+    assert sorted(made) == ["BatchGetItem", "GetItem"]
