@@ -34,17 +34,17 @@ def test_concurrent_first_messages_make_exactly_one_conversation(services, atomi
                                                                   monkeypatch, alice, bob):
     # Make the race certain: every sender looks the pair up (and finds nothing) before any of
     # them writes, so all of them try to create the conversation.
-    lookup = ConversationRepository.conversation_for_pair
+    lookup = ConversationRepository.pair_and_engagement  # a send's first read
     all_looked = threading.Barrier(THREADS)
     looked = threading.local()
 
-    def lookup_then_wait(self, *args):
-        found = lookup(self, *args)
+    def lookup_then_wait(self, *args, **kwargs):
+        found = lookup(self, *args, **kwargs)
         if not getattr(looked, "once", False):
             looked.once = True
             all_looked.wait(timeout=10)
         return found
-    monkeypatch.setattr(ConversationRepository, "conversation_for_pair", lookup_then_wait)
+    monkeypatch.setattr(ConversationRepository, "pair_and_engagement", lookup_then_wait)
 
     def first_message(i, container):
         sender, recipient = (alice, bob) if i % 2 == 0 else (bob, alice)
