@@ -54,6 +54,13 @@ def require_party(who: Caller | str, item: Item | None, kind: str, object_id: st
     return item
 
 
+def page_names_party(who: Caller | str, items: list[Mapping[str, Any]]) -> bool:
+    """Whether every item of a page names `who` as a party: children that copy their parent's
+    parties (activities since 2026-12) show who may read them without the parent. False for an
+    empty page or an item without parties: then only the parent can say."""
+    return bool(items) and all(role_of(who, item) is not None for item in items)
+
+
 def visible_opportunity(caller: Caller, opp: Opportunity | None, opp_id: str, *,
                         param: str = "id") -> Opportunity:
     """The opportunity if `caller` may see it: its owner, or a sales pro while it is open."""

@@ -20,7 +20,7 @@ from ..models.common import ListParams, Page
 from ..models.engagements import Activity, ActivityCreate, EscrowFigures, Metrics
 from ..storage.commit_riders import answer_in_commit
 from ..storage.activities import ActivityRepository, NotActive
-from .access import require_party
+from .access import page_names_party, require_party
 from .engagements import EngagementService
 from .events import EventRecorder
 
@@ -75,9 +75,18 @@ class ActivityService:
         return answer
 
     def list(self, caller: Caller, eng_id: str, params: ListParams) -> Page[Activity]:
-        """Parties only; in the order the activities happened."""
-        self._engs.party(caller, eng_id)
-        result = self._repo.list(eng_id, caller.user_id, limit=params.limit, cursor=params.cursor)
+        """Parties only; in the order the activities happened. The page is read first: when
+        its activities name the caller as a party, the engagement is not read (one Query for
+        the list, #20's budget); an empty page, activities from before they carried the
+        parties, or anyone else's request read it, and a stranger gets its 404."""
+        try:
+            result = self._repo.list(eng_id, caller.user_id, limit=params.limit,
+                                     cursor=params.cursor)
+        except InvalidParameter:  # a cursor not theirs: a stranger still learns nothing
+            self._engs.party(caller, eng_id)
+            raise
+        if not page_names_party(caller, result.items):
+            self._engs.party(caller, eng_id)
         return Page[Activity](data=[Activity.model_validate(i) for i in result.items],
                               has_more=result.has_more, next_cursor=result.next_cursor)
 

@@ -46,9 +46,13 @@ class ActivityRepository:
                 "ConditionExpression": "#s = :active AND (client_id = :me OR sales_pro_id = :me)",
                 "ExpressionAttributeNames": {"#s": "status"},
                 "ExpressionAttributeValues": {":active": "active", ":me": actor_id}}}),
+            # The parties ride along (since 2026-12) so that a page of activities shows who
+            # may read it without the engagement (services/activities.py, `list`).
             {"Put": {"Item": {"PK": engagement_pk(eng["id"]),
                               "SK": f"{ACTIVITY_PREFIX}{activity['occurred_at']}#{activity['id']}",
-                              "entity": "activity", **to_dynamo(activity)},
+                              "entity": "activity", **to_dynamo(activity),
+                              "client_id": eng["client_id"],
+                              "sales_pro_id": eng["sales_pro_id"]},
                      "ConditionExpression": "attribute_not_exists(PK)"}},
             {"Update": {"Key": metrics_key(eng["id"]),
                         "UpdateExpression": f"{adds} SET first_activity_at = "

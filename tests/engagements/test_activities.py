@@ -195,3 +195,56 @@ def test_activity_logged_carries_what_analytics_counts(market, engagement):
     assert (data["type"], data["value"], data["engagement_id"]) == ("deal_closed", 90_000,
                                                                    engagement["id"])
     assert data["occurred_at"] and data["logged_by"] == market.pro.user_id
+
+
+def activity_calls(market, dynamodb_calls, account, eng_id, **params):
+    """(status, DynamoDB operations) of one list call through the service."""
+    from chalicelib.errors import ApiError
+    from chalicelib.models.common import ListParams
+
+    caller = Caller(account.user_id, account.type, "professional", frozenset({"read"}), "")
+    dynamodb_calls.clear()
+    try:
+        market.services.activities.list(caller, eng_id, ListParams(**params))
+        status = 200
+    except ApiError as refused:
+        status = refused.status
+    return status, [name for name, _ in dynamodb_calls]
+
+
+def test_a_party_lists_activities_in_one_query_and_strangers_still_get_404(
+        market, engagement, dynamodb_calls):
+    """Activities carry their engagement's parties, so a party's page is one Query; an empty
+    page, or a stranger, reads the engagement as before (#20)."""
+    eng_id = engagement["id"]
+    assert activity_calls(market, dynamodb_calls, market.pro, eng_id) == (200, ["Query",
+                                                                                 "GetItem"])
+    log(market, engagement, type="call")
+    for party in (market.pro, market.client):
+        assert activity_calls(market, dynamodb_calls, party, eng_id) == (200, ["Query"])
+    for stranger in (market.client2, market.pro2):
+        assert activity_calls(market, dynamodb_calls, stranger, eng_id) == (404, ["Query",
+                                                                                  "GetItem"])
+        answer = market.api.get(f"/v1/engagements/{eng_id}/activities", token=stranger.token)
+        assert answer.status == 404 and answer.json()["error"]["code"] == "resource_missing"
+        assert activity_calls(market, dynamodb_calls, stranger, eng_id, cursor="x.y")[0] == 404
+
+
+def test_activities_stored_without_parties_are_listed_after_reading_the_engagement(
+        market, engagement, dynamodb_calls):
+    from boto3.dynamodb.conditions import Key
+
+    log(market, engagement, type="note", description="before the parties rode along")
+    store = market.services.store
+    for item in store.query_all(Key("PK").eq(f"ENG#{engagement['id']}") &
+                                Key("SK").begins_with("ACT#")):
+        store.update({"PK": item["PK"], "SK": item["SK"]}, "REMOVE client_id, sales_pro_id")
+    status, calls = activity_calls(market, dynamodb_calls, market.client, engagement["id"])
+    assert (status, calls) == (200, ["Query", "GetItem"])
+    listed = market.api.get(f"/v1/engagements/{engagement['id']}/activities",
+                            token=market.client.token).json()["data"]
+    assert [a["description"] for a in listed] == ["before the parties rode along"]
+    assert set(listed[0]) == {"id", "engagement_id", "type", "description", "occurred_at",
+                              "outcome", "value", "logged_by", "created_at"}
+    stranger = activity_calls(market, dynamodb_calls, market.client2, engagement["id"])
+    assert stranger[0] == 404
