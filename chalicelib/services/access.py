@@ -11,7 +11,7 @@ the members of a client's organization count as the client there, and every chec
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping, TypeVar
+from typing import Any, Literal, Mapping, Sequence, TypeVar
 
 from ..auth.caller import Caller
 from ..errors import Forbidden, not_found
@@ -54,7 +54,7 @@ def require_party(who: Caller | str, item: Item | None, kind: str, object_id: st
     return item
 
 
-def page_names_party(who: Caller | str, items: list[Mapping[str, Any]]) -> bool:
+def page_names_party(who: Caller | str, items: Sequence[Mapping[str, Any]]) -> bool:
     """Whether every item of a page names `who` as a party: children that copy their parent's
     parties (activities since 2026-12) show who may read them without the parent. False for an
     empty page or an item without parties: then only the parent can say."""
