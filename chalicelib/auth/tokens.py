@@ -82,8 +82,12 @@ class KeySet:
     def active(self) -> tuple[str, str]:
         """(kid, KMS key id) of the signing key. The signer asks KMS once per process, never the
         table: a kid must name the key KMS will sign with, even after an alias moved."""
-        self._load(from_kms=self._read_kms_at == float("-inf"))
+        self._load(from_kms=self._first_read())
         return self._active_kid or "", self._key_ids[0]
+
+    def _first_read(self) -> bool:
+        """Whether this process has not asked KMS yet."""
+        return self._read_kms_at == float("-inf")
 
     def public_key(self, kid: str) -> Any:
         key = self._load().get(kid)
@@ -94,10 +98,11 @@ class KeySet:
         return key
 
     def jwks(self) -> dict[str, list[dict[str, Any]]]:
+        """What others verify with: asked of KMS once per process, like the signer's kid."""
         from jwt.algorithms import RSAAlgorithm
 
         keys = []
-        for kid, key in self._load().items():
+        for kid, key in self._load(from_kms=self._first_read()).items():
             jwk = RSAAlgorithm.to_jwk(key, as_dict=True)
             keys.append({**jwk, "kid": kid, "use": "sig", "alg": ALGORITHM})
         return {"keys": keys}

@@ -93,6 +93,13 @@ def test_a_moved_alias_signs_with_the_new_kid_and_verifiers_read_it_again(servic
     old_verifier._keys._read_kms_at = float("-inf")  # its last KMS read is past the minute
     assert old_verifier.verify(token).user_id == "usr_c"
 
+    # A new process's JWKS names the key the alias points at now, whatever the table held.
+    services.table.put_item(Item={**services.table.get_item(Key={
+        "PK": f"SIGNKEY#{name}", "SK": "SIGNKEY"})["Item"], "kid": old_key})
+    published = KeySet((name,), kms=lambda: services.kms,
+                       cache=SigningKeyCache(services.store)).jwks()
+    assert [key["kid"] for key in published["keys"]] == [new_key]
+
 
 def test_an_unknown_kid_asks_kms_at_most_once_a_minute(services, alias):
     kms = CountingKms(services.kms)
