@@ -1,7 +1,7 @@
 """The token-signing keys' public halves, kept in the table (docs/auth.md, "Verification").
 
-A new environment that verifies tokens (the authorizer, the JWKS route) would otherwise build a
-KMS client and call GetPublicKey before its first answer: about 75 ms of its cold start, most of
+A new environment that verifies tokens (the authorizer) would otherwise build a KMS client and
+call GetPublicKey before its first answer: about 75 ms of its cold start, most of
 it loading the KMS model (docs/performance.md, "Cold start"). One item per configured key id,
 read in one BatchGetItem with the table the authorizer reads anyway. The halves are public (the
 JWKS route publishes them); who can write the table can already mint credentials, so keeping
