@@ -40,8 +40,9 @@ def alias(services):
 
 
 def tools(services, alias_name, kms):
-    """(issuer, verifier) of one process, sharing its KeySet; the issuer builds no client
-    until it signs."""
+    """(issuer, verifier) of one process, sharing its KeySet. `kms` is the process's client
+    factory: a CountingKms (which is also the client the issuer signs with), or, for a process
+    that only verifies, a function that fails if called (the issuer then has no client)."""
     keys = KeySet((alias_name,), kms=kms, cache=SigningKeyCache(services.store))
     s = services.settings
     issuer = TokenIssuer(kms if isinstance(kms, CountingKms) else None, keys,
