@@ -13,6 +13,9 @@ require "tmpdir"
 module LocalStack
   ROOT = File.expand_path("../../../..", __dir__)
   Account = Struct.new(:user_id, :client_id, :client_secret, keyword_init: true)
+  # ApiTest makes its two accounts from two threads: without this, each could start a stack and
+  # the accounts land in one while the base URL names the other.
+  STARTING = Mutex.new
 
   class << self
     def base_url
@@ -56,14 +59,16 @@ module LocalStack
     private
 
     def start
-      return if @base_url
+      STARTING.synchronize do
+        next if @base_url
 
-      if ENV["LEADNOD_TEST_BASE_URL"]
-        @base_url = ENV["LEADNOD_TEST_BASE_URL"]
-        @env_file = ENV.fetch("LEADNOD_LOCAL_ENV")
-        return
+        if ENV["LEADNOD_TEST_BASE_URL"]
+          @env_file = ENV.fetch("LEADNOD_LOCAL_ENV")
+          @base_url = ENV["LEADNOD_TEST_BASE_URL"]
+        else
+          spawn_stack
+        end
       end
-      spawn_stack
     end
 
     def spawn_stack
