@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from support import ROOT
 from support.markers import MARK_NAME
 
@@ -13,6 +15,9 @@ STACK, RACES, PORT = (f"tests/local_stack/{name}.py"
                       for name in ("test_local_stack", "test_local_stack_races", "test_local_port"))
 PACKAGE, SDK = "tests/infra/test_package.py", "tests/python_sdk/test_team.py"
 FILES = [STACK, RACES, PORT, PACKAGE, SDK]
+# Each test collects in a fresh pytest (about 35 s for the file): in `make test-integration`,
+# which has the time, rather than `make test`.
+pytestmark = pytest.mark.integration
 
 
 def collected(*options: str, named: bool = False) -> set[str]:
