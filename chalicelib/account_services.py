@@ -47,8 +47,11 @@ class AccountServices(Adapters):
 
     @cached_property
     def users(self) -> UserService:
+        # The matching queue's client is built on the first profile change, not for every
+        # read of a user (a cold GET /v1/users/me made an SQS client it never used).
         return UserService(self.users_repo, self.events, self.clock,
-                           on_change=self.match_requests.sales_pro_changed)
+                           on_change=lambda before, after: self.match_requests.sales_pro_changed(
+                               before, after))
 
     @cached_property
     def team(self) -> TeamService:

@@ -92,3 +92,14 @@ def test_the_sandbox_stages_charge_test_cards(stage):
 def test_production_refuses_to_start_without_a_live_processor():
     with pytest.raises(RuntimeError, match="No live payment processor"):
         Adapters(Settings(stage="prod")).payment_processor  # noqa: B018
+
+
+def test_reading_a_user_builds_no_matching_queue_client(services):
+    """The users service reaches the matching queue only when a profile changes: a cold
+    `GET /v1/users/me` made an SQS client it never used (docs/performance.md, "Cold start")."""
+    users = services.users
+    assert "match_requests" not in vars(services)
+    made = users.create_account(user_type="sales_pro", name="Pat Pro", email="pat@example.com",
+                                plan="professional", industry="saas")
+    assert "match_requests" in vars(services)  # a sales pro's new profile is queued for matching
+    assert made.user.type == "sales_pro"
