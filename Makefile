@@ -6,7 +6,7 @@ PORT ?= 8000
 STAGE ?= sandbox
 export MOTO_PORT PORT
 
-.PHONY: run test test-integration test-slow test-races contract lint package deploy chalice-deploy clean bench openapi sdk-check
+.PHONY: run test test-integration test-slow test-races contract lint package deploy chalice-deploy clean bench routes openapi sdk-check
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt requirements-sam.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ deploy: package
 # The `chalice deploy` path instead (docs/deploy.md): infra stack, chalice deploy, post-deploy.
 chalice-deploy: $(BIN)/.installed
 	$(BIN)/python -m devstack.deploy --stage $(STAGE)
+
+routes: $(BIN)/.installed  ## regenerate chalicelib/api/routes.json, what app.py registers lazily
+	$(BIN)/python -m chalicelib.api.lazy_routes > chalicelib/api/routes.json.tmp
+	mv chalicelib/api/routes.json.tmp chalicelib/api/routes.json
 
 openapi: $(BIN)/.installed  ## regenerate docs/openapi.json from the routes and models
 	$(BIN)/python -m chalicelib.openapi > docs/openapi.json.tmp

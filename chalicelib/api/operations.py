@@ -25,6 +25,7 @@ from ..auth.caller import current_caller
 from ..http import media_type, parse_body, parse_query, respond
 from ..request_scope import current_request
 from ..wiring import container
+from .lazy_routes import resolved
 from .routing import AUTH
 
 JSON = "application/json"
@@ -247,4 +248,5 @@ def _without_secrets(answer: Any, paths: tuple[str, ...]) -> Any:
 
 
 def operation_of(view: Callable[..., Any]) -> Operation | None:
-    return getattr(view, "operation", None)
+    """The declaration of a route's view (of the real one behind a lazy route's stand-in)."""
+    return getattr(resolved(view), "operation", None)
