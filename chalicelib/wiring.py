@@ -101,7 +101,7 @@ class Container(AccountServices):
     @cached_property
     def escrow_followups(self) -> EscrowFollowUps:
         from .services.payments.followups import EscrowFollowUps
-        return EscrowFollowUps(self.payments_repo, self.escrow, self.disputes)
+        return EscrowFollowUps(self.payments_repo, self.escrow, self.disputes, self.movements)
 
     @cached_property
     def payments_worker(self) -> PaymentsWorker:

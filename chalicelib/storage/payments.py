@@ -11,6 +11,9 @@ from .records import EngagementRecord, LedgerAccountRecord, PaymentRecord
 from .table import Action, NamedAction, PageResult, Refused, Store, TransactionFailed
 
 PAYMENT_INDEX = {"client": "GSI1", "sales_pro": "GSI2"}
+# Set on a failed payment in the write that records its payment.failed event: a failure the
+# state machine wrote alone lacks it, and the stream follow-up records the event (followups.py).
+FAILURE_RECORDED = "failure_event_recorded"
 
 
 class PaymentExists(Refused[PaymentRecord]):
@@ -144,12 +147,31 @@ class PaymentRepository:
             self.store.transact([("payment", {"Update": {
                 "Key": payment_key(payment["id"]),
                 "UpdateExpression": "SET #status = :failed, failure_code = :code, "
-                                    "failure_message = :message, updated_at = :now",
+                                    "failure_message = :message, updated_at = :now, "
+                                    f"{FAILURE_RECORDED} = :recorded",
                 "ConditionExpression": "#status = :processing",
                 "ExpressionAttributeNames": {"#status": "status"},
                 "ExpressionAttributeValues": {":failed": "failed", ":processing": "processing",
                                               ":code": code, ":message": message,
-                                              ":now": now}}}), *events])
+                                              ":now": now, ":recorded": True}}}), *events])
+        except TransactionFailed as exc:
+            if exc.refused("payment"):
+                return False
+            raise
+        return True
+
+    def record_failure(self, payment_id: str, events: list[Action]) -> bool:
+        """The events of a payment failed without them (its state machine's MarkFailed writes
+        the payment alone), once; False if they were recorded already."""
+        try:
+            self.store.transact([("payment", {"Update": {
+                "Key": payment_key(payment_id),
+                "UpdateExpression": f"SET {FAILURE_RECORDED} = :recorded",
+                "ConditionExpression":
+                    f"#status = :failed AND attribute_not_exists({FAILURE_RECORDED})",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": {":failed": "failed", ":recorded": True}}}),
+                *events])
         except TransactionFailed as exc:
             if exc.refused("payment"):
                 return False

@@ -127,3 +127,28 @@ def test_the_escrow_filter_passes_a_dispute_newly_decided_to_settle(filters, bef
     acted_on = [i for i in newly_set([record], "dispute", "resolution")
                 if i["status"] != "resolved"]
     assert bool(acted_on) == passes
+
+
+@pytest.mark.parametrize("before, after, passes", [
+    ({"status": "processing"}, {"status": "failed", "failure_code": "charge_timeout"}, True),
+    ({"status": "processing"}, {"status": "failed", "failure_code": "card_declined",
+                                "failure_event_recorded": True}, False),
+    ({"status": "failed", "failure_code": "charge_timeout"},
+     {"status": "failed", "failure_code": "charge_timeout", "failure_event_recorded": True},
+     False),
+    ({"status": "processing"}, {"status": "succeeded"}, False)])
+def test_the_escrow_filter_passes_a_payment_failed_without_its_event(filters, before, after,
+                                                                      passes):
+    from chalicelib.services.payments.followups import FAILURE_RECORDED
+    from chalicelib.storage.stream_records import newly_set
+
+    def image(attrs):
+        return {name: _serialize(value) for name, value in
+                {"PK": "PAY#pay_1", "SK": "PAY", "entity": "payment", **attrs}.items()}
+
+    record = {"eventName": "MODIFY", "dynamodb": {"NewImage": image(after),
+                                                  "OldImage": image(before)}}
+    assert any(matches(pattern, record) for pattern in filters["EscrowFollowups"]) == passes
+    acted_on = [i for i in newly_set([record], "payment", "failure_code")
+                if i["status"] == "failed" and FAILURE_RECORDED not in i]
+    assert bool(acted_on) == passes

@@ -5,6 +5,7 @@ import json
 import threading
 from dataclasses import replace
 
+from support.streams import StreamTap
 from support.waiting import wait_until
 
 from .conftest import audit, events_of, execution_of, wait_payment
@@ -45,7 +46,15 @@ def test_fund_charges_then_credits_escrow_once(make_deal, http):
     assert audit(deal.services, engagement_id=deal.id).ok
 
 
-def test_a_declined_card_fails_the_payment_and_moves_nothing(deal):
+def failure_events(deal, payment_id):
+    return {party.user_id: [e["data"] for e in events_of(deal.services, party.user_id,
+                                                         "payment.failed")
+                            if e["data"]["payment_id"] == payment_id]
+            for party in (deal.client, deal.pro)}
+
+
+def test_a_declined_card_fails_the_payment_and_moves_nothing(deal, pay):
+    stream = StreamTap(pay, "escrow_followups")
     payment = deal.fund(5_000, payment_method="pm_card_declined")
     assert payment["status"] == "failed"
     assert payment["failure_code"] == "card_declined"
@@ -63,6 +72,9 @@ def test_a_declined_card_fails_the_payment_and_moves_nothing(deal):
                     if e["data"]["payment_id"] == payment["id"]]
         assert failed["data"]["failure_code"] == "card_declined"
         assert failed["data"]["amount"] == 5_000
+    # Written with the failure by the payments worker: the stream follow-up adds none.
+    stream.deliver()
+    assert [len(found) for found in failure_events(deal, payment["id"]).values()] == [1, 1]
 
 
 def test_unknown_test_cards_fail_clearly(deal):
@@ -115,8 +127,15 @@ def test_a_charge_timeout_fails_the_payment_and_a_late_charge_is_refunded(deal, 
         return real_charge(**kwargs)
 
     monkeypatch.setattr(processor, "charge", slow_charge)
+    stream = StreamTap(pay, "escrow_followups")
     payment = deal.fund(700)
     assert (payment["status"], payment["failure_code"]) == ("failed", "charge_timeout")
+    # The machine's MarkFailed wrote the payment alone; the stream gives both parties its
+    # payment.failed event, once however often the record comes.
+    stream.deliver()
+    stream.redeliver()
+    for found in failure_events(deal, payment["id"]).values():
+        assert [(e["failure_code"], e["amount"]) for e in found] == [("charge_timeout", 700)]
     assert charged.wait(10)
     charge_id = processor.charge_id(payment["id"])
     wait_until(lambda: ("refund", charge_id) in processor.log)

@@ -1,6 +1,8 @@
 """Release and refund (Release / Refund state machines), payment history and balances."""
 from __future__ import annotations
 
+from support.streams import StreamTap
+
 from .conftest import audit, events_of, execution_of, wait_payment
 
 
@@ -55,6 +57,7 @@ def test_a_payout_that_loses_the_race_fails_cleanly_in_the_state_machine(deal, p
         engagement, account = original(engagement_id)
         return engagement, {**account, "balance": 10_000}
 
+    stream = StreamTap(pay, "escrow_followups")
     pay.payments_repo.engagement_and_escrow = stale
     try:
         status, payment = pay.escrow.release(caller, ReleaseEscrow(engagement_id=deal.id,
@@ -68,6 +71,11 @@ def test_a_payout_that_loses_the_race_fails_cleanly_in_the_state_machine(deal, p
     assert deal.balance()["available"] == 500
     assert pay.workflows.status(execution_of(pay, payment.id)) == "SUCCEEDED"
     assert audit(pay, engagement_id=deal.id).ok
+    stream.deliver()  # the machine failed it alone: its payment.failed event comes from the stream
+    [event] = [e["data"] for e in events_of(pay, deal.pro.user_id, "payment.failed")
+               if e["data"]["payment_id"] == payment.id]
+    assert (event["type"], event["failure_code"]) == ("escrow_release",
+                                                      "insufficient_escrow_balance")
 
 
 def test_refunds_return_escrow_to_the_client(deal, http):

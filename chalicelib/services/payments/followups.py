@@ -17,6 +17,12 @@ the payment or dispute, so the usual second start is a no-op. Likewise a dispute
 `resolution` newly set, not yet settled) is settled again from the stream: the settlement's ids
 derive from the dispute, so it is written once.
 
+A payment its state machine failed (a charge that timed out, a processing error, a transfer that
+kept conflicting: MarkFailed writes the payment alone, from the machine) gets its
+`payment.failed` event from the stream: the MODIFY that set its `failure_code` without
+`failure_event_recorded`. A declined charge's failure is written with its event and the mark by
+the payments worker, so the stream has nothing to add.
+
 All of these are idempotent, so a redelivered record, a retried batch or a replay does nothing
 twice.
 A failure raises: Lambda retries the batch (bisecting it), then sends the record's description
@@ -27,11 +33,12 @@ from __future__ import annotations
 import logging
 from typing import Any, Iterable, cast
 
-from ...storage.payments import PaymentRepository
+from ...storage.payments import FAILURE_RECORDED, PaymentRepository
 from ...storage.records import DisputeRecord, PaymentRecord
 from ...storage.stream_records import inserted, newly_set, outbox_payloads
 from .disputes import DisputeService
 from .escrow import EscrowService
+from .movements import Movements
 
 log = logging.getLogger(__name__)
 # The events that owe a follow-up; infra/stack.yaml filters the stream to these (FilterCriteria).
@@ -40,8 +47,9 @@ FOLLOWED_EVENTS = ("engagement.completed", "engagement.terminated")
 
 class EscrowFollowUps:
     def __init__(self, payments: PaymentRepository, escrow: EscrowService,
-                 disputes: DisputeService) -> None:
+                 disputes: DisputeService, movements: Movements) -> None:
         self._payments, self._escrow, self._disputes = payments, escrow, disputes
+        self._movements = movements
 
     def from_stream(self, records: Iterable[dict[str, Any]]) -> int:
         """Run the follow-up of every engagement end, and start the execution of every new
@@ -60,7 +68,16 @@ class EscrowFollowUps:
                    if item.get("status") != "resolved"]
         for dispute in decided:
             self._disputes.settle(cast(DisputeRecord, dispute))
-        return len(ends) + len(started) + len(disputes) + len(decided)
+        failed = [item for item in newly_set(records, "payment", "failure_code")
+                  if item.get("status") == "failed" and FAILURE_RECORDED not in item]
+        for payment in failed:
+            self.record_failure(cast(PaymentRecord, payment))
+        return len(ends) + len(started) + len(disputes) + len(decided) + len(failed)
+
+    def record_failure(self, payment: PaymentRecord) -> None:
+        """The `payment.failed` event of a payment failed without it, once."""
+        self._payments.record_failure(payment["id"], self._movements.failed(
+            payment, payment["failure_code"], payment["failure_message"]))
 
     def follow_up(self, event: dict[str, Any]) -> None:
         """The follow-up one `engagement.completed` / `.terminated` event owes. It reads the
