@@ -42,6 +42,9 @@ class Knobs:
     memory_mb: int = 512                     # .chalice/config.json lambda_memory_size
     api: str = "api_rest"                    # the design fixes REST (usage plans, API keys)
     stream_records_per_invocation: float = 10.0  # table-stream batches at volume (stated)
+    # The API's own limiter: one counter UpdateItem per request, exact per organization (the
+    # docs' X-RateLimit-* promise). False prices the gateway's usage plans alone (a product call).
+    exact_rate_limit: bool = True
 
 
 @dataclass
@@ -56,6 +59,10 @@ class Usage:
     sqs_requests: float = 0.0
     kms_signs: float = 0.0
     executions: Counter[str] = field(default_factory=Counter)
+
+
+# What the exact limiter adds to every request's "api" part (a counter item under 1 KB).
+RATE_LIMIT_WRITE = Usage(calls=Counter({"dynamodb.UpdateItem": 1}), wru=1)
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,9 @@ def cost_per_million(mix: Mapping[str, float], operations: Mapping[str, Operatio
             share = weight * (authorizer_runs if function == "authorizer" else 1.0)
             for service, dollars in _function_cost(usage, machines, knobs).items():
                 costs[service] += share * dollars
+        if not knobs.exact_rate_limit:
+            for service, dollars in _function_cost(RATE_LIMIT_WRITE, machines, knobs).items():
+                costs[service] -= weight * dollars
     return {service: dollars * 1e6 for service, dollars in costs.items()}
 
 

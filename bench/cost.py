@@ -155,6 +155,7 @@ VARIANTS = (
     ("Lambda memory 1024 MB", {"memory_mb": 1024}),
     ("HTTP API instead of REST (the design fixes REST)", {"api": "api_http"}),
     ("stream batches of 1 record instead of 10", {"stream_records_per_invocation": 1}),
+    ("no exact per-request limiter write (usage plans only)", {"exact_rate_limit": False}),
 )
 
 

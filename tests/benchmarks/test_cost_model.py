@@ -76,3 +76,15 @@ def test_request_units_follow_item_sizes_transactions_and_indexes() -> None:
     assert read_request_units("GetItem", {}, {"Item": big}) == 0.5
     assert read_request_units("GetItem", {"ConsistentRead": True}, {}) == 1
     assert read_request_units("Query", {}, {"Items": [big] * 3, "ScannedCount": 3}) == 1
+
+
+def test_without_the_exact_limiter_every_request_saves_one_counter_write() -> None:
+    read = {"api": Usage(invocations=1, calls=Counter({"dynamodb.UpdateItem": 1}), wru=1)}
+    token = {"api": Usage(invocations=1, calls=Counter({"dynamodb.UpdateItem": 1}), wru=1)}
+    knobs = Knobs(memory_mb=2048)
+    exact = cost_per_million({"r": 1}, {"r": read}, token, {}, knobs)
+    plans_only = cost_per_million({"r": 1}, {"r": read}, token, {},
+                                  Knobs(memory_mb=2048, exact_rate_limit=False))
+    assert exact["DynamoDB"] - plans_only["DynamoDB"] == pytest.approx(0.625)
+    assert plans_only["DynamoDB"] == pytest.approx(0)
+    assert exact["Lambda"] - plans_only["Lambda"] == pytest.approx(5 * 2 * 16.6667 / 1000)
