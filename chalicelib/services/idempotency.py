@@ -82,8 +82,7 @@ class IdempotentRequests:
         @idempotent_function(data_keyword_argument="request", persistence_store=self._persistence,
                              config=self._config, key_prefix=KEY_PREFIX)
         def execute(request: dict[str, Any]) -> dict[str, Any]:
-            answer = action()
-            return {"status": answer.status, "body": answer.body}
+            return _stored(action())
 
         try:
             saved = execute(request={"user": user_id, "key": key, "route": route, "body": body})
@@ -91,7 +90,7 @@ class IdempotentRequests:
             raise idempotency_key_reused() from None
         except IdempotencyAlreadyInProgressError:
             raise _in_use() from None
-        return Answer(saved["status"], saved["body"], bool(saved.get("replayed")))
+        return _answer(saved, bool(saved.get("replayed")))
 
     def run_in_commit(self, *, user_id: str, route: str, key: str, body: dict[str, Any],
                       status: int, action: Callable[[], Answer],
@@ -129,7 +128,15 @@ def _check_format(key: str) -> None:
 
 
 def _stored(answer: Answer) -> dict[str, Any]:
-    return {"status": answer.status, "body": answer.body}
+    """The answer as its record keeps it. The body is kept as text: Powertools writes records
+    with sorted keys, and a replay must send the fields in the first answer's order."""
+    return {"status": answer.status, "text": json.dumps(answer.body)}
+
+
+def _answer(saved: dict[str, Any], replayed: bool) -> Answer:
+    # Records written before 2026-12-03 keep the body itself (its keys sorted).
+    body = json.loads(saved["text"]) if "text" in saved else saved["body"]
+    return Answer(saved["status"], body, replayed)
 
 
 class AlreadyAnswered(Exception):
@@ -170,7 +177,7 @@ class CommitSlot:
         if self._answer is None or self.written:
             return []
         self.record.expiry_timestamp = self._persistence._get_expiry_timestamp()
-        self.record.response_data = json.dumps(_stored(self._answer), sort_keys=True)
+        self.record.response_data = json.dumps(_stored(self._answer))
         return self._persistence.commit_actions(self.record)
 
     def committed(self) -> None:
@@ -193,5 +200,4 @@ class CommitSlot:
             raise idempotency_key_reused() from None
         if record.status != STATUS_CONSTANTS["COMPLETED"] or not record.response_data:
             raise _in_use()
-        saved = json.loads(record.response_data)
-        return Answer(saved["status"], saved["body"], replayed=True)
+        return _answer(json.loads(record.response_data), replayed=True)

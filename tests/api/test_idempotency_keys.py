@@ -24,6 +24,8 @@ def test_a_retried_create_replays_the_first_answer_and_creates_one_object(market
     again = post(market, "/v1/opportunities", client, key, DOCS_OPPORTUNITY)
     assert first.status == again.status == 201, again.json()
     assert again.json() == first.json()
+    assert again.body == first.body  # the same text: the fields in the docs' order, not sorted
+    assert list(again.json()) != sorted(again.json())
     assert again.headers.get("idempotent-replayed") == "true"
     assert "idempotent-replayed" not in first.headers
     assert opportunity_count(market, client) == 1
