@@ -127,7 +127,11 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, shutdown)
     signal.signal(signal.SIGTERM, shutdown)
-    stop.wait()
+    # Waking now and then: a signal the kernel hands to another of our threads does not
+    # interrupt the main thread's wait, and Python runs handlers only in the main thread, so an
+    # endless `stop.wait()` could miss Ctrl-C (it did once, in CI, on a busy machine).
+    while not stop.wait(0.5):
+        pass
     print("Stopping the local stack...", flush=True)
     api.shutdown()
     pool.close()
