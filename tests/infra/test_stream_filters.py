@@ -106,6 +106,15 @@ def test_the_escrow_filter_passes_new_payments_and_disputes_to_start(filters, en
     assert passed == {"INSERT": passes, "MODIFY": False}
 
 
+def modify_record(item: dict[str, Any], before: dict[str, Any],
+                  after: dict[str, Any]) -> dict[str, Any]:
+    """A MODIFY of `item` from `before`'s attributes to `after`'s, as Lambda hands it over."""
+    def image(attrs: dict[str, Any]) -> dict[str, Any]:
+        return {name: _serialize(value) for name, value in {**item, **attrs}.items()}
+    return {"eventName": "MODIFY", "dynamodb": {"NewImage": image(after),
+                                                "OldImage": image(before)}}
+
+
 @pytest.mark.parametrize("before, after, passes", [
     ({"status": "open"}, {"status": "open", "resolution": {"decided_at": "t"}}, True),
     ({"status": "under_review"}, {"status": "under_review", "resolution": {"decided_at": "t"}},
@@ -117,12 +126,7 @@ def test_the_escrow_filter_passes_a_dispute_newly_decided_to_settle(filters, bef
                                                                      passes):
     from chalicelib.storage.stream_records import newly_set
 
-    def image(attrs):
-        return {name: _serialize(value) for name, value in
-                {"PK": "DSP#dsp_1", "SK": "DSP", "entity": "dispute", **attrs}.items()}
-
-    record = {"eventName": "MODIFY", "dynamodb": {"NewImage": image(after),
-                                                  "OldImage": image(before)}}
+    record = modify_record({"PK": "DSP#dsp_1", "SK": "DSP", "entity": "dispute"}, before, after)
     assert any(matches(pattern, record) for pattern in filters["EscrowFollowups"]) == passes
     acted_on = [i for i in newly_set([record], "dispute", "resolution")
                 if i["status"] != "resolved"]
@@ -142,12 +146,7 @@ def test_the_escrow_filter_passes_a_payment_failed_without_its_event(filters, be
     from chalicelib.services.payments.followups import FAILURE_RECORDED
     from chalicelib.storage.stream_records import newly_set
 
-    def image(attrs):
-        return {name: _serialize(value) for name, value in
-                {"PK": "PAY#pay_1", "SK": "PAY", "entity": "payment", **attrs}.items()}
-
-    record = {"eventName": "MODIFY", "dynamodb": {"NewImage": image(after),
-                                                  "OldImage": image(before)}}
+    record = modify_record({"PK": "PAY#pay_1", "SK": "PAY", "entity": "payment"}, before, after)
     assert any(matches(pattern, record) for pattern in filters["EscrowFollowups"]) == passes
     acted_on = [i for i in newly_set([record], "payment", "failure_code")
                 if i["status"] == "failed" and FAILURE_RECORDED not in i]
