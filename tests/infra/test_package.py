@@ -192,3 +192,15 @@ def test_the_stateful_resources_survive_a_stack_deletion_but_not_a_failed_first_
     for name in ("AppTable", "TokenSigningKey"):
         assert template["Resources"][name]["DeletionPolicy"] == "RetainExceptOnCreate"
         assert template["Resources"][name]["UpdateReplacePolicy"] == "Retain"
+
+
+def test_the_deployment_package_holds_the_route_manifest(packaged):
+    """app.py registers the routes from chalicelib/api/routes.json at import: a package without
+    it would answer nothing."""
+    import zipfile
+
+    _, path, _ = packaged
+    [archive] = path.parent.glob("*.zip")
+    with zipfile.ZipFile(archive) as zipped:
+        names = set(zipped.namelist())
+    assert {"app.py", "chalicelib/api/routes.json", "chalicelib/api/lazy_routes.py"} <= names
