@@ -19,6 +19,8 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
+from ...models.webhooks import URL_PATTERN
+
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})  # docs/webhooks.md
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -75,6 +77,9 @@ class UrlGuard:
             parts.port  # noqa: B018 - raises ValueError for a malformed port
         except ValueError:
             raise invalid from None
+        if parts.hostname and not parts.hostname.isascii():
+            raise UrlRefused("The 'url' host must be ASCII: write an internationalized domain "
+                             "name in its xn-- form (for example xn--bcher-kva.example).")
         if parts.scheme not in ("http", "https") or not parts.hostname or any(
                 c.isspace() or c in CONTROL for c in url) or not _valid_host(parts.hostname):
             raise invalid
@@ -82,6 +87,8 @@ class UrlGuard:
             raise UrlRefused("The 'url' field must not contain a user name or password.")
         if parts.fragment:
             raise UrlRefused("The 'url' field must not contain a fragment ('#...').")
+        if not SYNTAX.match(url):  # the rest of what the document's pattern says
+            raise invalid
         loopback = self._allow_loopback and parts.hostname in LOOPBACK_HOSTS
         if parts.scheme != "https" and not loopback:
             raise UrlRefused("The 'url' field must use https.")
@@ -126,23 +133,22 @@ class UrlGuard:
 
 
 CONTROL = frozenset(map(chr, [*range(0x20), *range(0x7F, 0xA0)]))  # as the document's pattern
+SYNTAX = re.compile(URL_PATTERN)  # what the document says a webhook URL looks like
 LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
 def _valid_host(host: str) -> bool:
-    """A host we could ever resolve: an IP address, or a name whose IDNA labels are valid
-    (a name that does not resolve *yet* is accepted at registration, not any text)."""
+    """A host we could ever resolve: an IP address, or an ASCII name of valid DNS labels, at
+    most 253 characters without its trailing dot (a name that does not resolve *yet* is
+    accepted at registration, not any text). The document's pattern says the same
+    (models/webhooks.py)."""
     try:
         ipaddress.ip_address(host)
         return True
     except ValueError:
         pass
-    try:
-        ascii_name = host.encode("idna").decode("ascii").lower().rstrip(".")
-    except UnicodeError:
-        return False
-    return 0 < len(ascii_name) <= 253 and all(LABEL.match(label)
-                                              for label in ascii_name.split("."))
+    name = host.lower().removesuffix(".")
+    return 0 < len(name) <= 253 and all(LABEL.match(label) for label in name.split("."))
 
 
 def _port(parts: SplitResult) -> int:

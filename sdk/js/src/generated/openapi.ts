@@ -1497,7 +1497,7 @@ export interface WebhookCreate {
    */
   secret?: string | null;
   /**
-   * An absolute https URL whose host resolves to a public address (no user name, password or fragment). http is accepted for loopback hosts on the local stack only.
+   * An absolute https URL whose host resolves to a public address (no user name, password or fragment; an internationalized host name in its ASCII, xn--, form). http is accepted for loopback hosts on the local stack only.
    */
   url: string;
 }
@@ -1520,7 +1520,7 @@ export interface WebhookUpdate {
   secret?: string | null;
   status?: "enabled" | "disabled";
   /**
-   * An absolute https URL whose host resolves to a public address (no user name, password or fragment). http is accepted for loopback hosts on the local stack only.
+   * An absolute https URL whose host resolves to a public address (no user name, password or fragment; an internationalized host name in its ASCII, xn--, form). http is accepted for loopback hosts on the local stack only.
    */
   url?: string;
 }
