@@ -20,15 +20,16 @@ DeliveryStatus = Literal["pending", "succeeded", "failed"]
 EventName = Annotated[str, WithJsonSchema(
     {"type": "string", "enum": [*EVENT_TYPES, ALL_EVENTS]})]
 # services/webhooks/urls.py's checks that text can show: an http(s) scheme, a host, a valid
-# port, no user info, no fragment, no whitespace (Python's, which is wider than ECMA's `\s`)
-# and no control character (C0, DEL, C1).
-# A host name is ASCII labels of 1-63 letters, digits and inner hyphens, at most 253
-# characters (one trailing dot aside), as DNS requires. The validator checks the pattern first,
-# so the two cannot disagree (tests/webhooks/test_url_pattern.py).
-_NOT_SPACE = r"\s\x00-\x1f\x7f-\x9f"
+# port, no user info, no fragment, and an RFC 3986 path and query (ASCII, nothing that needs
+# escaping left unescaped). A host name is ASCII labels of 1-63 letters, digits and inner
+# hyphens, at most 253 characters (one trailing dot aside), as DNS requires. The validator also
+# checks the pattern, so the two cannot disagree (tests/webhooks/test_url_pattern.py).
 _PORT = r"(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?"
 _LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _NAME = rf"(?=[A-Za-z0-9.-]{{1,253}}\.?([:/?]|$)){_LABEL}(\.{_LABEL})*\.?"
+# A path and query as RFC 3986 writes them (the `uri` format): ASCII, anything else
+# percent-encoded.
+_URI_CHAR = r"[A-Za-z0-9._~!$&'()*+,;=:@/?-]"
 # An IPv6 literal in hex groups (no embedded IPv4 form, no zone): every text this allows is an
 # address, so the validator's check of it can only agree.
 _H = "[0-9A-Fa-f]{1,4}"
@@ -37,7 +38,7 @@ _IPV6 = "|".join((rf"({_H}:){{7}}{_H}", rf"({_H}:){{1,7}}:", rf"({_H}:){{1,6}}:{
                   rf"{_H}:(:{_H}){{1,6}}", rf":((:{_H}){{1,7}}|:)"))
 # `(?!\n)`: Python's `$` also matches before a final newline, ECMA-262's does not.
 URL_PATTERN = (rf"^[Hh][Tt][Tt][Pp][Ss]?://({_NAME}|\[({_IPV6})\])"
-               rf"{_PORT}([/?][^{_NOT_SPACE}#]*)?$(?!\n)")
+               rf"{_PORT}([/?]({_URI_CHAR}|%[0-9A-Fa-f]{{2}})*)?$(?!\n)")
 WebhookUrl = Annotated[str, Field(max_length=2048), WithJsonSchema({
     "type": "string", "format": "uri", "pattern": URL_PATTERN, "minLength": 1,
     "maxLength": 2048,

@@ -55,6 +55,16 @@ def test_every_url_the_pattern_allows_with_https_is_taken(url):
         assert accepted(url), repr(url)
 
 
+@pytest.mark.parametrize("path, taken", [
+    ("/hooks/leadnod?a=1&b=%C3%B9", True), ("/caf%e9", True), ("/~user/(x);y=1,2:@", True),
+    ("/café", False), ("/a b", False), ("/a\x08", False), ("/a<b>", False), ('/a"b', False),
+    ("/a%zz", False), ("/a{b}", False), ("/a|b", False), ("/a\\b", False), ("/a^b", False)])
+def test_paths_and_queries_are_written_as_rfc_3986_has_them(path, taken):
+    """The document says `format: uri`: anything else is percent-encoded, or refused."""
+    url = f"https://example.com{path}"
+    assert (bool(re.search(URL_PATTERN, url)), accepted(url)) == (taken, taken)
+
+
 def test_an_internationalized_name_is_asked_for_in_its_ascii_form():
     with pytest.raises(UrlRefused, match="xn--"):
         GUARD.parse("https://bücher.example/hooks")
