@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Generic, Iterator, Sequence, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
@@ -69,6 +69,7 @@ class TransactionFailed(Exception):
 class PageResult:
     items: list[dict[str, Any]]
     next_cursor: str | None
+    head: dict[str, Any] | None = None
 
     @property
     def has_more(self) -> bool:
@@ -186,11 +187,17 @@ class Store:
                 return
 
     def page(self, scope: str, key_condition: Any, *, limit: int, cursor: str | None,
-             index: str | None = None, forward: bool = True, **extra: Any) -> PageResult:
+             index: str | None = None, forward: bool = True,
+             head: Callable[[dict[str, Any]], bool] | None = None, **extra: Any) -> PageResult:
         """One page of a Query. Reads one item past `limit` to know whether there is more; with
-        a FilterExpression DynamoDB may return short pages, so it keeps reading."""
+        a FilterExpression DynamoDB may return short pages, so it keeps reading.
+
+        `head`: the list's partition may begin with an item about the list itself (its parent's
+        owner), so that the first page needs no other read. On a first page, a first item it
+        accepts is returned apart as `head`, not counted in `limit`."""
         start = self.cursors.decode(scope, cursor) if cursor else None
-        want = limit + 1
+        with_head = head is not None and start is None
+        want = limit + 1 + with_head
         filtered = "FilterExpression" in extra
         items: list[dict[str, Any]] = []
         while len(items) < want:
@@ -200,10 +207,11 @@ class Store:
             items.extend(batch)
             if not start:
                 break
+        first = items.pop(0) if with_head and items and head(items[0]) else None  # type: ignore[misc]
         has_more = len(items) > limit
         items = items[:limit]
         next_cursor = self.cursors.encode(scope, _key_of(items[-1], index)) if has_more else None
-        return PageResult(items=items, next_cursor=next_cursor)
+        return PageResult(items=items, next_cursor=next_cursor, head=first)
 
 
 def _expressions(condition: str | None, values: dict[str, Any] | None,

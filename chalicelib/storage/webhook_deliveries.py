@@ -3,6 +3,9 @@
     delivery  PK WHK#<webhook_id>  SK DLV#<delivery_id>
               GSI1PK WHK#<webhook_id>#DLV  GSI1SK <created_at>#<delivery_id>   (newest-first log)
 
+The log's head (storage/webhooks.py, written with the endpoint) sorts first in that index
+partition and names the owner.
+
 The delivery id is derived from the event and endpoint ids, so a replayed fan-out computes the
 same key and its conditional put finds the delivery already there. `run` and `next_attempt`
 tell the consumer which queue message is current: a message for an older run or an attempt
@@ -13,12 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import string
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from boto3.dynamodb.conditions import Attr, Key
 
 from .table import ConditionFailed, NamedAction, PageResult, Refused, Store, TransactionFailed
-from .webhooks import endpoint_key
+from ..errors import InvalidParameter
+from .webhooks import LOG_HEAD_ENTITY, endpoint_key, log_index_pk
 
 # A new run from attempt 1 (a manual retry): messages of older runs become stale.
 RESTART = ("SET #status = :pending, next_attempt = :first, #mode = :mode, updated_at = :now "
@@ -53,6 +58,15 @@ def delivery_key(webhook_id: str, delivery_id: str) -> dict[str, str]:
     return {"PK": f"WHK#{webhook_id}", "SK": f"DLV#{delivery_id}"}
 
 
+@dataclass(frozen=True)
+class DeliveryPage:
+    """A page of an endpoint's log; `owner` is the head's (None without one), `checked` whether
+    the page is known to be the caller's (their head, or their cursor)."""
+    result: PageResult
+    owner: str | None
+    checked: bool
+
+
 class DeliveryRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -60,7 +74,7 @@ class DeliveryRepository:
     def create(self, delivery: dict[str, Any]) -> dict[str, Any] | None:
         """Put a new delivery; if it already exists, return the existing item instead."""
         item = {**delivery_key(delivery["webhook_id"], delivery["id"]), **delivery,
-                "entity": "delivery", "GSI1PK": f"WHK#{delivery['webhook_id']}#DLV",
+                "entity": "delivery", "GSI1PK": log_index_pk(delivery['webhook_id']),
                 "GSI1SK": f"{delivery['created_at']}#{delivery['id']}"}
         try:
             self.store.put(item, condition="attribute_not_exists(PK)")
@@ -97,15 +111,32 @@ class DeliveryRepository:
             target[item["id"]] = item
         return endpoints, deliveries
 
-    def page(self, webhook_id: str, *, status: str | None, limit: int,
-             cursor: str | None) -> PageResult:
+    def page(self, owner_id: str, webhook_id: str, *, status: str | None, limit: int,
+             cursor: str | None) -> DeliveryPage:
+        """A page of the log, newest first. A first page starts with the log's head (the
+        endpoint's owner) when it has one; a cursor is bound to the owner it was given to, so a
+        later page is the owner's without another read. `checked` says which of the two vouched
+        for the owner; otherwise (a log without a head, a cursor from before heads) the caller
+        checks the endpoint."""
         extra: dict[str, Any] = {}
         if status:
-            extra["FilterExpression"] = Attr("status").eq(status)
-        return self.store.page(
-            f"deliveries:{webhook_id}:status={status or ''}",
-            Key("GSI1PK").eq(f"WHK#{webhook_id}#DLV"), limit=limit, cursor=cursor,
-            index="GSI1", forward=False, **extra)
+            extra["FilterExpression"] = Attr("status").eq(status) | Attr("entity").eq(
+                LOG_HEAD_ENTITY)
+        query = dict(key_condition=Key("GSI1PK").eq(log_index_pk(webhook_id)), limit=limit,
+                     cursor=cursor, index="GSI1", forward=False, **extra)
+        suffix = f"{webhook_id}:status={status or ''}"
+        try:
+            result = self.store.page(f"deliveries:{owner_id}:{suffix}", **query,
+                                     head=lambda item: item.get("entity") == LOG_HEAD_ENTITY)
+        except InvalidParameter:
+            if not cursor:
+                raise
+            # A cursor given before the log had heads (2026-12): valid, not bound to an owner.
+            legacy = self.store.page(f"deliveries:{suffix}", **query)
+            return DeliveryPage(legacy, owner=None, checked=False)
+        head = result.head
+        owner = head["owner_id"] if head else None
+        return DeliveryPage(result, owner=owner, checked=bool(cursor) or owner == owner_id)
 
     def record_attempt(self, delivery: dict[str, Any], *, run: int, attempt: int,
                        changes: dict[str, Any]) -> None:
@@ -173,7 +204,7 @@ class DeliveryRepository:
         key = delivery_key(delivery["webhook_id"], delivery["id"])
         write: NamedAction = ("delivery", {"Put": {
             "Item": {**key, **delivery, "entity": "delivery",
-                     "GSI1PK": f"WHK#{delivery['webhook_id']}#DLV",
+                     "GSI1PK": log_index_pk(delivery['webhook_id']),
                      "GSI1SK": f"{delivery['created_at']}#{delivery['id']}"},
             "ConditionExpression": "attribute_not_exists(PK)"}})
         if now is not None:

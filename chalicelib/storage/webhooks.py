@@ -4,9 +4,14 @@ per account (at most 21 items, so fan-out reads them all with one small consiste
     endpoint  PK WEBHOOKS#<user_id>  SK WHK#<webhook_id>
               GSI1PK USER#<user_id>#WEBHOOKS  GSI1SK <created_at>#<webhook_id>   (newest-first list)
     counter   PK WEBHOOKS#<user_id>  SK COUNT   n = endpoints the account has
+    log head  PK WHK#<webhook_id>       SK HEAD    owner_id
+              GSI1PK WHK#<webhook_id>#DLV  GSI1SK ~   (first in the newest-first delivery log)
 
 Creating and deleting an endpoint move the counter in the same transaction, so "at most N
-endpoints per account" holds under concurrent requests.
+endpoints per account" holds under concurrent requests. They write and delete the log head
+with it: the head sorts above every delivery in the log's index partition, so the log's first
+page is one Query that also says whose it is (storage/webhook_deliveries.py). Endpoints created
+before the head existed (2026-12) have none; their log is checked against the endpoint item.
 """
 from __future__ import annotations
 
@@ -33,6 +38,23 @@ def counter_key(user_id: str) -> dict[str, str]:
     return {"PK": f"WEBHOOKS#{user_id}", "SK": "COUNT"}
 
 
+LOG_HEAD_ENTITY = "delivery_log"
+
+
+def log_head_key(webhook_id: str) -> dict[str, str]:
+    return {"PK": f"WHK#{webhook_id}", "SK": "HEAD"}
+
+
+def log_index_pk(webhook_id: str) -> str:
+    return f"WHK#{webhook_id}#DLV"
+
+
+def _log_head(user_id: str, webhook_id: str) -> dict[str, str]:
+    # "~" sorts after every delivery's "<created_at>#<dlv>", so a descending Query starts here.
+    return {**log_head_key(webhook_id), "entity": LOG_HEAD_ENTITY, "owner_id": user_id,
+            "webhook_id": webhook_id, "GSI1PK": log_index_pk(webhook_id), "GSI1SK": "~"}
+
+
 class EndpointRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -52,6 +74,7 @@ class EndpointRepository:
                     "GSI1PK": f"USER#{user_id}#WEBHOOKS",
                     "GSI1SK": f"{endpoint['created_at']}#{webhook_id}",
                 }, "ConditionExpression": "attribute_not_exists(PK)"}},
+                {"Put": {"Item": _log_head(user_id, webhook_id)}},
             ])
         except TransactionFailed as exc:
             if exc.refused("count"):
@@ -97,6 +120,7 @@ class EndpointRepository:
                             "UpdateExpression": "SET n = n - :one",
                             "ConditionExpression": "n > :zero",
                             "ExpressionAttributeValues": {":one": 1, ":zero": 0}}},
+                {"Delete": {"Key": log_head_key(webhook_id)}},
             ])
         except TransactionFailed as exc:
             if exc.refused("endpoint"):

@@ -22,7 +22,6 @@ OVER = {
     "GET /v1/opportunities/{id}/interests": 4,   # the owner check, then the Query
     "GET /v1/messages/conversations": 4,         # memberships Query + the others' names
     "GET /v1/messages/conversations/{id}": 5,    # membership, Query, marking the page read
-    "GET /v1/webhooks/{id}/deliveries": 4,       # the endpoint check, then the Query
     "GET /v1/analytics/engagement/{id}": 5,      # party check, metrics, two day ranges
     "DELETE /v1/opportunities/{id}": 5,          # read, transaction, the matching clean-up
 }

@@ -237,7 +237,7 @@ def test_a_delivery_stored_before_bodies_were_encoded_is_still_delivered(api, ho
     rename(api, client_account)
     hooks.fan_out_for(client_account.user_id)
     store = hooks.services.store
-    [item] = store.query_all(Key("PK").eq(f"WHK#{webhook['id']}"))
+    [item] = store.query_all(Key("PK").eq(f"WHK#{webhook['id']}") & Key("SK").begins_with("DLV#"))
     event = json.loads(item.pop("body"))
     store.put({**item, "event": event})  # the earlier shape: the event as a map
 

@@ -52,8 +52,9 @@ def test_an_attempt_is_one_put_that_keeps_the_rest_of_the_item(log):
     assert after["last_response_status"] == 200 and after["last_error"] is None
     kept = {k: v for k, v in before.items() if k not in outcome(1) and k != "attempts"}
     assert {k: after[k] for k in kept} == kept  # keys, log index, event, ttl untouched
-    page = deliveries.page(before["webhook_id"], status="succeeded", limit=5, cursor=None)
-    assert [item["id"] for item in page.items] == [before["id"]]
+    page = deliveries.page(before["user_id"], before["webhook_id"], status="succeeded",
+                           limit=5, cursor=None)
+    assert [item["id"] for item in page.result.items] == [before["id"]]
 
 
 def test_a_manual_retry_after_the_read_wins(log):

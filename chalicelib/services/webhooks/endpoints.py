@@ -93,10 +93,22 @@ class WebhookService:
 
     def deliveries(self, caller: Caller, webhook_id: str,
                    params: DeliveryListParams) -> Page[Delivery]:
+        """Newest first. One Query when the log's head or the cursor vouches for the caller;
+        a head naming someone else is a 404 at once; without either the endpoint is read."""
         user_id = caller.user_id
-        self._load(user_id, webhook_id)
-        page = self._deliveries.page(webhook_id, status=params.status, limit=params.limit,
-                                     cursor=params.cursor)
+        if not has_prefix(webhook_id, "whk"):
+            raise not_found("webhook", webhook_id, param="webhook_id")
+        try:
+            log = self._deliveries.page(user_id, webhook_id, status=params.status,
+                                        limit=params.limit, cursor=params.cursor)
+        except InvalidParameter:  # a bad cursor: a stranger still gets the unknown id's 404
+            self._load(user_id, webhook_id)
+            raise
+        if not log.checked:
+            if log.owner is not None:
+                raise not_found("webhook", webhook_id, param="webhook_id")
+            self._load(user_id, webhook_id)
+        page = log.result
         return Page[Delivery](data=[Delivery.model_validate(i) for i in page.items],
                               has_more=page.has_more, next_cursor=page.next_cursor)
 
