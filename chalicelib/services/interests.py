@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from ..auth.caller import Caller
 from ..clock import Clock, sortable
-from ..errors import Conflict, not_found
+from ..errors import Conflict, InvalidParameter, not_found
 from ..ids import new_id
 from ..models.common import ListParams, Page
 from ..models.opportunities import Interest, InterestCreate
 from ..storage.commit_riders import answer_in_commit
 from ..storage.opportunities import AlreadyInterested, NotOpen, OpportunityRepository
+from .access import role_of
 from .match_requests import MatchRequests
 from .opportunities import OpportunityService
 
@@ -42,9 +43,16 @@ class InterestService:
         return answer
 
     def list(self, caller: Caller, opp_id: str, params: ListParams) -> Page[Interest]:
-        """Newest first; the opportunity's owner only."""
-        self._opps.owned(caller, opp_id, "see who is interested")
-        result = self._repo.list_interests(opp_id, caller.user_id, limit=params.limit,
-                                           cursor=params.cursor)
+        """Newest first; the opportunity's owner only. One Query when the list's head (first
+        page) or the caller's own cursor (later pages) vouches for the caller; otherwise the
+        opportunity is read, which also tells a sales pro's 403 from a stranger's 404."""
+        try:
+            result = self._repo.list_interests(opp_id, caller.user_id, limit=params.limit,
+                                               cursor=params.cursor)
+        except InvalidParameter:  # a bad cursor: a stranger still gets the unknown id's 404
+            self._opps.owned(caller, opp_id, "see who is interested")
+            raise
+        if not params.cursor and (result.head is None or role_of(caller, result.head) != "client"):
+            self._opps.owned(caller, opp_id, "see who is interested")
         return Page[Interest](data=[Interest.model_validate(i) for i in result.items],
                               has_more=result.has_more, next_cursor=result.next_cursor)

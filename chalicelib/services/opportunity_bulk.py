@@ -1,10 +1,11 @@
 """`POST /v1/opportunities/bulk`: up to 100 opportunities in as few writes as possible.
 
 Every item is validated on its own, exactly as `POST /v1/opportunities` would. The valid ones
-are written in TransactWriteItems of up to 33 opportunities (each is 3 actions: the item, its
-`opportunity.created` event and outbox entry; 99 of the 100 allowed), so 100 items take 4
-calls. A transaction is all or nothing; if one fails (throttling, a conflict), its items are
-retried one by one so each gets its own result. Why transactions rather than BatchWriteItem
+are written in TransactWriteItems of up to 24 opportunities (each is 4 actions: the item, its
+interests list's head, its `opportunity.created` event and outbox entry; 96 of the 100 allowed,
+with room for the idempotency record), so 100 items take 5 calls. A transaction is all or
+nothing; if one fails (throttling, a conflict), its items are retried one by one so each gets
+its own result. Why transactions rather than BatchWriteItem
 (25 items, 12 calls for 100 opportunities): fewer round trips, and an opportunity can never
 exist without its event. See docs/marketplace.md.
 """
@@ -28,7 +29,7 @@ from .match_requests import MatchRequests
 from .opportunities import OpportunityService
 
 log = logging.getLogger(__name__)
-PER_TRANSACTION = 33
+PER_TRANSACTION = 24  # 4 actions each (above)
 
 
 def _validate(index: int, raw: Any) -> OpportunityCreate | dict[str, Any]:

@@ -4,6 +4,11 @@ An opportunity is `OPP#<opp>` / `OPP`. It is listed for its owner through GSI1 a
 while open, for every sales pro through GSI2 (`OPPS#OPEN#<shard>`) and, when it has an
 industry, GSI3 (`OPPS#OPEN#IND#<industry>`): pausing, closing or deleting removes those keys,
 so browse lists never need a status filter.
+
+Its interests list (GSI1 `OPP#<opp>#INTERESTS`, newest first) starts with a head written and
+deleted with the opportunity: `OPP#<opp>` / `LIST#INTERESTS`, GSI1SK `~` (above every
+interest), naming the owner, so the list's first page is one Query that says whose it is.
+Opportunities created before it (2026-12) have none; their owner is read from the item.
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ OPEN_INDEX_ATTRS = ("GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK")
 # The opportunity item's own partition also holds its interests, engagement claims and
 # stored matches; these are the SKs they use (see storage/matches.py for MATCH#).
 OPP_SK, INTEREST_PREFIX = "OPP", "INTEREST#"
+INTERESTS_HEAD_SK, INTERESTS_HEAD_ENTITY = "LIST#INTERESTS", "interest_list"
 
 
 class VersionConflict(Exception):
@@ -42,6 +48,14 @@ def opp_key(opp_id: str) -> dict[str, str]:
 
 def interest_key(opp_id: str, sales_pro_id: str) -> dict[str, str]:
     return {"PK": f"OPP#{opp_id}", "SK": f"{INTEREST_PREFIX}{sales_pro_id}"}
+
+
+def interests_pk(opp_id: str) -> str:
+    return f"OPP#{opp_id}#INTERESTS"
+
+
+def interests_head_key(opp_id: str) -> dict[str, str]:
+    return {"PK": f"OPP#{opp_id}", "SK": INTERESTS_HEAD_SK}
 
 
 def shard_of(opp_id: str) -> int:
@@ -81,6 +95,12 @@ def new_opportunity_action(opp: dict[str, Any]) -> dict[str, Any]:
                     "ConditionExpression": "attribute_not_exists(PK)"}}
 
 
+def interests_head_action(opp: dict[str, Any]) -> dict[str, Any]:
+    return {"Put": {"Item": {**interests_head_key(opp["id"]), "entity": INTERESTS_HEAD_ENTITY,
+                             "opportunity_id": opp["id"], "client_id": opp["client_id"],
+                             "GSI1PK": interests_pk(opp["id"]), "GSI1SK": "~"}}}
+
+
 class OpportunityRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -89,11 +109,13 @@ class OpportunityRepository:
         return self.store.get(opp_key(opp_id), consistent=consistent)
 
     def create(self, opportunities: list[dict[str, Any]], events: list[dict[str, Any]]) -> None:
-        """Opportunities and their events in one transaction (all or nothing). Raises
-        `ConditionFailed` when an id is already taken (the seed's fixed ids)."""
+        """Opportunities, their interests lists' heads and their events in one transaction
+        (all or nothing). Raises `ConditionFailed` when an id is already taken (the seed's
+        fixed ids)."""
         try:
             self.store.transact([*((f"opportunity:{o['id']}", new_opportunity_action(o))
-                                   for o in opportunities), *events])
+                                   for o in opportunities),
+                                 *(interests_head_action(o) for o in opportunities), *events])
         except TransactionFailed as exc:
             if any(name.startswith("opportunity:") for name in exc.refusals):
                 raise ConditionFailed() from None
@@ -136,7 +158,8 @@ class OpportunityRepository:
                 "Key": opp_key(current["id"]),
                 "ConditionExpression": "client_id = :me AND version = :read",
                 "ExpressionAttributeValues": {":me": current["client_id"],
-                                              ":read": current["version"]}}}), *events])
+                                              ":read": current["version"]}}}),
+                {"Delete": {"Key": interests_head_key(current["id"])}}, *events])
         except TransactionFailed as exc:
             if exc.refused("opportunity"):
                 raise VersionConflict(current["id"]) from None
@@ -172,7 +195,7 @@ class OpportunityRepository:
         pro_id = interest["sales_pro_id"]
         item = {**interest_key(opp_id, pro_id), **to_dynamo(interest),
                 "entity": "interest",
-                "GSI1PK": f"OPP#{opp_id}#INTERESTS",
+                "GSI1PK": interests_pk(opp_id),
                 "GSI1SK": f"{interest['created_at']}#{interest['id']}",
                 "GSI2PK": f"USER#{pro_id}#INTERESTS",
                 "GSI2SK": f"{interest['created_at']}#{interest['id']}",
@@ -211,10 +234,12 @@ class OpportunityRepository:
 
     def list_interests(self, opp_id: str, caller_id: str, *, limit: int,
                        cursor: str | None) -> PageResult:
-        """Newest first."""
+        """Newest first; a first page's `head` names the owner (None before heads). The cursor
+        is bound to the caller."""
         return self.store.page(f"interests:{opp_id}:{caller_id}",
-                               Key("GSI1PK").eq(f"OPP#{opp_id}#INTERESTS"), index="GSI1",
-                               forward=False, limit=limit, cursor=cursor)
+                               Key("GSI1PK").eq(interests_pk(opp_id)), index="GSI1",
+                               forward=False, limit=limit, cursor=cursor,
+                               head=lambda item: item.get("entity") == INTERESTS_HEAD_ENTITY)
 
     def children_keys(self, opp_id: str) -> Iterable[dict[str, str]]:
         """Every item of the opportunity's partition except the opportunity itself."""

@@ -19,7 +19,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 OVER = {
     "GET /v1/users/search": 4,                   # postings Query + the users' BatchGetItem
-    "GET /v1/opportunities/{id}/interests": 4,   # the owner check, then the Query
     "GET /v1/messages/conversations": 4,         # memberships Query + the others' names
     "GET /v1/messages/conversations/{id}": 5,    # membership, Query, marking the page read
     "GET /v1/analytics/engagement/{id}": 5,      # party check, metrics, two day ranges

@@ -71,3 +71,96 @@ def test_only_the_owner_sees_interests(market):
     path = f"/v1/opportunities/{opp['id']}/interests"
     assert market.api.get(path, token=market.pro.token).status == 403  # can see the opportunity
     assert market.api.get(path, token=market.client2.token).status == 404
+
+
+def interest_calls(market, dynamodb_calls, account, opp_id, **params):
+    """(status, DynamoDB operations) of one list call through the service."""
+    from chalicelib.auth.caller import Caller
+    from chalicelib.errors import ApiError
+    from chalicelib.models.common import ListParams
+
+    caller = Caller(account.user_id, account.type, "professional", frozenset({"read"}), "")
+    dynamodb_calls.clear()
+    try:
+        market.services.interests.list(caller, opp_id, ListParams(**params))
+        status = 200
+    except ApiError as refused:
+        status = refused.status
+    return status, [name for name, _ in dynamodb_calls]
+
+
+def interested(market, opp, pros):
+    for pro in pros:
+        assert market.api.post(f"/v1/opportunities/{opp['id']}/interest",
+                               token=pro.token).status == 201
+
+
+def test_the_owners_pages_are_one_query_each(market, dynamodb_calls):
+    """The interests list's head, written with the opportunity, names its owner; a later page's
+    cursor is bound to the caller (#20)."""
+    opp = market.opportunity(market.client)
+    interested(market, opp, [market.pro, market.pro2, market.account("sales_pro")])
+    assert interest_calls(market, dynamodb_calls, market.client, opp["id"],
+                          limit=2) == (200, ["Query"])
+    first = market.api.get(f"/v1/opportunities/{opp['id']}/interests?limit=2",
+                           token=market.client.token).json()
+    assert interest_calls(market, dynamodb_calls, market.client, opp["id"], limit=2,
+                          cursor=first["next_cursor"]) == (200, ["Query"])
+    whole = market.api.get(f"/v1/opportunities/{opp['id']}/interests?limit=3",
+                           token=market.client.token).json()
+    assert len(whole["data"]) == 3 and not whole["has_more"]  # the head is not counted
+    assert all(i["id"].startswith("int_") for i in whole["data"])
+
+
+def test_strangers_and_sales_pros_still_get_404_and_403(market, dynamodb_calls):
+    opp = market.opportunity(market.client)
+    interested(market, opp, [market.pro, market.pro2])
+    path = f"/v1/opportunities/{opp['id']}/interests"
+    cursor = market.api.get(f"{path}?limit=1", token=market.client.token).json()["next_cursor"]
+    for query in ("", f"?limit=1&cursor={cursor}", "?cursor=x.y"):
+        stranger = market.api.get(path + query, token=market.client2.token)
+        assert stranger.status == 404 and stranger.error["code"] == "resource_missing", query
+        assert market.api.get(path + query, token=market.pro.token).status == 403, query
+    assert interest_calls(market, dynamodb_calls, market.client2, opp["id"]) == (
+        404, ["Query", "GetItem"])
+    mine = market.api.get(f"{path}?cursor=x.y", token=market.client.token)
+    assert mine.status == 400 and mine.error["code"] == "invalid_cursor"
+
+
+def test_a_deleted_opportunitys_interests_are_gone_at_once(market):
+    opp = market.opportunity(market.client)
+    interested(market, opp, [market.pro])
+    assert market.api.delete(f"/v1/opportunities/{opp['id']}",
+                             token=market.client.token).status == 204
+    answer = market.api.get(f"/v1/opportunities/{opp['id']}/interests",
+                            token=market.client.token)
+    assert answer.status == 404 and answer.error["code"] == "resource_missing"
+
+
+def test_an_opportunity_from_before_heads_reads_its_owner_as_before(market, dynamodb_calls):
+    from chalicelib.storage.opportunities import interests_head_key
+
+    opp = market.opportunity(market.client)
+    interested(market, opp, [market.pro, market.pro2])
+    market.services.table.delete_item(Key=interests_head_key(opp["id"]))
+
+    assert interest_calls(market, dynamodb_calls, market.client, opp["id"], limit=1) == (
+        200, ["Query", "GetItem"])
+    first = market.api.get(f"/v1/opportunities/{opp['id']}/interests?limit=1",
+                           token=market.client.token).json()
+    rest = market.api.get(f"/v1/opportunities/{opp['id']}/interests?cursor={first['next_cursor']}",
+                          token=market.client.token).json()
+    assert len(first["data"]) == 1 and len(rest["data"]) == 1 and not rest["has_more"]
+    assert market.api.get(f"/v1/opportunities/{opp['id']}/interests",
+                          token=market.client2.token).status == 404
+
+
+def test_bulk_created_opportunities_have_the_head_too(market, dynamodb_calls):
+    from support.marketplace import DOCS_OPPORTUNITY
+
+    answer = market.api.post("/v1/opportunities/bulk", token=market.client.token, json_body={
+        "opportunities": [{**DOCS_OPPORTUNITY, "title": f"Bulk {n}"} for n in range(2)]})
+    assert answer.status == 201, answer.body
+    for created in answer.json()["data"]:
+        assert interest_calls(market, dynamodb_calls, market.client, created["id"]) == (
+            200, ["Query"])
