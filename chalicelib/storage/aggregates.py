@@ -18,7 +18,7 @@ from typing import Any, Mapping
 from boto3.dynamodb.conditions import Attr, Key
 
 from .events import EVENT_RETENTION_SECONDS
-from .keys import engagement_pk
+from .keys import engagement_key, engagement_pk
 from .ledger import totals_key as escrow_totals_key
 from .table import Action, NamedAction, Store, TransactionFailed
 
@@ -177,6 +177,19 @@ class AggregateRepository:
     def engagement_days(self, eng_id: str, first: str | None,
                         last: str) -> dict[str, dict[str, Any]]:
         return self.days(engagement_pk(eng_id), first, last)
+
+    def engagement_with_days(self, eng_id: str, first: str | None
+                             ) -> tuple[dict[str, Any] | None, dict[str, dict[str, Any]]]:
+        """The engagement's own item (None if there is none) and its day items from `first`
+        (None = from the beginning), in one Query: in the engagement's partition the day items
+        sort just before `ENG`, with nothing between them."""
+        low = f"{DAY_PREFIX}{first}" if first else DAY_PREFIX
+        engagement = engagement_key(eng_id)
+        items = list(self.store.query_all(
+            Key("PK").eq(engagement["PK"]) & Key("SK").between(low, engagement["SK"])))
+        found = items.pop() if items and items[-1]["SK"] == engagement["SK"] else None
+        return found, {item["SK"][len(DAY_PREFIX):]: item for item in items
+                       if item["SK"].startswith(DAY_PREFIX)}
 
     def days(self, pk: str, first: str | None, last: str) -> dict[str, dict[str, Any]]:
         """Day items of one account or engagement, `first`..`last` inclusive (None = from the

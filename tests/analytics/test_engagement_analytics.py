@@ -90,3 +90,29 @@ def test_a_long_engagement_defaults_to_its_last_year(api, services, client, pro)
     body = api.get(f"/v1/analytics/engagement/{eng['id']}", token=client.token).json()
     assert body["from"] == (days_ago(0) - timedelta(days=365)).isoformat()
     assert len(body["daily"]) == 366
+
+
+def test_the_engagement_comes_with_its_days_in_one_query(api, engagement, other_client):
+    """#20: the day items sort just before the engagement's own item, so one Query is the
+    party check, the dates and the series; the payments are the second. An outsider's 404
+    costs the one Query."""
+    from chalicelib import wiring
+
+    calls: list[str] = []
+
+    def count(event_name: str, **_: object) -> None:
+        calls.append(event_name.rsplit(".", 1)[-1])
+    events = wiring.container().table.meta.client.meta.events
+    events.register("before-call.dynamodb", count)
+    try:
+        party = engagement["parties"][0]
+        path = f"/v1/analytics/engagement/{engagement['id']}"
+        for token, status in ((party.token, 200), (other_client.token, 404)):
+            answer = api.get(path, token=token)
+            assert answer.status == status
+        table_calls = [c for c in calls if c in ("Query", "GetItem", "BatchGetItem")]
+    finally:
+        events.unregister("before-call.dynamodb", count)
+    # Each request: the authorizer's GetItem, then the route's reads (the rate limit's
+    # UpdateItem goes through its own client).
+    assert table_calls == ["GetItem", "Query", "Query", "GetItem", "Query"]

@@ -85,7 +85,9 @@ class SummaryService:
     def engagement(self, caller: Caller, eng_id: str, params: RangeParams) -> EngagementAnalytics:
         """Parties only (anyone else gets 404). Defaults to the engagement's lifetime, up to
         the last year of it."""
-        eng = require_party(caller, self._party_data.engagement(eng_id), "engagement", eng_id)
+        found, stored_days = self._aggregates.engagement_with_days(
+            eng_id, params.from_.isoformat() if params.from_ else None)
+        eng = require_party(caller, found, "engagement", eng_id)
         today = self._clock.now().date()
         ended = eng.get("completed_at") or eng.get("terminated_at")
         last = params.to or (date.fromisoformat(ended[:10]) if ended else today)
@@ -93,7 +95,8 @@ class SummaryService:
                                     last - timedelta(days=MAX_RANGE_DAYS - 1))
         days = bounded_range(first if params.from_ else min(first, last), last, today)
         currency = eng.get("currency", "usd")
-        items = self._aggregates.engagement_days(eng_id, days.first_key, days.last_key)
+        items = {day: item for day, item in stored_days.items()
+                 if (days.first_key or "") <= day <= days.last_key}
         daily = [self._point(items.get(day.isoformat(), {}), currency) | {"date": day.isoformat()}
                  for day in days.days()]
         weekly: dict[str, dict[str, Any]] = {}
