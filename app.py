@@ -6,9 +6,9 @@ from chalice import Chalice
 from chalicelib import middleware
 from chalicelib.api import dashboard, lazy_routes, meta, routing
 from chalicelib.consumers import analytics as analytics_consumers
-from chalicelib.consumers import escrow as escrow_consumers
 from chalicelib.consumers import matching as matching_consumers
 from chalicelib.consumers import payments as payment_consumers
+from chalicelib.consumers import stream as stream_consumers
 from chalicelib.consumers import webhooks as webhook_consumers
 
 app = Chalice(app_name="leadnod")
@@ -19,7 +19,7 @@ app.register_blueprint(routing.auth_bp)
 lazy_routes.register(app)
 app.register_blueprint(matching_consumers.bp)
 app.register_blueprint(payment_consumers.bp)
-app.register_blueprint(escrow_consumers.bp)
+app.register_blueprint(stream_consumers.bp)
 app.register_blueprint(analytics_consumers.bp)
 app.register_blueprint(webhook_consumers.bp)
 app.register_blueprint(meta.bp)

@@ -31,6 +31,7 @@ OUTBOX_WCU_PER_EVENT = 2 * math.ceil(1.5)
 # fan-out's Query of the recipients' webhooks, delivery Puts, SQS send and outbox Delete.
 ANALYTICS_RECORD_MS, FANOUT_RECORD_MS = 15.0, 20.0
 STREAM_READERS_ADVISED = 2   # DynamoDB Streams: more readers per shard are throttled
+STREAM_PARALLELIZATION = 2   # infra/stack.yaml: table_stream's batches in flight per shard
 MATCH_RUN_WCU = 100          # 50 match items put, the previous 50 deleted, ~1 KB each
 OPEN_OPP_SHARDS, OPEN_OPP_WCU = 4, 2  # OPPS#OPEN#<shard> on GSI2; a ~2 KB opportunity copy
 RETRY_WINDOW_S = 5 + 300 + 1_800 + 7_200 + 18_000 + 6 * 36_000  # webhooks' retry schedule
@@ -55,7 +56,7 @@ class Load:
     pool_slots: int = 16            # ApiKeyPoolSlots (infra/template.yaml)
     stages_in_account: int = 2      # sandbox and prod in one AWS account
     stream_shards: int = 4          # a new on-demand table's partitions
-    stream_readers: int = 3         # webhook outbox, analytics, escrow follow-ups
+    stream_readers: int = 1         # table_stream: fan-out, escrow follow-ups, analytics
 
     def shares(self) -> list[tuple[str, float]]:
         return list(zip(PLANS, self.mix, strict=True))
@@ -185,8 +186,10 @@ QUOTAS = (
           lambda x: x.events * x.opportunity_write_share * OPEN_OPP_WCU, True,
           "more shards (backfill)"),
     Quota("Stream: readers per shard", STREAM_READERS_ADVISED,
-          lambda x: x.stream_readers, False, "one consumer dispatching to all three"),
-    Quota("Stream: analytics records/s per shard", 1000 / ANALYTICS_RECORD_MS,
+          lambda x: x.stream_readers, False, "one consumer (table_stream) for every part"),
+    # One consumer runs every part on each record in turn: fan-out, then analytics.
+    Quota("Stream: outbox records/s per shard",
+          STREAM_PARALLELIZATION * 1000 / (ANALYTICS_RECORD_MS + FANOUT_RECORD_MS),
           lambda x: x.events / x.shards(), True, "ParallelizationFactor up to 10"),
     Quota("SQS in-flight messages (webhooks)", 120_000,
           lambda x: x.mean_events * x.deliveries_per_event * x.failing_share * RETRY_WINDOW_S,

@@ -70,12 +70,13 @@ class Stack:
 
     def __init__(self, services: Any, env: dict[str, str]) -> None:
         from app import app
+        from chalicelib.consumers.stream import part_handler
         from devstack.pollers import SqsPoller, StreamPoller, streams_client
 
         self.services, self.stop = services, threading.Event()
         self.stream = StreamPoller(streams_client(services.session), env["TABLE_STREAM_ARN"],
-                                   app.handler_map["webhook_outbox_stream"], 100, "LATEST",
-                                   self.stop, "webhook_outbox_stream")
+                                   part_handler("webhook_fanout"), 100, "LATEST",
+                                   self.stop, "webhook_fanout")
         self._deliver = app.handler_map["webhook_deliveries"]
         self.handler_seconds, self.batches = 0.0, 0
         self.worker = SqsPoller(services.client("sqs"), "leadnod-dev-webhooks",

@@ -1,5 +1,5 @@
-"""The analytics Lambda handlers: the table stream keeps the aggregates, the exports queue
-writes export files.
+"""The analytics Lambda handler of the exports queue, which writes export files. (The
+aggregates are kept by the table stream's consumer: consumers/stream.py.)
 
 Event sources are declared at import, so their names come from the environment that
 `chalice deploy` loads the app with (the stage's config.json, filled from the infra stack).
@@ -13,19 +13,12 @@ from chalice import Blueprint
 from chalice.app import SQSEvent
 
 from ..wiring import container
-from . import TABLE_STREAM_ARN, queue_name
+from . import queue_name
 from .sqs import process_records
 
 bp = Blueprint(__name__)
 log = logging.getLogger(__name__)
 EXPORTS_QUEUE = queue_name("exports")
-
-
-@bp.on_dynamodb_record(stream_arn=TABLE_STREAM_ARN, batch_size=100, name="analytics_aggregates")
-def keep_aggregates(event: Any) -> None:
-    """New outbox items → counters. Raising fails the batch; Lambda retries it and the
-    per-event markers keep the retry from counting anything twice."""
-    container().analytics_aggregator.from_stream(event.to_dict().get("Records", []))
 
 
 # One export per invocation: an export is a long job and fails or succeeds on its own.

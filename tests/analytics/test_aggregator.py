@@ -66,7 +66,7 @@ def test_a_retried_stream_batch_counts_nothing_twice(services, client, pro):
                                           ShardIteratorType="LATEST")["ShardIterator"]
     record(services, *activity_event(eng, "proposal", at(days_ago(1))))
     records = streams.get_records(ShardIterator=iterator)["Records"]
-    handler = app.handler_map["analytics_aggregates"]
+    handler = app.handler_map["table_stream"]
     event = dynamodb_stream_event(records, arn)
     handler(event, None)
     handler(event, None)  # Lambda retrying the same batch

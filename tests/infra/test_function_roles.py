@@ -65,14 +65,14 @@ CALLS: dict[str, set[str]] = {
     "OauthBearer": {"get_item", "batch_get_item", "get_public_key", "put_item"},
     "MatchingWorker": STORE,
     "PaymentsWorker": STORE | {"send_task_success", "send_task_failure"},
-    "WebhookOutboxStream": STORE | {"send_message", "send_message_batch"},
     "WebhookOutboxSweeper": STORE | {"send_message", "send_message_batch"},
     "WebhookDeliveries": STORE | {"send_message", "send_message_batch",
                                   "change_message_visibility"},
-    "AnalyticsAggregates": STORE,
-    # the escrow follow-ups of an engagement's end (the auto-release timer, the refund), the
-    # executions of new payments and disputes, the settlement of a decided dispute
-    "EscrowFollowups": STORE | {"start_execution", "send_task_success"},
+    # the table stream's consumer: the webhook fan-out (and manual deliveries' messages), the
+    # escrow follow-ups of an engagement's end (the auto-release timer, the refund), the
+    # executions of new payments and disputes, the settlement of a decided dispute; analytics
+    "TableStream": STORE | {"send_message", "send_message_batch", "start_execution",
+                            "send_task_success"},
     "AnalyticsExports": STORE | {"put_object", "create_multipart_upload", "upload_part",
                                  "complete_multipart_upload", "abort_multipart_upload"},
 }

@@ -1,10 +1,10 @@
-"""The stream sources' event filters (infra/stack.yaml, packaged as written: test_package.py)
-against the records the table really produces.
+"""The table stream consumer's event filters (infra/stack.yaml, packaged as written:
+test_package.py) against the records the table really produces.
 
 Lambda drops a record no filter matches before the function sees it, so a wrong pattern loses
-follow-ups silently: each filter is checked here on the stream records of every event type's
-outbox item (and on the records around them), and must let through exactly what the
-function's code acts on.
+follow-ups silently: the filters are checked here on the stream records of every event type's
+outbox item (and on the records around them), of payments, disputes and deliveries, and must
+let through everything one of the consumer's parts acts on, and little else.
 """
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ import pytest
 from boto3.dynamodb.types import TypeSerializer
 
 from chalicelib.services.events import EVENT_TYPES
-from chalicelib.services.payments.followups import FOLLOWED_EVENTS
 from chalicelib.storage.events import event_actions
 from chalicelib.storage.stream_records import outbox_payloads
 
@@ -57,7 +56,7 @@ def stream_records(event_type: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def filters() -> dict[str, list[Any]]:
+def filters() -> list[Any]:
     template = infra_template("sandbox")
     found = {}
     for name, resource in template["Resources"].items():
@@ -65,23 +64,31 @@ def filters() -> dict[str, list[Any]]:
             criteria = event["Properties"].get("FilterCriteria")
             if criteria:
                 found[name] = [json.loads(f["Pattern"]) for f in criteria["Filters"]]
-    return found
+    assert set(found) == {"TableStream"}  # the stream's one consumer; nothing else filters
+    assert len(found["TableStream"]) <= 5  # Lambda's limit per event source mapping
+    return found["TableStream"]
 
 
-def test_only_the_escrow_follow_ups_filter_their_stream(filters):
-    assert set(filters) == {"EscrowFollowups"}
+def passes(filters: list[Any], record: dict[str, Any]) -> bool:
+    return any(matches(pattern, record) for pattern in filters)
+
+
+def test_the_table_stream_is_read_by_one_consumer():
+    from app import app
+
+    readers = [source.name for source in app.event_sources
+               if getattr(source, "stream_arn", None)]
+    assert readers == ["table_stream"]
 
 
 @pytest.mark.parametrize("event_type", EVENT_TYPES)
-def test_the_escrow_filter_passes_exactly_the_outbox_inserts_of_an_engagement_end(
-        filters, event_type):
+def test_every_outbox_insert_passes_and_nothing_else_of_an_event(filters, event_type):
+    """The fan-out and the aggregator take every event, the escrow follow-ups some; the feed
+    items and the outbox item's removal are nobody's."""
     records = stream_records(event_type)
-    passed = [any(matches(pattern, record) for pattern in filters["EscrowFollowups"])
-              for record in records]
-    acted_on = [any(event["type"] in FOLLOWED_EVENTS for event in outbox_payloads([record]))
-                for record in records]
-    assert passed == acted_on
-    assert sum(passed) == (event_type in FOLLOWED_EVENTS)  # the outbox item's INSERT, once
+    passed = [passes(filters, record) for record in records]
+    acted_on = [bool(list(outbox_payloads([record]))) for record in records]
+    assert passed == acted_on and sum(passed) == 1
 
 
 def item_records(item: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -93,17 +100,17 @@ def item_records(item: dict[str, Any]) -> dict[str, dict[str, Any]]:
                                                            "OldImage": image}}}
 
 
-@pytest.mark.parametrize("entity, status, passes", [
-    ("payment", "processing", True), ("payment", "succeeded", False),
-    ("dispute", "open", True), ("engagement", "active", False)])
-def test_the_escrow_filter_passes_new_payments_and_disputes_to_start(filters, entity, status,
-                                                                      passes):
+@pytest.mark.parametrize("entity, status, insert_passes", [
+    ("payment", "processing", True), ("dispute", "open", True),
+    ("payment", "succeeded", True),  # passes; the follow-ups start only `processing` ones
+    ("engagement", "active", False), ("opportunity", "open", False)])
+def test_new_payments_and_disputes_pass_to_start_and_their_updates_do_not(
+        filters, entity, status, insert_passes):
     """Only INSERTs: an update of a payment still processing must not start it again."""
     item = {"PK": f"X#{entity}", "SK": "X", "entity": entity, "status": status, "id": "x_1"}
     records = item_records(item)
-    passed = {kind: any(matches(pattern, record) for pattern in filters["EscrowFollowups"])
-              for kind, record in records.items()}
-    assert passed == {"INSERT": passes, "MODIFY": False}
+    passed = {kind: passes(filters, record) for kind, record in records.items()}
+    assert passed == {"INSERT": insert_passes, "MODIFY": False}
 
 
 def modify_record(item: dict[str, Any], before: dict[str, Any],
@@ -115,25 +122,24 @@ def modify_record(item: dict[str, Any], before: dict[str, Any],
                                                 "OldImage": image(before)}}
 
 
-@pytest.mark.parametrize("before, after, passes", [
+@pytest.mark.parametrize("before, after, expected", [
     ({"status": "open"}, {"status": "open", "resolution": {"decided_at": "t"}}, True),
     ({"status": "under_review"}, {"status": "under_review", "resolution": {"decided_at": "t"}},
      True),
     ({"status": "open", "resolution": {"decided_at": "t"}},
      {"status": "resolved", "resolution": {"decided_at": "t"}}, False),
     ({"status": "open"}, {"status": "under_review"}, False)])
-def test_the_escrow_filter_passes_a_dispute_newly_decided_to_settle(filters, before, after,
-                                                                     passes):
+def test_a_dispute_newly_decided_passes_to_be_settled(filters, before, after, expected):
     from chalicelib.storage.stream_records import newly_set
 
     record = modify_record({"PK": "DSP#dsp_1", "SK": "DSP", "entity": "dispute"}, before, after)
-    assert any(matches(pattern, record) for pattern in filters["EscrowFollowups"]) == passes
+    assert passes(filters, record) == expected
     acted_on = [i for i in newly_set([record], "dispute", "resolution")
                 if i["status"] != "resolved"]
-    assert bool(acted_on) == passes
+    assert bool(acted_on) == expected
 
 
-@pytest.mark.parametrize("before, after, passes", [
+@pytest.mark.parametrize("before, after, expected", [
     ({"status": "processing"}, {"status": "failed", "failure_code": "charge_timeout"}, True),
     ({"status": "processing"}, {"status": "failed", "failure_code": "card_declined",
                                 "failure_event_recorded": True}, False),
@@ -141,13 +147,34 @@ def test_the_escrow_filter_passes_a_dispute_newly_decided_to_settle(filters, bef
      {"status": "failed", "failure_code": "charge_timeout", "failure_event_recorded": True},
      False),
     ({"status": "processing"}, {"status": "succeeded"}, False)])
-def test_the_escrow_filter_passes_a_payment_failed_without_its_event(filters, before, after,
-                                                                      passes):
+def test_a_payment_failed_without_its_event_passes(filters, before, after, expected):
     from chalicelib.services.payments.followups import FAILURE_RECORDED
     from chalicelib.storage.stream_records import newly_set
 
     record = modify_record({"PK": "PAY#pay_1", "SK": "PAY", "entity": "payment"}, before, after)
-    assert any(matches(pattern, record) for pattern in filters["EscrowFollowups"]) == passes
+    assert passes(filters, record) == expected
     acted_on = [i for i in newly_set([record], "payment", "failure_code")
                 if i["status"] == "failed" and FAILURE_RECORDED not in i]
-    assert bool(acted_on) == passes
+    assert bool(acted_on) == expected
+
+
+@pytest.mark.parametrize("before, after, expected", [
+    (None, {"mode": "manual", "status": "pending", "run": 1}, True),   # a test ping
+    ({"mode": "automatic", "status": "failed", "run": 1},
+     {"mode": "manual", "status": "pending", "run": 2}, True),          # a manual retry
+    (None, {"mode": "automatic", "status": "pending", "run": 1}, False),  # the fan-out's own
+    ({"mode": "manual", "status": "pending", "run": 2},
+     {"mode": "manual", "status": "succeeded", "run": 2}, False)])      # its attempt
+def test_a_manual_delivery_made_or_restarted_passes_to_be_queued(filters, before, after,
+                                                                 expected):
+    from chalicelib.storage.stream_records import new_runs
+
+    item = {"PK": "WHK#whk_1", "SK": "DLV#dlv_1", "entity": "delivery"}
+    if before is None:
+        record = item_records({**item, **after})["INSERT"]
+    else:
+        record = modify_record(item, before, after)
+    assert passes(filters, record) == expected
+    acted_on = [d for d in new_runs([record], "delivery")
+                if d.get("mode") == "manual" and d.get("status") == "pending"]
+    assert bool(acted_on) == expected

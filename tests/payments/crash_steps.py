@@ -108,7 +108,7 @@ def consume(engagement_ids: list[str]) -> dict[str, Any]:
     services = wiring.reset()
     before = state(services, engagement_ids)
     [poller] = [p for p in stream_pollers(app, streams_client(services.session), threading.Event())
-                if p.function_name == "escrow_followups"]
+                if p.function_name == "table_stream"]
     handled = 0
     while (batch := poller.poll_once()):
         handled += batch

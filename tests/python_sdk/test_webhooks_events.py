@@ -71,7 +71,7 @@ def delivered(monkeypatch, services):
 def test_construct_event_accepts_what_the_server_signed_and_nothing_else(sync_sdk, people,
                                                                         delivered):
     hooks, receiver = delivered
-    stream = StreamTap(hooks.services, "webhook_outbox_stream")  # it queues the test ping
+    stream = StreamTap(hooks.services, "webhook_fanout")  # it queues the test ping
     account = people.new("client")
     client = sync_sdk.client(account)
     webhook = client.webhooks.create(url=receiver.url(), events=["user.updated"],

@@ -1,5 +1,5 @@
-"""The table stream fed to one of the app's stream handlers, as the local stack's poller (and
-Lambda) does it, from where the stream is when the tap is made."""
+"""The table stream fed to the app's stream handler, or one of its parts, as the local stack's
+poller (and Lambda) does it, from where the stream is when the tap is made."""
 from __future__ import annotations
 
 import os
@@ -17,7 +17,10 @@ class StreamTap:
         from devstack.pollers import StreamPoller, streams_client
 
         self.batches: list[dict[str, Any]] = []
-        self.handler = app.handler_map[name]
+        from chalicelib.consumers.stream import PARTS, part_handler
+
+        # A part of the table stream's consumer (`webhook_fanout`, ...) alone, or a handler.
+        self.handler = part_handler(name) if name in PARTS else app.handler_map[name]
 
         def handle(event: dict[str, Any], context: Any) -> Any:
             self.batches.append(event)

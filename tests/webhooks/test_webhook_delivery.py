@@ -126,7 +126,7 @@ def test_redirects_are_not_followed_and_count_as_failures(api, hooks, receiver, 
 def test_manual_retry_and_test_ping_are_signed_single_attempts(api, hooks, receiver,
                                                               client_account):
     """Both are written with the request's answer; the table stream queues them."""
-    stream = StreamTap(hooks.services, "webhook_outbox_stream")
+    stream = StreamTap(hooks.services, "webhook_fanout")
     webhook = register(api, client_account, receiver.url())
     rename(api, client_account)
     hooks.fan_out_for(client_account.user_id)
@@ -157,7 +157,7 @@ def test_manual_retry_and_test_ping_are_signed_single_attempts(api, hooks, recei
 
 
 def test_a_failed_manual_retry_is_not_retried_again(api, hooks, receiver, client_account):
-    stream = StreamTap(hooks.services, "webhook_outbox_stream")
+    stream = StreamTap(hooks.services, "webhook_fanout")
     webhook = register(api, client_account, receiver.url())
     ping = api.post(f"/v1/webhooks/{webhook['id']}/test", token=client_account.token).json()
     receiver.fail_next(1)

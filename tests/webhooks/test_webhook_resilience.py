@@ -172,7 +172,7 @@ def test_the_stream_consumer_fans_out_what_the_outbox_receives(api, hooks, recei
                                                                client_account):
     from app import app
     poller = StreamPoller(streams_client(hooks.services.session), os.environ["TABLE_STREAM_ARN"],
-                          app.handler_map["webhook_outbox_stream"], 100, "LATEST",
+                          app.handler_map["table_stream"], 100, "LATEST",
                           threading.Event())
     register(api, client_account, receiver.url())
     rename(api, client_account)
