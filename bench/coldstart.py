@@ -2,11 +2,14 @@
 and boto3 and builds a DynamoDB client, measured side by side, interleaved, in one run:
 
 1. `import app` alone;
-2. `import app` and the first authenticated request as Lambda runs it: the authorizer invoked
-   with a TOKEN event (a valid access token), then `GET /v1/users/me` with the authorizer's
+2. `import app` and the first authenticated request in one fresh process (the issue's figure):
+   the authorizer invoked with a TOKEN event (a valid access token), then `GET /v1/users/me` with the authorizer's
    context, against a moto server this process starts beforehand; the minimal app's
    counterpart is its import and a first GetItem on the same server. Time spent waiting for
-   moto (botocore's sends) is measured in the child and left out.
+   moto (botocore's sends) is measured in the child and left out;
+3. the same request as Lambda runs it, in two functions each cold (Chalice deploys the
+   authorizer as its own function): the API handler given the authorizer's context, and the
+   authorizer alone, each against the minimal app's first GetItem.
 
 A third app, the minimal one plus the libraries the design names (pydantic, Powertools' logger
 and metrics, pyjwt with cryptography for the first request), runs alongside: its ratio is the
@@ -30,95 +33,13 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from ._coldstart_children import (API_ONLY_FIRST_REQUEST, AUTHORIZER_ONLY, FLOOR_APP,
+                                       FLOOR_FIRST_REQUEST, IMPORT_ONLY, MINIMAL_APP,
+                                       MINIMAL_FIRST_REQUEST, OURS_FIRST_REQUEST)
+
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = int(os.environ.get("COLDSTART_RUNS", "15"))
 TARGET = 1.3
-MINIMAL_APP = """
-from chalice import Chalice
-import boto3
-app = Chalice(app_name="minimal")
-dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-
-@app.route("/")
-def index():
-    return {"hello": "world"}
-"""
-# The libraries the design names, which a cold authenticated request loads whatever the app's
-# own code does (pydantic at every edge, Powertools' logger and metrics, pyjwt for RS256 with
-# cryptography under it), over the minimal app: what is left of the 1.3x for the app itself.
-FLOOR_APP = MINIMAL_APP.replace("import boto3", """import boto3
-from aws_lambda_powertools import Logger, Metrics
-from pydantic import BaseModel
-
-
-class Profile(BaseModel):
-    id: str
-
-
-logger = Logger(service="floor")
-metrics = Metrics(namespace="Floor", service="floor")""")
-IMPORT_ONLY = """
-import json, sys, time
-started, cpu = time.perf_counter(), time.process_time()
-sys.path.insert(0, {path!r})
-import app
-print(json.dumps({{"total": time.perf_counter() - started, "moto": 0.0,
-                   "cpu": time.process_time() - cpu, "status": 200}}))
-"""
-# Both children: the clock starts before anything is imported; time inside botocore's sends
-# (the moto server answering) is summed apart.
-_PRELUDE = """
-import json, sys, time
-started, cpu = time.perf_counter(), time.process_time()
-sys.path.insert(0, {path!r})
-import botocore.endpoint
-waiting = [0.0]
-_send = botocore.endpoint.Endpoint._send
-def _timed_send(self, request):
-    t = time.perf_counter()
-    try:
-        return _send(self, request)
-    finally:
-        waiting[0] += time.perf_counter() - t
-botocore.endpoint.Endpoint._send = _timed_send
-"""
-_REPORT = """
-print(json.dumps({{"total": time.perf_counter() - started, "moto": waiting[0],
-                   "cpu": time.process_time() - cpu, "status": {status}}}))
-"""
-OURS_FIRST_REQUEST = _PRELUDE + """
-import app
-from types import SimpleNamespace
-from chalicelib.api import routing
-context = SimpleNamespace(function_name="api_handler", function_version="$LATEST",
-    memory_limit_in_mb=512, aws_request_id="cold-1", log_group_name="/aws/lambda/api",
-    log_stream_name="cold", get_remaining_time_in_millis=lambda: 25000,
-    invoked_function_arn="arn:aws:lambda:us-east-1:123456789012:function:api_handler")
-token = {token!r}
-policy = routing.oauth_bearer({{"type": "TOKEN", "authorizationToken": "Bearer " + token,
-    "methodArn": "arn:aws:execute-api:us-east-1:123456789012:abc123/api/GET/v1/users/me"}},
-    context)
-answer = app.app({{"resource": "/v1/users/me", "path": "/v1/users/me", "httpMethod": "GET",
-    "headers": {{"Authorization": "Bearer " + token, "Host": "abc123.execute-api"}},
-    "multiValueHeaders": None, "queryStringParameters": None,
-    "multiValueQueryStringParameters": None, "pathParameters": None, "stageVariables": None,
-    "body": None, "isBase64Encoded": False,
-    "requestContext": {{"resourcePath": "/v1/users/me", "httpMethod": "GET", "stage": "api",
-        "requestId": "cold-1", "identity": {{"sourceIp": "127.0.0.1"}},
-        "authorizer": {{**policy["context"], "principalId": policy["principalId"]}}}}}},
-    context)
-""" + _REPORT
-MINIMAL_FIRST_REQUEST = _PRELUDE + """
-import app
-app.dynamodb.get_item(TableName={table!r}, Key={{"PK": {{"S": "USER#nobody"}},
-                                                "SK": {{"S": "PROFILE"}}}})
-""" + _REPORT
-FLOOR_FIRST_REQUEST = MINIMAL_FIRST_REQUEST.replace("import app\n", """import app
-import jwt
-app.Profile.model_validate({{"id": "usr_1"}}).model_dump_json()
-""")
-
-
 def python(code: str, cwd: Path, env: dict[str, str]) -> dict[str, float]:
     done = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True,
                           text=True, check=False)
@@ -179,7 +100,17 @@ def main() -> None:
                     path=str(path), table=table, status=200), path, child_env)
                   for path, code in ((minimal, MINIMAL_FIRST_REQUEST),
                                      (floor, FLOOR_FIRST_REQUEST))))
-    assert all(run["status"] == 200 for run in first[0]), first[0][0]
+            policy = authorizer_answer(token)
+            apart = interleaved(
+                lambda: python(API_ONLY_FIRST_REQUEST.format(
+                    path=str(ROOT), token=token, policy=policy,
+                    status='answer["statusCode"]'), ROOT, child_env),
+                lambda: python(AUTHORIZER_ONLY.format(
+                    path=str(ROOT), token=token, status='answer["statusCode"]'), ROOT,
+                    child_env),
+                lambda: python(MINIMAL_FIRST_REQUEST.format(
+                    path=str(minimal), table=table, status=200), minimal, child_env))
+    assert all(run["status"] == 200 for runs in (first[0], *apart[:2]) for run in runs)
     print(f"{RUNS} runs each, interleaved, fresh interpreters; medians in ms. wall: elapsed, "
           "moto's answers left out;\ncpu: the process's CPU time, the figure compared (see "
           "the module's docstring)")
@@ -191,11 +122,32 @@ def main() -> None:
         "2. import + first authenticated request",
         ("minimal app + first GetItem", "leadnod + authorizer + GET /v1/users/me",
          "minimal + pydantic, Powertools, pyjwt"), *first)
+    print("3. the same, as Lambda runs it: two functions, each cold (Chalice deploys the "
+          "authorizer as its own)")
+    baseline = medians(apart[2])
+    for label, runs in (("minimal app + first GetItem", apart[2]),
+                        ("api_handler: import + GET /v1/users/me", apart[0]),
+                        ("oauth_bearer: import + the authorizer", apart[1])):
+        wall, cpu, moto = medians(runs)
+        print(f"  {label:<46} {wall:8.1f} {cpu:8.1f} {moto:8.1f}   "
+              f"{wall / baseline[0]:5.2f}x {cpu / baseline[1]:5.2f}x")
     print(f"floor: the design's libraries alone, before any of the app's code: import "
           f"{import_ratio[2]:.2f}x, first request {first_ratio[2]:.2f}x")
     print(f"import_ratio={import_ratio[0]:.2f} (wall {import_ratio[1]:.2f}) "
           f"first_request_ratio={first_ratio[0]:.2f} (wall {first_ratio[1]:.2f}); "
           f"target <= {TARGET:.2f}")
+
+
+def authorizer_answer(token: str) -> dict[str, Any]:
+    """The authorizer's answer for `token`, in this process (on the bench's moto server): the
+    context API Gateway hands the API handler."""
+    from chalicelib.api import routing
+    from devstack.pollers import lambda_context
+
+    return dict(routing.oauth_bearer({
+        "type": "TOKEN", "authorizationToken": "Bearer " + token,
+        "methodArn": "arn:aws:execute-api:us-east-1:123456789012:abc123/api/GET/v1/users/me"},
+        lambda_context("oauth_bearer")))
 
 
 def moto_server() -> Any:

@@ -68,8 +68,8 @@ def test_every_sqs_source_reports_batch_item_failures_from_its_own_queue(package
 def test_every_stream_source_bisects_retries_a_bounded_number_of_times_then_moves_on(packaged):
     _, _, template = packaged
     sources = events_of(template, "DynamoDB")
-    assert {function for function, _ in sources.values()} == of_kind("stream") >= {
-        "WebhookOutboxStream", "AnalyticsAggregates", "EscrowFollowups"}
+    # one reader per shard: the fan-out, escrow follow-ups and analytics are its parts
+    assert {function for function, _ in sources.values()} == of_kind("stream") == {"TableStream"}
     for _, (function, props) in sources.items():
         assert props["Stream"] == {"Fn::GetAtt": ["AppTable", "StreamArn"]}, function
         assert props["BisectBatchOnFunctionError"] is True
@@ -78,7 +78,8 @@ def test_every_stream_source_bisects_retries_a_bounded_number_of_times_then_move
         assert props["DestinationConfig"] == {
             "OnFailure": {"Destination": {"Fn::GetAtt": ["StreamDLQ", "Arn"]}}}
     filtered = {function for function, props in sources.values() if "FilterCriteria" in props}
-    assert filtered == {"EscrowFollowups"}  # its patterns: test_stream_filters.py
+    assert filtered == {"TableStream"}  # its patterns: test_stream_filters.py
+    assert all(props["ParallelizationFactor"] == 2 for _, props in sources.values())
 
 
 def _alarms(template: dict[str, Any]) -> list[dict[str, Any]]:
