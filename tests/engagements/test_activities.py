@@ -199,17 +199,11 @@ def test_activity_logged_carries_what_analytics_counts(market, engagement):
 
 def activity_calls(market, dynamodb_calls, account, eng_id, **params):
     """(status, DynamoDB operations) of one list call through the service."""
-    from chalicelib.errors import ApiError
     from chalicelib.models.common import ListParams
+    from support.service_calls import answer_and_calls, read_caller
 
-    caller = Caller(account.user_id, account.type, "professional", frozenset({"read"}), "")
-    dynamodb_calls.clear()
-    try:
-        market.services.activities.list(caller, eng_id, ListParams(**params))
-        status = 200
-    except ApiError as refused:
-        status = refused.status
-    return status, [name for name, _ in dynamodb_calls]
+    return answer_and_calls(lambda: market.services.activities.list(
+        read_caller(account), eng_id, ListParams(**params)), dynamodb_calls)
 
 
 def test_a_party_lists_activities_in_one_query_and_strangers_still_get_404(

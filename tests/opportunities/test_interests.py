@@ -75,18 +75,11 @@ def test_only_the_owner_sees_interests(market):
 
 def interest_calls(market, dynamodb_calls, account, opp_id, **params):
     """(status, DynamoDB operations) of one list call through the service."""
-    from chalicelib.auth.caller import Caller
-    from chalicelib.errors import ApiError
     from chalicelib.models.common import ListParams
+    from support.service_calls import answer_and_calls, read_caller
 
-    caller = Caller(account.user_id, account.type, "professional", frozenset({"read"}), "")
-    dynamodb_calls.clear()
-    try:
-        market.services.interests.list(caller, opp_id, ListParams(**params))
-        status = 200
-    except ApiError as refused:
-        status = refused.status
-    return status, [name for name, _ in dynamodb_calls]
+    return answer_and_calls(lambda: market.services.interests.list(
+        read_caller(account), opp_id, ListParams(**params)), dynamodb_calls)
 
 
 def interested(market, opp, pros):
