@@ -3,10 +3,10 @@ and boto3 and builds a DynamoDB client, measured side by side, interleaved, in o
 
 1. `import app` alone;
 2. `import app` and the first authenticated request in one fresh process (the issue's figure):
-   the authorizer invoked with a TOKEN event (a valid access token), then `GET /v1/users/me` with the authorizer's
-   context, against a moto server this process starts beforehand; the minimal app's
-   counterpart is its import and a first GetItem on the same server. Time spent waiting for
-   moto (botocore's sends) is measured in the child and left out;
+   the authorizer invoked with a TOKEN event (a valid access token), then `GET /v1/users/me`
+   with the authorizer's context, against a moto server this process starts beforehand; the
+   minimal app's counterpart is its import and a first GetItem on the same server. Time spent
+   waiting for moto (botocore's sends) is measured in the child and left out;
 3. the same request as Lambda runs it, in two functions each cold (Chalice deploys the
    authorizer as its own function): the API handler given the authorizer's context, and the
    authorizer alone, each against the minimal app's first GetItem.
