@@ -26,14 +26,20 @@ def public_dns(monkeypatch):
 
 @pytest.fixture
 def sandbox(api, public_dns):
-    """The API as the sandbox stage runs it (https to public hosts only)."""
+    """The API as the sandbox stage runs it (https to public hosts only), then the stage again:
+    the container outlives the test, and a later test on this worker that reuses it (the
+    module-scoped `market`'s) would otherwise refuse the local stage's loopback hooks."""
     from chalicelib import wiring
 
     services = wiring.container()
-    services.settings = replace(services.settings, stage="sandbox")
+    local = services.settings
+    services.settings = replace(local, stage="sandbox")
     for name in WEBHOOK_PROPERTIES:
         vars(services).pop(name, None)
-    return api
+    yield api
+    services.settings = local
+    for name in WEBHOOK_PROPERTIES:
+        vars(services).pop(name, None)
 
 
 def test_the_docs_example_registers_and_shows_its_secret_once(api, client_account, public_dns):
