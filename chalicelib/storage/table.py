@@ -207,7 +207,7 @@ class Store:
             items.extend(batch)
             if not start:
                 break
-        first = items.pop(0) if with_head and items and head(items[0]) else None  # type: ignore[misc]
+        first = items.pop(0) if head and with_head and items and head(items[0]) else None
         has_more = len(items) > limit
         items = items[:limit]
         next_cursor = self.cursors.encode(scope, _key_of(items[-1], index)) if has_more else None
