@@ -7,6 +7,7 @@ import json
 import pytest
 
 from chalicelib.admin import __main__ as cli
+from support.service_calls import read_caller
 from support.waiting import wait_until
 
 
@@ -63,7 +64,7 @@ def test_a_balance_that_disagrees_with_its_transfers_fails_the_audit(admin, fund
 
 def test_a_lost_transfer_or_a_wrong_total_fails_the_audit(admin, funded, pay):
     release = next(p for p in pay.payment_queries.history(
-        _caller(funded.client), _params(funded.id)).data if p.type == "escrow_release")
+        read_caller(funded.client), _params(funded.id)).data if p.type == "escrow_release")
     stored = pay.payments_repo.get(release.id)
     key = {"PK": f"TXF#{stored['transfer_id']}", "SK": "TXF"}
     transfer = pay.table.get_item(Key=key)["Item"]
@@ -102,12 +103,6 @@ def test_resolve_dispute_from_the_command_line(admin, funded):
     assert result["status"] == "resolved"
     assert (result["resolution"]["release"], result["resolution"]["refund"]) == (1_500, 500)
     assert admin("audit-ledger", "--engagement-id", funded.id, "--retries", "0")[0] == 0
-
-
-def _caller(account):
-    from chalicelib.auth.caller import Caller
-
-    return Caller(account.user_id, account.type, "professional", frozenset({"read"}), "")
 
 
 def _params(engagement_id):

@@ -7,6 +7,7 @@ import pytest
 
 from chalicelib.errors import Conflict, Unprocessable
 from chalicelib.services.idempotency import Answer
+from support.service_calls import read_caller
 
 from .conftest import wait_payment
 
@@ -101,7 +102,7 @@ def test_a_crash_between_creating_and_starting_is_resumed_by_the_stream(deal, pa
     assert (crashed.status, crashed.error["code"]) == (500, "internal_error")
     monkeypatch.undo()
     stuck = [p for p in pay.payment_queries.history(
-        _caller(deal.client), _params(deal.id)).data if p.type == "escrow_release"]
+        read_caller(deal.client), _params(deal.id)).data if p.type == "escrow_release"]
     assert [p.status for p in stuck] == ["processing"]
     retried = deal.post("/v1/payments/escrow/release", body, key="crash-1")
     assert (retried.status, retried.headers["idempotent-replayed"]) == (202, "true")
@@ -113,10 +114,6 @@ def test_a_crash_between_creating_and_starting_is_resumed_by_the_stream(deal, pa
 
 
 # ------------------------------------------------------------------ helpers
-def _caller(account):
-    from chalicelib.auth.caller import Caller
-
-    return Caller(account.user_id, account.type, "professional", frozenset({"read"}), "")
 
 
 def _params(engagement_id):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from support.service_calls import read_caller
 from support.waiting import wait_until
 
 from .conftest import audit, events_of, execution_of, wait_execution, wait_payment
@@ -26,7 +27,7 @@ def test_completion_releases_the_remaining_escrow_after_the_review_period(make_d
     automatic = [e["data"] for e in events_of(pay, deal.pro.user_id, "payment.released")
                  if e["data"]["trigger"] == "auto_release"]
     assert [e["amount"] for e in automatic] == [7_000]
-    payment = pay.payment_queries.get(as_caller(deal.client), automatic[0]["payment_id"])
+    payment = pay.payment_queries.get(read_caller(deal.client), automatic[0]["payment_id"])
     assert (payment.status, execution_of(pay, payment.id)) == ("succeeded", arn)
     assert audit(pay, engagement_id=deal.id).ok
 
@@ -94,12 +95,6 @@ def set_completed(deal):
 
 def history(pay, arn):
     return pay.workflows._sfn.get_execution_history(executionArn=arn)["events"]
-
-
-def as_caller(account):
-    from chalicelib.auth.caller import Caller
-
-    return Caller(account.user_id, account.type, "professional", frozenset({"read"}), "")
 
 
 def refund_payment(pay, deal, amount):
