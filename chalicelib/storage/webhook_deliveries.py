@@ -58,6 +58,12 @@ def delivery_key(webhook_id: str, delivery_id: str) -> dict[str, str]:
     return {"PK": f"WHK#{webhook_id}", "SK": f"DLV#{delivery_id}"}
 
 
+def _log_index_keys(delivery: dict[str, Any]) -> dict[str, str]:
+    """Where a delivery sits in its endpoint's newest-first log (GSI1)."""
+    return {"GSI1PK": log_index_pk(delivery["webhook_id"]),
+            "GSI1SK": f"{delivery['created_at']}#{delivery['id']}"}
+
+
 @dataclass(frozen=True)
 class DeliveryPage:
     """A page of an endpoint's log; `owner` is the head's (None without one), `checked` whether
@@ -74,8 +80,7 @@ class DeliveryRepository:
     def create(self, delivery: dict[str, Any]) -> dict[str, Any] | None:
         """Put a new delivery; if it already exists, return the existing item instead."""
         item = {**delivery_key(delivery["webhook_id"], delivery["id"]), **delivery,
-                "entity": "delivery", "GSI1PK": log_index_pk(delivery['webhook_id']),
-                "GSI1SK": f"{delivery['created_at']}#{delivery['id']}"}
+                "entity": "delivery", **_log_index_keys(delivery)}
         try:
             self.store.put(item, condition="attribute_not_exists(PK)")
             return None
@@ -203,9 +208,7 @@ class DeliveryRepository:
         (OutboxFanOut.from_stream). Raises EndpointNotEnabled with the endpoint as it is."""
         key = delivery_key(delivery["webhook_id"], delivery["id"])
         write: NamedAction = ("delivery", {"Put": {
-            "Item": {**key, **delivery, "entity": "delivery",
-                     "GSI1PK": log_index_pk(delivery['webhook_id']),
-                     "GSI1SK": f"{delivery['created_at']}#{delivery['id']}"},
+            "Item": {**key, **delivery, "entity": "delivery", **_log_index_keys(delivery)},
             "ConditionExpression": "attribute_not_exists(PK)"}})
         if now is not None:
             write = ("delivery", {"Update": {
