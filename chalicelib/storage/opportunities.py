@@ -19,8 +19,8 @@ from typing import Any, Iterable
 from boto3.dynamodb.conditions import Attr, Key
 
 from .aggregates import interest_counter_actions
-from .table import (Action, ConditionFailed, NamedAction, PageResult, Store,
-                    TransactionFailed)
+from .table import (HEAD_SORT_KEY, Action, ConditionFailed, NamedAction, PageResult,
+                    Store, TransactionFailed)
 
 OPEN_OPP_SHARDS = 4
 OPEN_INDEX_ATTRS = ("GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK")
@@ -98,7 +98,7 @@ def new_opportunity_action(opp: dict[str, Any]) -> dict[str, Any]:
 def interests_head_action(opp: dict[str, Any]) -> dict[str, Any]:
     return {"Put": {"Item": {**interests_head_key(opp["id"]), "entity": INTERESTS_HEAD_ENTITY,
                              "opportunity_id": opp["id"], "client_id": opp["client_id"],
-                             "GSI1PK": interests_pk(opp["id"]), "GSI1SK": "~"}}}
+                             "GSI1PK": interests_pk(opp["id"]), "GSI1SK": HEAD_SORT_KEY}}}
 
 
 class OpportunityRepository:

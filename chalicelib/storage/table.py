@@ -65,6 +65,11 @@ class TransactionFailed(Exception):
         return self.refusals.get(name)
 
 
+# A list's head (Store.page) sorts after every "<created_at>#<id>" in its index partition, so
+# a newest-first (descending) Query returns it first.
+HEAD_SORT_KEY = "~"
+
+
 @dataclass
 class PageResult:
     items: list[dict[str, Any]]

@@ -19,7 +19,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
-from .table import ConditionFailed, PageResult, Store, TransactionFailed
+from .table import HEAD_SORT_KEY, ConditionFailed, PageResult, Store, TransactionFailed
 
 
 class EndpointLimitReached(Exception):
@@ -50,9 +50,9 @@ def log_index_pk(webhook_id: str) -> str:
 
 
 def _log_head(user_id: str, webhook_id: str) -> dict[str, str]:
-    # "~" sorts after every delivery's "<created_at>#<dlv>", so a descending Query starts here.
     return {**log_head_key(webhook_id), "entity": LOG_HEAD_ENTITY, "owner_id": user_id,
-            "webhook_id": webhook_id, "GSI1PK": log_index_pk(webhook_id), "GSI1SK": "~"}
+            "webhook_id": webhook_id, "GSI1PK": log_index_pk(webhook_id),
+            "GSI1SK": HEAD_SORT_KEY}
 
 
 class EndpointRepository:
