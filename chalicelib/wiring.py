@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .services.messages import MessageService
     from .services.opportunities import OpportunityService
     from .services.opportunity_bulk import BulkOpportunities
+    from .services.participant_names import ParticipantNames
     from .services.payments.disputes import DisputeService
     from .services.payments.followups import EscrowFollowUps
     from .services.idempotency import IdempotentRequests
@@ -60,6 +61,11 @@ class Container(AccountServices):
     def messages(self) -> MessageService:
         from .services.messages import MessageService
         return MessageService(self.conversations_repo, self.users_repo, self.events, self.clock)
+
+    @cached_property
+    def participant_names(self) -> ParticipantNames:
+        from .services.participant_names import ParticipantNames
+        return ParticipantNames(self.conversations_repo, self.users_repo)
 
     @cached_property
     def message_preferences(self) -> PreferencesService:

@@ -9,7 +9,9 @@ docs/capacity.md). The parts, in order:
   sweeper);
 - `escrow_followups`: an engagement's end, new payments and disputes, decided disputes and
   payments the state machine failed (services/payments/followups.py);
-- `analytics_aggregates`: every outbox event into the counters (services/analytics).
+- `analytics_aggregates`: every outbox event into the counters (services/analytics);
+- `participant_names`: a renamed user's new name onto the conversation memberships that show
+  it (services/participant_names.py).
 
 Each part is idempotent, because stream records come again. A part that raises does not stop
 the others; the batch then fails, Lambda retries it (bisecting down to the record that fails)
@@ -40,6 +42,7 @@ PARTS: dict[str, Callable[[Records], Any]] = {
     "webhook_fanout": lambda records: container().webhook_fanout.from_stream(records),
     "escrow_followups": lambda records: container().escrow_followups.from_stream(records),
     "analytics_aggregates": lambda records: container().analytics_aggregator.from_stream(records),
+    "participant_names": lambda records: container().participant_names.from_stream(records),
 }
 
 

@@ -3,7 +3,7 @@ read receipts. Who may write where is decided here; storage/conversations.py own
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -59,6 +59,7 @@ class _Target:
     conversation_id: str | None = None
     last_message_at: str | None = None
     recipient_param: str = "recipient_id"  # what a 404 for an inactive recipient names
+    people: dict[str, dict[str, Any]] = field(default_factory=dict)  # both users, if read
 
 
 class MessageService:
@@ -98,12 +99,12 @@ class MessageService:
         recipient_id, engagement_id = request.recipient_id, request.engagement_id
         if recipient_id == sender_id:
             raise InvalidParameter("You cannot send a message to yourself.", param="recipient_id")
-        pair, engagement = self._conversations.pair_and_engagement(
+        pair, engagement, people = self._conversations.pair_and_engagement(
             sender_id, recipient_id, engagement_id,
             read_engagement=engagement_id is not None and has_prefix(engagement_id, "eng"))
         if engagement_id is not None:
             self._check_engagement(engagement, engagement_id, sender_id, recipient_id)
-        target = _Target(recipient_id, engagement_id)
+        target = _Target(recipient_id, engagement_id, people=people)
         if pair is None:
             return target
         if pair.get("last_message_at") is None:  # a claim from before it kept the time
@@ -171,7 +172,7 @@ class MessageService:
         answer = Message.model_validate(message)
         with answer_in_commit(answer):
             self._conversations.start(conversation, message, preview_of(body),
-                                      started + self._received_event(message))
+                                      started + self._received_event(message), target.people)
         return answer
 
     def _append(self, sender_id: str, target: _Target, body: str) -> Message:
@@ -195,10 +196,13 @@ class MessageService:
         """The caller's conversations, latest activity first, with the other participant."""
         page = self._conversations.memberships_page(user_id, limit=params.limit,
                                                     cursor=params.cursor)
-        others = self._users.get_many({item["other_user_id"] for item in page.items})
+        # Memberships record the other participant; those from before 2026-12 do not.
+        unrecorded = {item["other_user_id"] for item in page.items if "other_type" not in item}
+        users = self._users.get_many(unrecorded) if unrecorded else {}
         data = []
         for item in page.items:
-            other = others.get(item["other_user_id"], {})
+            other = ({"name": item.get("other_name"), "type": item["other_type"]}
+                     if "other_type" in item else users.get(item["other_user_id"], {}))
             data.append(ConversationSummary(
                 id=item["conversation_id"], engagement_id=item.get("engagement_id"),
                 other_participant=ParticipantSummary(

@@ -1,4 +1,4 @@
-"""Conversation, pair-claim, membership and message items (keys: docs/messages.md).
+"""Conversation, pair-claim, membership and message items (keys: docs/data-model.md).
 
 A conversation lives in its own partition `CNV#<cnv>` (the `CNV` item and its `MSG#` items);
 each participant has a membership item under their own `USER#<usr>` partition, which is both
@@ -6,7 +6,7 @@ the participant check (a miss is a 404) and their entry in the latest-first list
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator, Mapping
 
 from boto3.dynamodb.conditions import Key
 
@@ -61,10 +61,24 @@ def _last(message: dict[str, Any], preview: str) -> dict[str, Any]:
             "last_sender_id": message["sender_id"], "last_preview": preview}
 
 
+def participant_fields(other: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What a membership records of the other participant, so the conversation list needs no
+    user read: their type (never changes) and name (kept current from the stream:
+    services/participant_names.py). Memberships from before 2026-12 lack both."""
+    if not other:
+        return {}
+    fields = {"other_type": other.get("type")}
+    if other.get("name") is not None:
+        fields["other_name"] = other["name"]
+    return fields
+
+
 def _membership(user_id: str, other_id: str, conversation: dict[str, Any],
-                message: dict[str, Any], preview: str, unread: int) -> dict[str, Any]:
+                message: dict[str, Any], preview: str, unread: int,
+                other: Mapping[str, Any] | None) -> dict[str, Any]:
     item = {**membership_key(user_id, conversation["id"]), "entity": "conversation_member",
             "conversation_id": conversation["id"], "other_user_id": other_id,
+            **participant_fields(other),
             "created_at": conversation["created_at"], "unread": unread, **_last(message, preview),
             "GSI1PK": f"USER#{user_id}#CNVS",
             "GSI1SK": f"{message['created_at']}#{conversation['id']}"}
@@ -84,16 +98,20 @@ class ConversationRepository:
 
     def pair_and_engagement(self, user_a: str, user_b: str, engagement_id: str | None, *,
                             read_engagement: bool
-                            ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+                            ) -> tuple[dict[str, Any] | None, dict[str, Any] | None,
+                                       dict[str, dict[str, Any]]]:
         """The pair's claim (conversation_id, and last_message_at once a message was appended
-        since 2026-12) and the engagement item, in one BatchGetItem."""
+        since 2026-12), the engagement item and both users (by id: what a first message's
+        memberships record of each other), in one BatchGetItem."""
         pair = pair_key(user_a, user_b, engagement_id)
-        keys = [(pair["PK"], pair["SK"])]
+        users = [user_key(user_a), user_key(user_b)]
+        keys = [(pair["PK"], pair["SK"])] + [(key["PK"], key["SK"]) for key in users]
         if engagement_id and read_engagement:
             eng = engagement_key(engagement_id)
             keys.append((eng["PK"], eng["SK"]))
         found = self.store.batch_get(keys, consistent=True)
-        return found.get(keys[0]), found.get(keys[1]) if len(keys) > 1 else None
+        people = {item["id"]: item for item in (found.get(key) for key in keys[1:3]) if item}
+        return found.get(keys[0]), found.get(keys[3]) if len(keys) > 3 else None, people
 
     def conversation_for_pair(self, user_a: str, user_b: str,
                               engagement_id: str | None) -> str | None:
@@ -104,7 +122,7 @@ class ConversationRepository:
         return self.store.get(membership_key(user_id, conversation_id), consistent=True)
 
     def start(self, conversation: dict[str, Any], message: dict[str, Any], preview: str,
-              events: list[dict[str, Any]]) -> None:
+              events: list[dict[str, Any]], people: Mapping[str, dict[str, Any]]) -> None:
         """First message: pair claim, conversation, both memberships and the message in one
         transaction. Raises PairTaken when the claim exists (a concurrent first message won)."""
         sender, recipient = message["sender_id"], message["recipient_id"]
@@ -118,9 +136,11 @@ class ConversationRepository:
             {"Put": {"Item": {**conversation_key(conversation["id"]), "entity": "conversation",
                               **conversation, **_last(message, preview), "message_count": 1},
                      "ConditionExpression": new}},
-            {"Put": {"Item": _membership(sender, recipient, conversation, message, preview, 0),
+            {"Put": {"Item": _membership(sender, recipient, conversation, message, preview, 0,
+                                         people.get(recipient)),
                      "ConditionExpression": new}},
-            {"Put": {"Item": _membership(recipient, sender, conversation, message, preview, 1),
+            {"Put": {"Item": _membership(recipient, sender, conversation, message, preview, 1,
+                                         people.get(sender)),
                      "ConditionExpression": new}},
             {"Put": {"Item": _message_item(message), "ConditionExpression": new}},
             *events,
@@ -186,6 +206,26 @@ class ConversationRepository:
         """The caller's conversations, latest activity first (GSI1, descending)."""
         return self.store.page(f"cnvs:{user_id}", Key("GSI1PK").eq(f"USER#{user_id}#CNVS"),
                                limit=limit, cursor=cursor, index="GSI1", forward=False)
+
+    def memberships_of(self, user_id: str) -> Iterator[dict[str, Any]]:
+        """Every conversation of `user_id`: its id and the other participant (GSI1, all pages)."""
+        yield from self.store.query_all(
+            Key("GSI1PK").eq(f"USER#{user_id}#CNVS"), index="GSI1",
+            ProjectionExpression="conversation_id, other_user_id")
+
+    def record_other_name(self, user_id: str, conversation_id: str, name: str | None) -> bool:
+        """Set the name `user_id`'s membership records of the other participant; False when
+        the membership is gone or already says so (no write)."""
+        sets = "SET other_name = :name" if name is not None else "REMOVE other_name"
+        values = {":name": name} if name is not None else None
+        same = "other_name = :name" if name is not None else "attribute_not_exists(other_name)"
+        try:
+            self.store.update(membership_key(user_id, conversation_id), sets, values=values,
+                              condition=f"attribute_exists(PK) AND NOT ({same})",
+                              return_values="NONE")
+            return True
+        except ConditionFailed:
+            return False
 
     def messages_page(self, user_id: str, conversation_id: str, *, limit: int,
                       cursor: str | None) -> PageResult:

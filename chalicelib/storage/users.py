@@ -84,9 +84,8 @@ class UserRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def get(self, user_id: str) -> dict[str, Any] | None:
-        item = self.store.get(user_key(user_id))
-        return item
+    def get(self, user_id: str, consistent: bool = False) -> dict[str, Any] | None:
+        return self.store.get(user_key(user_id), consistent=consistent)
 
     def get_many(self, user_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         keys = [(f"USER#{uid}", "PROFILE") for uid in user_ids]

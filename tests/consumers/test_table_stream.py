@@ -9,8 +9,9 @@ import pytest
 from chalicelib.consumers.stream import PARTS, dispatch, part_handler
 
 
-def test_the_parts_are_the_fanout_the_escrow_followups_and_analytics_in_that_order():
-    assert list(PARTS) == ["webhook_fanout", "escrow_followups", "analytics_aggregates"]
+def test_the_parts_are_the_fanout_the_escrow_followups_analytics_and_names_in_that_order():
+    assert list(PARTS) == ["webhook_fanout", "escrow_followups", "analytics_aggregates",
+                           "participant_names"]
 
 
 def test_a_failing_part_does_not_stop_the_others_and_fails_the_batch():
