@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .services.activities import ActivityService
     from .services.analytics.aggregator import AnalyticsAggregator
     from .services.analytics.exports import ExportService
+    from .services.analytics.payment_entries import PaymentEntries
     from .services.analytics.reports import ReportService
     from .services.analytics.summary import SummaryService
     from .services.engagements import EngagementService
@@ -120,6 +121,12 @@ class Container(AccountServices):
     def analytics_aggregator(self) -> AnalyticsAggregator:
         from .services.analytics.aggregator import AnalyticsAggregator
         return AnalyticsAggregator(self.aggregates, self.party_data, self.clock)
+
+    @cached_property
+    def payment_entries(self) -> PaymentEntries:
+        from .services.analytics.payment_entries import PaymentEntries
+        from .storage.payment_entries import PaymentEntryRepository
+        return PaymentEntries(PaymentEntryRepository(self.store))
 
     @cached_property
     def analytics_summary(self) -> SummaryService:

@@ -10,6 +10,8 @@ docs/capacity.md). The parts, in order:
 - `escrow_followups`: an engagement's end, new payments and disputes, decided disputes and
   payments the state machine failed (services/payments/followups.py);
 - `analytics_aggregates`: every outbox event into the counters (services/analytics);
+- `payment_entries`: new, settled and failed payments into their engagement's partition, for
+  engagement analytics (services/analytics/payment_entries.py);
 - `participant_names`: a renamed user's new name onto the conversation memberships that show
   it (services/participant_names.py).
 
@@ -42,6 +44,7 @@ PARTS: dict[str, Callable[[Records], Any]] = {
     "webhook_fanout": lambda records: container().webhook_fanout.from_stream(records),
     "escrow_followups": lambda records: container().escrow_followups.from_stream(records),
     "analytics_aggregates": lambda records: container().analytics_aggregator.from_stream(records),
+    "payment_entries": lambda records: container().payment_entries.from_stream(records),
     "participant_names": lambda records: container().participant_names.from_stream(records),
 }
 

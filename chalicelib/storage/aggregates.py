@@ -20,6 +20,7 @@ from boto3.dynamodb.conditions import Attr, Key
 from .events import EVENT_RETENTION_SECONDS
 from .keys import engagement_key, engagement_pk
 from .ledger import totals_key as escrow_totals_key
+from .payment_entries import PAYMENT_ENTRY_PREFIX
 from .table import Action, NamedAction, Store, TransactionFailed
 
 DAY_PREFIX = "AGG#DAY#"
@@ -38,6 +39,14 @@ INTERESTS_SENT = "interests_sent"
 # On totals whose two counters above are whole: FROM_START when sign-up wrote them (the account
 # is new), BACKFILLED once the admin backfill has counted what was written before the counters.
 COUNTERS, FROM_START, BACKFILLED = "counters", "from_start", "backfilled"
+
+
+@dataclass
+class EngagementReadings:
+    """What engagement analytics reads in one Query (`engagement_with_days`)."""
+    engagement: dict[str, Any] | None
+    days: dict[str, dict[str, Any]]  # by yyyy-mm-dd
+    payment_entries: list[dict[str, Any]]  # by created_at; whole if the engagement says so
 
 
 class EventAlreadyApplied(Exception):
@@ -178,18 +187,20 @@ class AggregateRepository:
                         last: str) -> dict[str, dict[str, Any]]:
         return self.days(engagement_pk(eng_id), first, last)
 
-    def engagement_with_days(self, eng_id: str, first: str | None
-                             ) -> tuple[dict[str, Any] | None, dict[str, dict[str, Any]]]:
-        """The engagement's own item (None if there is none) and its day items from `first`
-        (None = from the beginning), in one Query: in the engagement's partition the day items
-        sort just before `ENG`, with nothing between them."""
+    def engagement_with_days(self, eng_id: str, first: str | None) -> EngagementReadings:
+        """The engagement's own item (None if there is none), its day items from `first`
+        (None = from the beginning) and its payment entries, in one Query: in the engagement's
+        partition they sort `AGG#DAY#…`, `AGG#PAY#…` (storage/payment_entries.py), `ENG`, with
+        only the running totals (`AGG#ALL`, dropped) between."""
         low = f"{DAY_PREFIX}{first}" if first else DAY_PREFIX
         engagement = engagement_key(eng_id)
         items = list(self.store.query_all(
             Key("PK").eq(engagement["PK"]) & Key("SK").between(low, engagement["SK"])))
         found = items.pop() if items and items[-1]["SK"] == engagement["SK"] else None
-        return found, {item["SK"][len(DAY_PREFIX):]: item for item in items
-                       if item["SK"].startswith(DAY_PREFIX)}
+        return EngagementReadings(
+            found, {item["SK"][len(DAY_PREFIX):]: item for item in items
+                    if item["SK"].startswith(DAY_PREFIX)},
+            [item for item in items if item["SK"].startswith(PAYMENT_ENTRY_PREFIX)])
 
     def days(self, pk: str, first: str | None, last: str) -> dict[str, dict[str, Any]]:
         """Day items of one account or engagement, `first`..`last` inclusive (None = from the

@@ -39,6 +39,21 @@ def new_runs(records: Iterable[dict[str, Any]], entity: str) -> Iterator[dict[st
             yield {name: _deserializer.deserialize(value) for name, value in image.items()}
 
 
+def settled_or_new(records: Iterable[dict[str, Any]], entity: str,
+                   pending: str) -> Iterator[dict[str, Any]]:
+    """Items of `entity` INSERTed, or MODIFYed out of status `pending` (a payment settled or
+    failed), as they are now."""
+    for record in records:
+        change = record.get("dynamodb") or {}
+        image, old = change.get("NewImage") or {}, change.get("OldImage") or {}
+        if image.get("entity") != {"S": entity}:
+            continue
+        moved = (record.get("eventName") == "MODIFY" and old.get("status") == {"S": pending}
+                 and image.get("status") != {"S": pending})
+        if record.get("eventName") == "INSERT" or moved:
+            yield {name: _deserializer.deserialize(value) for name, value in image.items()}
+
+
 def outbox_payloads(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """The `payload` of every outbox item INSERTed in this batch. Other items, updates and
     removals (the webhook fan-out deletes outbox items; TTL expires them) are not events."""

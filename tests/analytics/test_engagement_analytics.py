@@ -94,8 +94,10 @@ def test_a_long_engagement_defaults_to_its_last_year(api, services, client, pro)
 
 def test_the_engagement_comes_with_its_days_in_one_query(api, engagement, other_client):
     """#20: the day items sort just before the engagement's own item, so one Query is the
-    party check, the dates and the series; the payments are the second. An outsider's 404
-    costs the one Query."""
+    party check, the dates and the series. This engagement is written as those from before
+    2026-12 were (no payment entries), so its payments are a second Query; a new one's are in
+    the first (tests/payments/test_payment_entries.py). An outsider's 404 costs the one
+    Query."""
     from chalicelib import wiring
 
     calls: list[str] = []

@@ -9,9 +9,9 @@ import pytest
 from chalicelib.consumers.stream import PARTS, dispatch, part_handler
 
 
-def test_the_parts_are_the_fanout_the_escrow_followups_analytics_and_names_in_that_order():
+def test_the_parts_and_their_order():
     assert list(PARTS) == ["webhook_fanout", "escrow_followups", "analytics_aggregates",
-                           "participant_names"]
+                           "payment_entries", "participant_names"]
 
 
 def test_a_failing_part_does_not_stop_the_others_and_fails_the_batch():

@@ -32,6 +32,10 @@ def test_owner_engages_a_pro_with_terms_from_the_opportunity(market, opp):
         assert market.event_types(party.user_id)[-1] == "engagement.created"
         got = market.api.get(f"/v1/engagements/{eng['id']}", token=party.token)
         assert got.status == 200 and got.json() == eng
+    # A new engagement's payments get entries in its partition from the start (engagement
+    # analytics reads them in its one Query); the flag is not part of the answer.
+    stored = market.services.engagements_repo.get(eng["id"])
+    assert stored["payment_entries"] is True and "payment_entries" not in eng
 
 
 def test_terms_given_override_the_opportunity(market, opp):

@@ -139,23 +139,28 @@ def test_a_dispute_newly_decided_passes_to_be_settled(filters, before, after, ex
     assert bool(acted_on) == expected
 
 
-@pytest.mark.parametrize("before, after, expected", [
-    ({"status": "processing"}, {"status": "failed", "failure_code": "charge_timeout"}, True),
+@pytest.mark.parametrize("before, after, followed_up, entry", [
+    ({"status": "processing"}, {"status": "failed", "failure_code": "charge_timeout"},
+     True, True),
     ({"status": "processing"}, {"status": "failed", "failure_code": "card_declined",
-                                "failure_event_recorded": True}, False),
+                                "failure_event_recorded": True}, False, True),
     ({"status": "failed", "failure_code": "charge_timeout"},
      {"status": "failed", "failure_code": "charge_timeout", "failure_event_recorded": True},
-     False),
-    ({"status": "processing"}, {"status": "succeeded"}, False)])
-def test_a_payment_failed_without_its_event_passes(filters, before, after, expected):
+     False, False),
+    ({"status": "processing"}, {"status": "succeeded"}, False, True),
+    ({"status": "processing"}, {"status": "processing", "execution": "arn"}, False, False)])
+def test_a_payment_leaving_processing_passes(filters, before, after, followed_up, entry):
+    """For its engagement's payment entry, and for the follow-ups when it failed without its
+    event; nothing else about a payment does."""
     from chalicelib.services.payments.followups import FAILURE_RECORDED
-    from chalicelib.storage.stream_records import newly_set
+    from chalicelib.storage.stream_records import newly_set, settled_or_new
 
     record = modify_record({"PK": "PAY#pay_1", "SK": "PAY", "entity": "payment"}, before, after)
-    assert passes(filters, record) == expected
+    assert passes(filters, record) == (followed_up or entry)
     acted_on = [i for i in newly_set([record], "payment", "failure_code")
                 if i["status"] == "failed" and FAILURE_RECORDED not in i]
-    assert bool(acted_on) == expected
+    assert bool(acted_on) == followed_up
+    assert bool(list(settled_or_new([record], "payment", "processing"))) == entry
 
 
 @pytest.mark.parametrize("before, after, expected", [

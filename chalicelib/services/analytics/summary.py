@@ -19,6 +19,7 @@ from ...models.analytics import (ActivityCounts, ClientSummary, Commission, Dail
 from ...storage.aggregates import (ACTIVE_SALES_PROS, INTERESTS_SENT, AggregateRepository,
                                    exact_counters)
 from ...storage.party_data import PartyData
+from ...storage.payment_entries import KEPT_FLAG
 from ..access import require_party
 from .metrics import (ACTIVITY_TYPES, ENGAGEMENT_STATUSES, FUNNEL, OPPORTUNITY_STATUSES, count,
                       rate, sum_items)
@@ -85,9 +86,10 @@ class SummaryService:
     def engagement(self, caller: Caller, eng_id: str, params: RangeParams) -> EngagementAnalytics:
         """Parties only (anyone else gets 404). Defaults to the engagement's lifetime, up to
         the last year of it."""
-        found, stored_days = self._aggregates.engagement_with_days(
+        readings = self._aggregates.engagement_with_days(
             eng_id, params.from_.isoformat() if params.from_ else None)
-        eng = require_party(caller, found, "engagement", eng_id)
+        eng, stored_days = require_party(caller, readings.engagement, "engagement",
+                                         eng_id), readings.days
         today = self._clock.now().date()
         ended = eng.get("completed_at") or eng.get("terminated_at")
         last = params.to or (date.fromisoformat(ended[:10]) if ended else today)
@@ -111,8 +113,9 @@ class SummaryService:
                                   count(totals, f"act_{kind}"),
                                   count(totals, f"act_{FUNNEL[n - 1][1]}")))
                   for n, (stage, kind) in enumerate(FUNNEL)]
-        payments = sorted(self._party_data.engagement_payments(eng_id),
-                          key=lambda p: p.get("created_at", ""))
+        # Engagements from before 2026-12 have no payment entries: their payments are a Query.
+        payments = readings.payment_entries if eng.get(KEPT_FLAG) else sorted(
+            self._party_data.engagement_payments(eng_id), key=lambda p: p.get("created_at", ""))
         return EngagementAnalytics(
             engagement_id=eng_id, status=eng.get("status", "pending"), currency=currency,
             **{"from": days.first}, to=days.last,
