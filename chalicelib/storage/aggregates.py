@@ -191,7 +191,7 @@ class AggregateRepository:
         """The engagement's own item (None if there is none), its day items from `first`
         (None = from the beginning) and its payment entries, in one Query: in the engagement's
         partition they sort `AGG#DAY#…`, `AGG#PAY#…` (storage/payment_entries.py), `ENG`, with
-        only the running totals (`AGG#ALL`, dropped) between."""
+        nothing else between them."""
         low = f"{DAY_PREFIX}{first}" if first else DAY_PREFIX
         engagement = engagement_key(eng_id)
         items = list(self.store.query_all(
