@@ -12,6 +12,8 @@ docs/capacity.md). The parts, in order:
 - `analytics_aggregates`: every outbox event into the counters (services/analytics);
 - `payment_entries`: new, settled and failed payments into their engagement's partition, for
   engagement analytics (services/analytics/payment_entries.py);
+- `matching_cleanup`: a deleted opportunity's matches and interests, asked of the matching
+  worker (services/match_requests.py);
 - `participant_names`: a renamed user's new name onto the conversation memberships that show
   it (services/participant_names.py).
 
@@ -45,6 +47,7 @@ PARTS: dict[str, Callable[[Records], Any]] = {
     "escrow_followups": lambda records: container().escrow_followups.from_stream(records),
     "analytics_aggregates": lambda records: container().analytics_aggregator.from_stream(records),
     "payment_entries": lambda records: container().payment_entries.from_stream(records),
+    "matching_cleanup": lambda records: container().match_requests.removed_opportunities(records),
     "participant_names": lambda records: container().participant_names.from_stream(records),
 }
 

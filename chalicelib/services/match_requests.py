@@ -1,9 +1,11 @@
 """Asking for matching work: messages on the matching queue (`leadnod-<stage>-matching`).
 
-Messages are sent after the change they follow has committed. If SQS refuses the send, the
+Most messages are sent after the change they follow has committed. If SQS refuses the send, the
 change stands and the failure is logged: the request must not fail (a retry would duplicate
 the change), and the next change of the opportunity, or an operator's `rematch`, recomputes
-its matches.
+its matches. A deleted opportunity has no next change, so its clean-up is asked for from the
+table stream instead (`removed_opportunities`, the stream consumer's `matching_cleanup` part):
+a send that fails there fails the batch, which Lambda retries.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from pydantic import BaseModel
 
 from ..models.matching import (MatchOpportunity, OpportunityDeleted, RescoreCandidate,
                                SalesProChanged)
+from ..storage.stream_records import removed
 
 log = logging.getLogger(__name__)
 SCORED_PROFILE_FIELDS = ("skills", "years_experience", "availability", "compensation_models")
@@ -32,8 +35,13 @@ class MatchRequests:
     def rescore(self, opportunity_id: str, sales_pro_id: str) -> None:
         self._send([RescoreCandidate(opportunity_id=opportunity_id, sales_pro_id=sales_pro_id)])
 
-    def forget(self, opportunity_id: str) -> None:
-        self._send([OpportunityDeleted(opportunity_id=opportunity_id)])
+    def removed_opportunities(self, records: Iterable[dict[str, Any]]) -> int:
+        """Queue the clean-up (matches, interests) of every opportunity a stream batch deleted;
+        raises if SQS refuses any of it. The worker's clean-up is idempotent, so a retried
+        batch asking again is harmless."""
+        gone = sorted({item["id"] for item in removed(records, "opportunity")})
+        self._send([OpportunityDeleted(opportunity_id=opp_id) for opp_id in gone], strict=True)
+        return len(gone)
 
     def sales_pro_changed(self, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
         """Listener for account creation and profile updates. Only sales pros matter: a change
@@ -49,7 +57,8 @@ class MatchRequests:
         self._send([SalesProChanged(sales_pro_id=after["id"], industries=sorted(industries),
                                     rescore=rescore)])
 
-    def _send(self, messages: list[BaseModel]) -> None:
+    def _send(self, messages: list[BaseModel], strict: bool = False) -> None:
+        """Queue `messages`; a refusal is logged, or with `strict` raised."""
         if not messages:
             return
         if not self._queue_url:
@@ -61,11 +70,15 @@ class MatchRequests:
             try:
                 answer = self._sqs.send_message_batch(QueueUrl=self._queue_url, Entries=entries)
             except (BotoCoreError, ClientError):
+                if strict:
+                    raise
                 log.exception("matching request not queued: %s",
                               [e["MessageBody"] for e in entries])
                 continue
             for failed in answer.get("Failed", []):
                 log.error("matching request not queued: %s", failed)
+            if strict and answer.get("Failed"):
+                raise RuntimeError(f"matching requests not queued: {answer['Failed']}")
 
 
 def _scored(user: dict[str, Any]) -> tuple[Any, ...]:

@@ -140,7 +140,9 @@ class OpportunityService:
 
     def delete(self, caller: Caller, opp_id: str) -> None:
         """Hard delete by the owner. Engagements made from it keep their own copy of what
-        they need; its interests and matches are removed by the matching worker."""
+        they need; its interests and matches are removed by the matching worker, asked from
+        the item's removal on the table stream (MatchRequests.removed_opportunities), so a
+        crash after the commit cannot lose the clean-up."""
         for _ in range(3):
             current = self.owned(caller, opp_id, "delete it")
             events = [] if current["status"] == "closed" else self._events.record(
@@ -150,7 +152,6 @@ class OpportunityService:
                 self._repo.delete(current, events)
             except VersionConflict:
                 continue
-            self._match.forget(opp_id)
             return
         raise Conflict("The opportunity was changed concurrently; retry the request.",
                        code="concurrent_update")

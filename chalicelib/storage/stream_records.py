@@ -39,6 +39,14 @@ def new_runs(records: Iterable[dict[str, Any]], entity: str) -> Iterator[dict[st
             yield {name: _deserializer.deserialize(value) for name, value in image.items()}
 
 
+def removed(records: Iterable[dict[str, Any]], entity: str) -> Iterator[dict[str, Any]]:
+    """Items of `entity` the batch deleted, as they were."""
+    for record in records:
+        old = (record.get("dynamodb") or {}).get("OldImage") or {}
+        if record.get("eventName") == "REMOVE" and old.get("entity") == {"S": entity}:
+            yield {name: _deserializer.deserialize(value) for name, value in old.items()}
+
+
 def settled_or_new(records: Iterable[dict[str, Any]], entity: str,
                    pending: str) -> Iterator[dict[str, Any]]:
     """Items of `entity` INSERTed, or MODIFYed out of status `pending` (a payment settled or

@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parents[2]
 OVER = {
     "GET /v1/users/search": 4,                   # postings Query + the users' BatchGetItem
     "GET /v1/messages/conversations/{id}": 5,    # membership, Query, marking the page read
-    "DELETE /v1/opportunities/{id}": 5,          # read, transaction, the matching clean-up
 }
 
 

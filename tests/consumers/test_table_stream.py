@@ -11,7 +11,7 @@ from chalicelib.consumers.stream import PARTS, dispatch, part_handler
 
 def test_the_parts_and_their_order():
     assert list(PARTS) == ["webhook_fanout", "escrow_followups", "analytics_aggregates",
-                           "payment_entries", "participant_names"]
+                           "payment_entries", "matching_cleanup", "participant_names"]
 
 
 def test_a_failing_part_does_not_stop_the_others_and_fails_the_batch():

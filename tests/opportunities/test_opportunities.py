@@ -296,3 +296,28 @@ def test_delete_removes_it_everywhere(market):
 def test_unsupported_method_is_405_with_allow(market):
     answer = market.api.post("/v1/opportunities/opp_x", token=market.client.token, json_body={})
     assert answer.status == 405 and "DELETE" in answer.headers["allow"]
+
+
+def test_delete_is_one_read_and_one_transaction_and_asks_nothing_of_the_queue(market):
+    """#20: the matching clean-up is asked for from the item's removal on the table stream
+    (tests/opportunities/test_matching.py), so the request itself sends nothing: a crash after
+    its commit cannot lose the clean-up."""
+    from support.service_calls import read_caller
+
+    opp = market.opportunity(market.client)
+    made: list[str] = []
+
+    def count(event_name: str, **_: object) -> None:
+        made.append(event_name.split(".", 1)[1])
+    emitters = {id(e): e for e in (market.services.table.meta.client.meta.events,
+                                   market.services.match_requests._sqs.meta.events,
+                                   market.services.session.events)}
+    for emitter in emitters.values():
+        emitter.register("before-call.*.*", count)
+    try:
+        owner = read_caller(market.client)
+        market.services.opportunities.delete(owner, opp["id"])
+    finally:
+        for emitter in emitters.values():
+            emitter.unregister("before-call.*.*", count)
+    assert made == ["dynamodb.GetItem", "dynamodb.TransactWriteItems"]
