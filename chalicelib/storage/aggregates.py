@@ -20,10 +20,13 @@ from boto3.dynamodb.conditions import Attr, Key
 from .events import EVENT_RETENTION_SECONDS
 from .keys import engagement_key, engagement_pk
 from .ledger import totals_key as escrow_totals_key
-from .payment_entries import PAYMENT_ENTRY_PREFIX
 from .table import Action, NamedAction, Store, TransactionFailed
 
 DAY_PREFIX = "AGG#DAY#"
+# An engagement's payment entries (storage/payment_entries.py), and the flag on its `ENG` item
+# that says they are whole (engagements created since 2026-12-03).
+PAYMENT_ENTRY_PREFIX = "AGG#PAY#"
+PAYMENT_ENTRIES_FLAG = "payment_entries"
 RUNNING_SK = "AGG#ALL"
 PAIR_PREFIX = "AGG#PRO#"
 # Markers outlive the stream's 24 h retention and the outbox/event items (30 d), so any replay

@@ -11,10 +11,10 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
+from .aggregates import PAYMENT_ENTRIES_FLAG
 from .keys import engagement_key, engagement_pk
 from .matches import track_record_key
 from .opportunities import opp_key, to_dynamo
-from .payment_entries import KEPT_FLAG
 from .table import Action, NamedAction, PageResult, Store, TransactionFailed
 from .users import user_key
 
@@ -66,7 +66,7 @@ class EngagementRepository:
                 "GSI1PK": f"USER#{eng['client_id']}#ENGS", "GSI1SK": sort,
                 "GSI2PK": f"USER#{eng['sales_pro_id']}#ENGS", "GSI2SK": sort,
                 "GSI3PK": f"OPP#{eng['opportunity_id']}#ENGS", "GSI3SK": sort,
-                KEPT_FLAG: True}  # its payments get entries from the start
+                PAYMENT_ENTRIES_FLAG: True}  # its payments get entries from the start
         metrics = {**metrics_key(eng["id"]), "entity": "metrics", "engagement_id": eng["id"],
                    "client_id": eng["client_id"], "sales_pro_id": eng["sales_pro_id"],
                    "currency": eng["currency"], "created_at": eng["created_at"],

@@ -4,20 +4,19 @@ stream (services/analytics/payment_entries.py), so that `GET /v1/analytics/engag
 reads them in the Query that reads the engagement and its day items (storage/aggregates.py:
 they sort between the day items and `ENG`).
 
-Engagements created since 2026-12 carry `payment_entries` on their item: their entries are
-whole. Older engagements' payments are listed from GSI3 as before.
+Engagements created since 2026-12-03 carry `payment_entries` on their item
+(`PAYMENT_ENTRIES_FLAG`): their entries are whole. Older engagements' payments are listed from
+GSI3 as before.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from .aggregates import PAYMENT_ENTRY_PREFIX
 from .keys import engagement_pk
 from .table import ConditionFailed, Store
 
-PAYMENT_ENTRY_PREFIX = "AGG#PAY#"
 ENTRY_FIELDS = ("id", "type", "status", "amount", "currency", "created_at", "updated_at")
-# On the engagement item: every payment of it has its entry (or will, once the stream has it).
-KEPT_FLAG = "payment_entries"
 
 
 def payment_entry_key(payment: dict[str, Any]) -> dict[str, str]:

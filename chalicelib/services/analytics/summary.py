@@ -16,10 +16,9 @@ from ...clock import Clock
 from ...models.analytics import (ActivityCounts, ClientSummary, Commission, DailyPoint, Earnings,
                                  EngagementAnalytics, Escrow, FunnelStage, PaymentEntry,
                                  RangeParams, SalesProSummary, SummaryParams, WeeklyPoint)
-from ...storage.aggregates import (ACTIVE_SALES_PROS, INTERESTS_SENT, AggregateRepository,
-                                   exact_counters)
+from ...storage.aggregates import (ACTIVE_SALES_PROS, INTERESTS_SENT, PAYMENT_ENTRIES_FLAG,
+                                   AggregateRepository, exact_counters)
 from ...storage.party_data import PartyData
-from ...storage.payment_entries import KEPT_FLAG
 from ..access import require_party
 from .metrics import (ACTIVITY_TYPES, ENGAGEMENT_STATUSES, FUNNEL, OPPORTUNITY_STATUSES, count,
                       rate, sum_items)
@@ -114,7 +113,7 @@ class SummaryService:
                                   count(totals, f"act_{FUNNEL[n - 1][1]}")))
                   for n, (stage, kind) in enumerate(FUNNEL)]
         # Engagements from before 2026-12 have no payment entries: their payments are a Query.
-        payments = readings.payment_entries if eng.get(KEPT_FLAG) else sorted(
+        payments = readings.payment_entries if eng.get(PAYMENT_ENTRIES_FLAG) else sorted(
             self._party_data.engagement_payments(eng_id), key=lambda p: p.get("created_at", ""))
         return EngagementAnalytics(
             engagement_id=eng_id, status=eng.get("status", "pending"), currency=currency,
