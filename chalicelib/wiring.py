@@ -25,6 +25,7 @@ from .services.payments.settings import PaymentSettings
 
 if TYPE_CHECKING:
     from .services.activities import ActivityService
+    from .services.conversation_reader import ConversationReader
     from .services.analytics.aggregator import AnalyticsAggregator
     from .services.analytics.exports import ExportService
     from .services.analytics.payment_entries import PaymentEntries
@@ -62,6 +63,12 @@ class Container(AccountServices):
     def messages(self) -> MessageService:
         from .services.messages import MessageService
         return MessageService(self.conversations_repo, self.users_repo, self.events, self.clock)
+
+    @cached_property
+    def conversation_reader(self) -> ConversationReader:
+        from .services.conversation_reader import ConversationReader
+        from .storage.conversation_reads import ConversationReads
+        return ConversationReader(ConversationReads(self.store), self.users_repo, self.clock)
 
     @cached_property
     def participant_names(self) -> ParticipantNames:

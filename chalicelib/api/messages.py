@@ -29,14 +29,14 @@ def send_message(caller: Caller, body: SendMessage) -> Message:
 def list_conversations(caller: Caller, query: ListParams) -> Page[ConversationSummary]:
     """Latest activity first, with the other participant, a preview of the last message and
     the caller's unread count."""
-    return container().messages.conversations(caller.user_id, query)
+    return container().conversation_reader.conversations(caller.user_id, query)
 
 
 @operation(bp, "GET", "/v1/messages/conversations/{conversation_id}", query=ListParams,
            returns=Page[Message], tag=TAG, summary="Read a conversation")
 def read_conversation(caller: Caller, conversation_id: str, query: ListParams) -> Page[Message]:
     """Oldest first. Reading marks the messages received on the page read."""
-    return container().messages.read(caller.user_id, conversation_id, query)
+    return container().conversation_reader.read(caller.user_id, conversation_id, query)
 
 
 @operation(bp, "GET", "/v1/messages/preferences", returns=NotificationPreferences, tag=TAG,

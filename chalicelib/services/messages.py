@@ -1,5 +1,6 @@
-"""Messaging between two users: one conversation per pair (and per engagement), unread counts,
-read receipts. Who may write where is decided here; storage/conversations.py owns the keys."""
+"""Messaging between two users: one conversation per pair (and per engagement). Sending is
+decided here (reading: services/conversation_reader.py); storage/conversations.py owns the
+keys."""
 from __future__ import annotations
 
 import unicodedata
@@ -10,9 +11,7 @@ from typing import Any
 from ..clock import Clock, sortable
 from ..errors import Conflict, InvalidParameter, MissingParameter, not_found
 from ..ids import has_prefix, new_id
-from ..models.common import ListParams, Page
-from ..models.messages import (PREVIEW_CHARS, ConversationSummary, LastMessage, Message,
-                               ParticipantSummary, SendMessage)
+from ..models.messages import PREVIEW_CHARS, Message, SendMessage
 from ..storage.commit_riders import answer_in_commit
 from ..storage.conversations import (ConversationMoved, ConversationRepository, PairTaken,
                                      RecipientGone)
@@ -184,47 +183,9 @@ class MessageService:
                                        self._received_event(message))
         return answer
 
-    # reading ---------------------------------------------------------------------------
     def _membership(self, user_id: str, conversation_id: str, param: str = "id") -> dict[str, Any]:
         membership = (self._conversations.membership(user_id, conversation_id)
                       if has_prefix(conversation_id, "cnv") else None)
         if membership is None:
             raise not_found("conversation", conversation_id, param=param)
         return membership
-
-    def conversations(self, user_id: str, params: ListParams) -> Page[ConversationSummary]:
-        """The caller's conversations, latest activity first, with the other participant."""
-        page = self._conversations.memberships_page(user_id, limit=params.limit,
-                                                    cursor=params.cursor)
-        # Memberships record the other participant; those from before 2026-12 do not.
-        unrecorded = {item["other_user_id"] for item in page.items if "other_type" not in item}
-        users = self._users.get_many(unrecorded) if unrecorded else {}
-        data = []
-        for item in page.items:
-            other = ({"name": item.get("other_name"), "type": item["other_type"]}
-                     if "other_type" in item else users.get(item["other_user_id"], {}))
-            data.append(ConversationSummary(
-                id=item["conversation_id"], engagement_id=item.get("engagement_id"),
-                other_participant=ParticipantSummary(
-                    id=item["other_user_id"], name=other.get("name"), type=other.get("type")),
-                last_message=LastMessage(
-                    id=item["last_message_id"], sender_id=item["last_sender_id"],
-                    preview=item["last_preview"], created_at=item["last_message_at"]),
-                unread_count=int(item.get("unread", 0)), created_at=item["created_at"]))
-        return Page(data=data, has_more=page.has_more, next_cursor=page.next_cursor)
-
-    def read(self, user_id: str, conversation_id: str, params: ListParams) -> Page[Message]:
-        """A page of messages, oldest first. Marks the caller's received messages on the page
-        read (once each) and clears the unread count they had when they opened it."""
-        membership = self._membership(user_id, conversation_id)
-        page = self._conversations.messages_page(user_id, conversation_id, limit=params.limit,
-                                                 cursor=params.cursor)
-        now = sortable(self._clock.now())
-        unread = [item for item in page.items
-                  if item["recipient_id"] == user_id and not item.get("read_at")]
-        marked = self._conversations.mark_page_read(
-            conversation_id, unread, user_id, int(membership.get("unread", 0)), now)
-        for item in unread:
-            item["read_at"] = marked.get(item["id"])
-        return Page(data=[Message.model_validate(item) for item in page.items],
-                    has_more=page.has_more, next_cursor=page.next_cursor)

@@ -1,4 +1,5 @@
-"""Conversation, pair-claim, membership and message items (keys: docs/data-model.md).
+"""Conversation, pair-claim, membership and message items (keys: docs/data-model.md); the
+writes of a send and the names' upkeep. Reading them is storage/conversation_reads.py.
 
 A conversation lives in its own partition `CNV#<cnv>` (the `CNV` item and its `MSG#` items);
 each participant has a membership item under their own `USER#<usr>` partition, which is both
@@ -11,7 +12,7 @@ from typing import Any, Iterator, Mapping
 from boto3.dynamodb.conditions import Key
 
 from .keys import engagement_key, engagement_pk
-from .table import Action, ConditionFailed, NamedAction, PageResult, Store, TransactionFailed
+from .table import Action, ConditionFailed, NamedAction, Store, TransactionFailed
 from .users import user_key
 
 
@@ -87,6 +88,17 @@ def _membership(user_id: str, other_id: str, conversation: dict[str, Any],
     return item
 
 
+def unread_attribute(user_id: str) -> str:
+    """The `CNV` item's copy of one participant's unread count (since 2026-12-03): a first
+    page reads it with the messages, instead of reading the membership."""
+    return f"unread_{user_id}"
+
+
+# On `CNV` items written since 2026-12-03: their `unread_<usr>` equal the memberships' `unread`
+# (every write of one writes the other in the same transaction). Older ones' are ignored.
+UNREAD_KEPT = "unread_counts"
+
+
 def _message_item(message: dict[str, Any]) -> dict[str, Any]:
     return {**message_key(message["conversation_id"], message["created_at"], message["id"]),
             "entity": "message", **message}
@@ -134,7 +146,9 @@ class ConversationRepository:
                               "ConditionExpression": new}}),
             recipient_check(recipient),
             {"Put": {"Item": {**conversation_key(conversation["id"]), "entity": "conversation",
-                              **conversation, **_last(message, preview), "message_count": 1},
+                              **conversation, **_last(message, preview), "message_count": 1,
+                              unread_attribute(sender): 0, unread_attribute(recipient): 1,
+                              UNREAD_KEPT: True},
                      "ConditionExpression": new}},
             {"Put": {"Item": _membership(sender, recipient, conversation, message, preview, 0,
                                          people.get(recipient)),
@@ -174,8 +188,9 @@ class ConversationRepository:
                      "ConditionExpression": "attribute_not_exists(PK)"}},
             ("conversation", {"Update": {
                 "Key": conversation_key(cnv),
-                "UpdateExpression": f"SET {sets} ADD message_count :one",
+                "UpdateExpression": f"SET {sets} ADD message_count :one, #unread :one",
                 "ConditionExpression": newest,
+                "ExpressionAttributeNames": {"#unread": unread_attribute(recipient)},
                 "ExpressionAttributeValues": {**values, ":one": 1, ":me": sender}}}),
             {"Update": {"Key": membership_key(sender, cnv),
                         "UpdateExpression": f"SET {sets}, GSI1SK = :gsi1sk",
@@ -202,11 +217,6 @@ class ConversationRepository:
                 raise ConversationMoved() from None
             raise
 
-    def memberships_page(self, user_id: str, *, limit: int, cursor: str | None) -> PageResult:
-        """The caller's conversations, latest activity first (GSI1, descending)."""
-        return self.store.page(f"cnvs:{user_id}", Key("GSI1PK").eq(f"USER#{user_id}#CNVS"),
-                               limit=limit, cursor=cursor, index="GSI1", forward=False)
-
     def memberships_of(self, user_id: str) -> Iterator[dict[str, Any]]:
         """Every conversation of `user_id`: its id and the other participant (GSI1, all pages)."""
         yield from self.store.query_all(
@@ -226,64 +236,3 @@ class ConversationRepository:
             return True
         except ConditionFailed:
             return False
-
-    def messages_page(self, user_id: str, conversation_id: str, *, limit: int,
-                      cursor: str | None) -> PageResult:
-        """A conversation's messages, oldest first; consistent, so a sender sees its message."""
-        return self.store.page(f"msgs:{user_id}:{conversation_id}",
-                               Key("PK").eq(f"CNV#{conversation_id}")
-                               & Key("SK").begins_with("MSG#"),
-                               limit=limit, cursor=cursor, ConsistentRead=True)
-
-    def mark_page_read(self, conversation_id: str, messages: list[dict[str, Any]],
-                       reader_id: str, seen: int, at: str) -> dict[str, str | None]:
-        """Mark the page's unread messages read and subtract the unread count the reader saw
-        (as `mark_read` and `clear_unread` do) in one transaction: one write for the page, not
-        one per message. If anything moved meanwhile (another reader, a count taken already),
-        it falls back to the one-by-one writes, which settle each race. Returns read_at by
-        message id."""
-        actions: list[Action | NamedAction] = [{"Update": {
-            "Key": message_key(m["conversation_id"], m["created_at"], m["id"]),
-            "UpdateExpression": "SET read_at = :at",
-            "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(read_at) "
-                                   "AND recipient_id = :me",
-            "ExpressionAttributeValues": {":at": at, ":me": reader_id}}} for m in messages]
-        if seen > 0:
-            actions.append({"Update": {
-                "Key": membership_key(reader_id, conversation_id),
-                "UpdateExpression": "SET last_read_at = :at ADD unread :minus",
-                "ConditionExpression": "unread >= :seen",
-                "ExpressionAttributeValues": {":at": at, ":minus": -seen, ":seen": seen}}})
-        if actions and len(actions) <= 100:
-            try:
-                self.store.transact(actions)
-                return {m["id"]: at for m in messages}
-            except TransactionFailed:
-                pass
-        marked = {m["id"]: self.mark_read(m, reader_id, at) for m in messages}
-        self.clear_unread(reader_id, conversation_id, seen, at)
-        return marked
-
-    def mark_read(self, message: dict[str, Any], reader_id: str, at: str) -> str | None:
-        """Set `read_at` once: the first reader's time wins, a concurrent reader gets it back."""
-        key = message_key(message["conversation_id"], message["created_at"], message["id"])
-        try:
-            self.store.update(key, "SET read_at = :at", values={":at": at, ":me": reader_id},
-                              condition="attribute_exists(PK) AND attribute_not_exists(read_at) "
-                                        "AND recipient_id = :me", return_values="NONE")
-            return at
-        except ConditionFailed as failed:
-            return (failed.item or {}).get("read_at")
-
-    def clear_unread(self, user_id: str, conversation_id: str, seen: int, at: str) -> None:
-        """Subtract the unread count the reader saw, rather than SET 0: a message that arrives
-        during the read keeps counting. If another read already subtracted it, do nothing."""
-        if seen <= 0:
-            return
-        try:
-            self.store.update(membership_key(user_id, conversation_id),
-                              "SET last_read_at = :at ADD unread :minus",
-                              values={":at": at, ":minus": -seen, ":seen": seen},
-                              condition="unread >= :seen", return_values="NONE")
-        except ConditionFailed:
-            pass

@@ -56,18 +56,19 @@ def test_concurrent_first_messages_make_exactly_one_conversation(services, atomi
     conversation = sent[0].conversation_id
 
     for account in (alice, bob):
-        listed = services.messages.conversations(account.user_id, ListParams()).data
+        listed = services.conversation_reader.conversations(account.user_id, ListParams()).data
         assert [c.id for c in listed] == [conversation]
         assert listed[0].unread_count == THREADS // 2
         kinds = [e["type"] for e in events_for(services, account.user_id)]
         assert kinds.count("conversation.started") == 1
         assert kinds.count("message.received") == THREADS // 2
 
-    messages = services.messages.read(alice.user_id, conversation, ListParams(limit=100)).data
+    messages = services.conversation_reader.read(alice.user_id, conversation,
+                                                 ListParams(limit=100)).data
     assert sorted(m.body for m in messages) == sorted(f"m{i}" for i in range(THREADS))
     # The list's last message is the newest message, whatever order the writes committed in.
     newest = messages[-1]
-    listed = services.messages.conversations(bob.user_id, ListParams()).data[0]
+    listed = services.conversation_reader.conversations(bob.user_id, ListParams()).data[0]
     assert listed.last_message.id == newest.id and listed.last_message.preview == newest.body
 
 
@@ -77,9 +78,9 @@ def test_concurrent_readers_clear_the_count_once_and_agree_on_read_at(services, 
         request = SendMessage.model_validate({"recipient_id": bob.user_id, "body": f"m{i}"})
         conversation = services.messages.send(alice.user_id, request).conversation_id
 
-    pages = in_parallel(lambda i, container: container.messages.read(
+    pages = in_parallel(lambda i, container: container.conversation_reader.read(
         bob.user_id, conversation, ListParams()), count=4)
     read_ats = {tuple(m.read_at for m in page.data) for page in pages}
     assert len(read_ats) == 1 and None not in next(iter(read_ats))
-    listed = services.messages.conversations(bob.user_id, ListParams()).data[0]
+    listed = services.conversation_reader.conversations(bob.user_id, ListParams()).data[0]
     assert listed.unread_count == 0

@@ -29,7 +29,7 @@ def dynamodb_ops(services: Any) -> Any:
 
 def others_named(services: Any, account: Any) -> dict[str, Any]:
     """The other participant of each of `account`'s conversations, as the list shows them."""
-    page = services.messages.conversations(account.user_id, ListParams())
+    page = services.conversation_reader.conversations(account.user_id, ListParams())
     return {c.id: (c.other_participant.name, c.other_participant.type) for c in page.data}
 
 
