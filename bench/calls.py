@@ -205,7 +205,7 @@ def measure(services: Any, recorder: Recorder,
     run("GET /v1/messages/conversations/{id}", "list", "GET",
         f"/v1/messages/conversations/{sent['conversation_id']}", owner)
     # Again, with nothing new to mark read: the first page's one Query alone.
-    run("GET /v1/messages/conversations/{id} (read again)", "list", "GET",
+    run("GET /v1/messages/conversations/{id} (again)", "list", "GET",
         f"/v1/messages/conversations/{sent['conversation_id']}", owner)
     run("GET /v1/messages/preferences", "read", "GET", "/v1/messages/preferences", owner)
     run("PATCH /v1/messages/preferences", "write", "PATCH", "/v1/messages/preferences", owner,
