@@ -69,6 +69,12 @@ def parser() -> argparse.ArgumentParser:
                                    "docs/analytics.md)")
     backfill.add_argument("--user-id", action="append",
                           help="only this account (repeat for several; default: every account)")
+    models = sub.add_parser("backfill-read-models",
+                            help="give data from before 2026-12-03 the read models the call "
+                                 "budgets rely on (after the deploy; safe to re-run; "
+                                 "docs/deploy.md)")
+    models.add_argument("--user-id", action="append",
+                        help="only this user (repeat for several; default: every user)")
     team = sub.add_parser("list-team", help="an organization's members and roles")
     team.add_argument("--user-id", required=True, help="any member of the organization")
 

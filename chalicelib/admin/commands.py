@@ -162,3 +162,26 @@ def list_team(services: Any, args: Namespace) -> dict[str, Any]:
     return {"organization_id": caller.organization_id,
             "members": [m.model_dump(mode="json", include={"id", "name", "email", "role"})
                         for m in page.data]}
+
+
+def backfill_read_models(services: Any, args: Namespace) -> dict[str, Any]:
+    """Give data from before 2026-12-03 the read models new data has (docs/deploy.md). Reads
+    `USERS#<type>` on GSI1 and each user's own lists (no Scan); conditional writes, so runs may
+    overlap, stop and repeat. Exits 1 if a conversation was still changing (run again)."""
+    from ..services.read_model_backfill import ReadModelBackfill
+    from ..storage.payment_entries import PaymentEntryRepository
+    from ..storage.read_model_backfill import ReadModelBackfillStore
+
+    users = None
+    if args.user_id:
+        users = []
+        for user_id in args.user_id:
+            user = services.users_repo.get(user_id)
+            if user is None:
+                raise CommandError(f"no user {user_id}")
+            users.append((user_id, user["type"]))
+    report = ReadModelBackfill(ReadModelBackfillStore(services.store),
+                               PaymentEntryRepository(services.store)).run(users)
+    if report.busy:
+        raise CheckFailed(report.to_dict())
+    return report.to_dict()
