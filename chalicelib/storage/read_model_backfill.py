@@ -58,7 +58,7 @@ class ReadModelBackfillStore:
         keys = [membership_key(uid, conversation_id) for uid in participants]
         found = self.store.batch_get([(k["PK"], k["SK"]) for k in keys], consistent=True)
         return {uid: int(found.get((k["PK"], k["SK"]), {}).get("unread", 0))
-                for uid, k in zip(participants, keys)}
+                for uid, k in zip(participants, keys, strict=True)}
 
     def keep_unread(self, conversation_id: str, counts: dict[str, int]) -> bool:
         """Copy the memberships' counts onto the conversation item, if they are still what was
