@@ -169,6 +169,19 @@ def dynamodb_calls(market: Market) -> Any:
     events.unregister("before-call.dynamodb", count)
 
 
+@pytest.fixture
+def table_ops(services: Any) -> Any:
+    """Names of the DynamoDB operations made through `services`' table client, in order."""
+    made: list[str] = []
+    events = services.table.meta.client.meta.events
+
+    def count(model: Any, **_: Any) -> None:
+        made.append(model.name)
+    events.register("before-call.dynamodb", count)
+    yield made
+    events.unregister("before-call.dynamodb", count)
+
+
 OPT_IN_SUITES = ("contract", "stack_races", "conformance", "browser", "sweep", "integration")
 # Directories whose every test is `integration`: the deploy templates, packaging and deploy
 # scripts over moto, and the Python SDK's own suite (a deliverable of its own, like the others).

@@ -5,26 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 
 from chalicelib.models.common import ListParams
 from chalicelib.storage.conversations import membership_key
 from support.streams import StreamTap
 
 from .conftest import conversation_of
-
-
-@pytest.fixture
-def dynamodb_ops(services: Any) -> Any:
-    """The DynamoDB operations made through `services`, by name."""
-    made: list[str] = []
-    events = services.table.meta.client.meta.events
-
-    def count(model: Any, **_: Any) -> None:
-        made.append(model.name)
-    events.register("before-call.dynamodb", count)
-    yield made
-    events.unregister("before-call.dynamodb", count)
 
 
 def others_named(services: Any, account: Any) -> dict[str, Any]:
@@ -39,13 +25,13 @@ def rename(api: Any, account: Any, name: str) -> None:
 
 
 def test_the_list_is_one_query_and_names_the_other_participant(services, api, alice, bob,
-                                                               carol, dynamodb_ops):
+                                                               carol, table_ops):
     with_bob = conversation_of(api, alice, bob, "hello")
     with_carol = conversation_of(api, carol, alice, "hi alice")
-    dynamodb_ops.clear()
+    table_ops.clear()
     assert others_named(services, alice) == {with_bob: ("Bob Pro", "sales_pro"),
                                              with_carol: ("Carol Outsider", "sales_pro")}
-    assert dynamodb_ops == ["Query"]
+    assert table_ops == ["Query"]
     assert others_named(services, bob) == {with_bob: ("Alice Client", "client")}
 
 
@@ -81,30 +67,30 @@ def test_replayed_and_out_of_order_renames_end_on_the_current_name(services, api
     assert services.participant_names.refresh(bob.user_id) == 0
 
 
-def test_other_changes_and_other_events_write_nothing(services, api, alice, bob, dynamodb_ops):
+def test_other_changes_and_other_events_write_nothing(services, api, alice, bob, table_ops):
     stream = StreamTap(services, "participant_names")
     conversation_of(api, alice, bob, "hello")
     stream.deliver()
     answer = api.patch("/v1/users/me", token=bob.token,
                        json_body={"profile": {"headline": "Closer"}})
     assert answer.status == 200, answer.json()
-    dynamodb_ops.clear()
+    table_ops.clear()
     stream.deliver()
-    assert dynamodb_ops == [], "only a rename is the part's business"
+    assert table_ops == [], "only a rename is the part's business"
 
 
 def test_memberships_from_before_still_name_the_other_participant(services, api, alice, bob,
-                                                                  carol, dynamodb_ops):
+                                                                  carol, table_ops):
     """Memberships written before 2026-12 recorded no participant: the list reads those users
     (one BatchGetItem for the page's unrecorded ones)."""
     old = conversation_of(api, alice, bob, "hello")
     new = conversation_of(api, alice, carol, "hello carol")
     services.table.update_item(Key=membership_key(alice.user_id, old),
                                UpdateExpression="REMOVE other_name, other_type")
-    dynamodb_ops.clear()
+    table_ops.clear()
     assert others_named(services, alice) == {old: ("Bob Pro", "sales_pro"),
                                              new: ("Carol Outsider", "sales_pro")}
-    assert dynamodb_ops == ["Query", "BatchGetItem"]
+    assert table_ops == ["Query", "BatchGetItem"]
 
 
 def test_the_first_message_reads_both_users_in_its_one_read(services, api, alice, bob):

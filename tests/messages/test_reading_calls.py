@@ -13,18 +13,6 @@ from chalicelib.storage.conversations import UNREAD_KEPT, conversation_key, unre
 from .conftest import conversation_of, send
 
 
-@pytest.fixture
-def table_ops(services: Any) -> Any:
-    made: list[str] = []
-    events = services.table.meta.client.meta.events
-
-    def count(model: Any, **_: Any) -> None:
-        made.append(model.name)
-    events.register("before-call.dynamodb", count)
-    yield made
-    events.unregister("before-call.dynamodb", count)
-
-
 def read(services: Any, account: Any, conversation_id: str, made: list[str], **params: Any):
     made.clear()
     page = services.conversation_reader.read(account.user_id, conversation_id,

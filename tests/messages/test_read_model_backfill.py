@@ -16,33 +16,7 @@ from chalicelib.storage.conversations import (UNREAD_KEPT, conversation_key, mem
                                               unread_attribute)
 
 
-@pytest.fixture
-def alice(make_account: Any) -> Any:
-    return make_account("client", name="Alice Client")
-
-
-@pytest.fixture
-def bob(make_account: Any) -> Any:
-    return make_account("sales_pro", name="Bob Pro")
-
-
-@pytest.fixture
-def table_ops(services: Any) -> Any:
-    made: list[str] = []
-    events = services.table.meta.client.meta.events
-
-    def count(model: Any, **_: Any) -> None:
-        made.append(model.name)
-    events.register("before-call.dynamodb", count)
-    yield made
-    events.unregister("before-call.dynamodb", count)
-
-
-def send(api: Any, sender: Any, recipient: Any, body: str) -> str:
-    answer = api.post("/v1/messages/send", token=sender.token,
-                      json_body={"recipient_id": recipient.user_id, "body": body})
-    assert answer.status == 201, answer.json()
-    return answer.json()["conversation_id"]
+from .conftest import conversation_of as send
 
 
 def as_before(services: Any, conversation_id: str, *users: Any) -> None:
