@@ -62,7 +62,7 @@ class Container(AccountServices):
     @cached_property
     def messages(self) -> MessageService:
         from .services.messages import MessageService
-        return MessageService(self.conversations_repo, self.users_repo, self.events, self.clock)
+        return MessageService(self.conversations_repo, self.events, self.clock)
 
     @cached_property
     def conversation_reader(self) -> ConversationReader:

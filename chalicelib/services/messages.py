@@ -15,7 +15,6 @@ from ..models.messages import PREVIEW_CHARS, Message, SendMessage
 from ..storage.commit_riders import answer_in_commit
 from ..storage.conversations import (ConversationMoved, ConversationRepository, PairTaken,
                                      RecipientGone)
-from ..storage.users import UserRepository
 from .access import Parties, require_party
 from .events import EventRecorder
 
@@ -62,10 +61,9 @@ class _Target:
 
 
 class MessageService:
-    def __init__(self, conversations: ConversationRepository, users: UserRepository,
-                 events: EventRecorder, clock: Clock) -> None:
-        self._conversations, self._users = conversations, users
-        self._events, self._clock = events, clock
+    def __init__(self, conversations: ConversationRepository, events: EventRecorder,
+                 clock: Clock) -> None:
+        self._conversations, self._events, self._clock = conversations, events, clock
 
     # sending ---------------------------------------------------------------------------
     def send(self, sender_id: str, request: SendMessage) -> Message:

@@ -10,7 +10,7 @@ The name written is the user's name as it is when the part runs, not the event's
 records come again and out of order, and reading the current name makes every replay converge
 on the latest one. One window is left: a conversation started from a name read just before a
 rename, and committed after this part listed the renamed user's conversations, keeps the old
-name until the next rename (docs/messages.md).
+name until the next rename (docs/data-model.md, "Conversations and messages").
 """
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
+from ..storage.conversations import UNREAD_KEPT
 from ..storage.payment_entries import PaymentEntryRepository
 from ..storage.read_model_backfill import ReadModelBackfillStore
 
@@ -69,7 +70,7 @@ class ReadModelBackfill:
         """'copied', 'already' (or gone) or 'busy'."""
         for _ in range(ATTEMPTS):
             conversation = self._store.conversation(conversation_id)
-            if conversation is None or conversation.get("unread_counts"):
+            if conversation is None or conversation.get(UNREAD_KEPT):
                 return "already"
             counts = self._store.unread_counts(conversation_id, conversation["participants"])
             if self._store.keep_unread(conversation_id, counts):

@@ -13,8 +13,8 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
-from .conversations import (UNREAD_KEPT, conversation_key, membership_key, message_key,
-                            unread_attribute)
+from .conversations import (UNREAD_KEPT, conversation_key, membership_key,
+                            memberships_list_pk, message_key, unread_attribute)
 from .table import Action, ConditionFailed, NamedAction, PageResult, Store, TransactionFailed
 
 _FIRST_SK, _AFTER_MESSAGES = conversation_key("x")["SK"], "MSG$"  # '$' sorts after 'MSG#'
@@ -26,7 +26,7 @@ class ConversationReads:
 
     def memberships_page(self, user_id: str, *, limit: int, cursor: str | None) -> PageResult:
         """The caller's conversations, latest activity first (GSI1, descending)."""
-        return self.store.page(f"cnvs:{user_id}", Key("GSI1PK").eq(f"USER#{user_id}#CNVS"),
+        return self.store.page(f"cnvs:{user_id}", Key("GSI1PK").eq(memberships_list_pk(user_id)),
                                limit=limit, cursor=cursor, index="GSI1", forward=False)
 
     def membership(self, user_id: str, conversation_id: str) -> dict[str, Any] | None:

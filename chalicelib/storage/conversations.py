@@ -53,6 +53,11 @@ def membership_key(user_id: str, conversation_id: str) -> dict[str, str]:
     return {"PK": f"USER#{user_id}", "SK": f"CNV#{conversation_id}"}
 
 
+def memberships_list_pk(user_id: str) -> str:
+    """A user's conversations, latest activity first (GSI1)."""
+    return f"USER#{user_id}#CNVS"
+
+
 def message_key(conversation_id: str, created_at: str, message_id: str) -> dict[str, str]:
     return {"PK": f"CNV#{conversation_id}", "SK": f"MSG#{created_at}#{message_id}"}
 
@@ -81,7 +86,7 @@ def _membership(user_id: str, other_id: str, conversation: dict[str, Any],
             "conversation_id": conversation["id"], "other_user_id": other_id,
             **participant_fields(other),
             "created_at": conversation["created_at"], "unread": unread, **_last(message, preview),
-            "GSI1PK": f"USER#{user_id}#CNVS",
+            "GSI1PK": memberships_list_pk(user_id),
             "GSI1SK": f"{message['created_at']}#{conversation['id']}"}
     if conversation.get("engagement_id"):
         item["engagement_id"] = conversation["engagement_id"]
@@ -220,7 +225,7 @@ class ConversationRepository:
     def memberships_of(self, user_id: str) -> Iterator[dict[str, Any]]:
         """Every conversation of `user_id`: its id and the other participant (GSI1, all pages)."""
         yield from self.store.query_all(
-            Key("GSI1PK").eq(f"USER#{user_id}#CNVS"), index="GSI1",
+            Key("GSI1PK").eq(memberships_list_pk(user_id)), index="GSI1",
             ProjectionExpression="conversation_id, other_user_id")
 
     def record_other_name(self, user_id: str, conversation_id: str, name: str | None) -> bool:

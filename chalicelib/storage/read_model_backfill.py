@@ -11,8 +11,8 @@ from typing import Any, Iterator
 from boto3.dynamodb.conditions import Attr, Key
 
 from .aggregates import PAYMENT_ENTRIES_FLAG
-from .conversations import (UNREAD_KEPT, conversation_key, membership_key, participant_fields,
-                            unread_attribute)
+from .conversations import (UNREAD_KEPT, conversation_key, membership_key,
+                            memberships_list_pk, participant_fields, unread_attribute)
 from .keys import engagement_key, engagement_list_pk
 from .table import Action, ConditionFailed, Store, TransactionFailed
 from .users import user_key
@@ -28,7 +28,8 @@ class ReadModelBackfillStore:
 
     # ------------------------------------------------------------ conversation memberships
     def memberships(self, user_id: str) -> list[dict[str, Any]]:
-        return list(self.store.query_all(Key("GSI1PK").eq(f"USER#{user_id}#CNVS"), index="GSI1"))
+        return list(self.store.query_all(Key("GSI1PK").eq(memberships_list_pk(user_id)),
+                                         index="GSI1"))
 
     def people(self, user_ids: set[str]) -> dict[str, dict[str, Any]]:
         keys = [(user_key(uid)["PK"], user_key(uid)["SK"]) for uid in sorted(user_ids)]
