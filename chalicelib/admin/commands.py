@@ -181,7 +181,8 @@ def backfill_read_models(services: Any, args: Namespace) -> dict[str, Any]:
                 raise CommandError(f"no user {user_id}")
             users.append((user_id, user["type"]))
     report = ReadModelBackfill(ReadModelBackfillStore(services.store),
-                               PaymentEntryRepository(services.store)).run(users)
+                               PaymentEntryRepository(services.store),
+                               services.users_repo).run(users)
     if report.busy:
         raise CheckFailed(report.to_dict())
     return report.to_dict()

@@ -20,6 +20,7 @@ from typing import Any, Iterable
 from ..storage.conversations import UNREAD_KEPT
 from ..storage.payment_entries import PaymentEntryRepository
 from ..storage.read_model_backfill import ReadModelBackfillStore
+from ..storage.users import UserRepository
 
 ATTEMPTS = 5
 
@@ -38,8 +39,9 @@ class ReadModelReport:
 
 
 class ReadModelBackfill:
-    def __init__(self, store: ReadModelBackfillStore, entries: PaymentEntryRepository) -> None:
-        self._store, self._entries = store, entries
+    def __init__(self, store: ReadModelBackfillStore, entries: PaymentEntryRepository,
+                 users: UserRepository) -> None:
+        self._store, self._entries, self._users = store, entries, users
 
     def run(self, users: Iterable[tuple[str, str]] | None = None) -> ReadModelReport:
         """Every user (GSI1 `USERS#<type>`), or the given (user id, type) pairs."""
@@ -54,7 +56,7 @@ class ReadModelBackfill:
     def _conversations(self, user_id: str, report: ReadModelReport) -> None:
         memberships = self._store.memberships(user_id)
         unrecorded = [m for m in memberships if "other_type" not in m]
-        people = self._store.people({m["other_user_id"] for m in unrecorded})
+        people = self._users.get_many({m["other_user_id"] for m in unrecorded}, consistent=True)
         for membership in unrecorded:
             other = people.get(membership["other_user_id"])
             if other is not None:

@@ -15,7 +15,6 @@ from .conversations import (UNREAD_KEPT, conversation_key, membership_key,
                             memberships_list_pk, participant_fields, unread_attribute)
 from .keys import engagement_key, engagement_list_pk
 from .table import Action, ConditionFailed, Store, TransactionFailed
-from .users import user_key
 
 
 class ReadModelBackfillStore:
@@ -30,10 +29,6 @@ class ReadModelBackfillStore:
     def memberships(self, user_id: str) -> list[dict[str, Any]]:
         return list(self.store.query_all(Key("GSI1PK").eq(memberships_list_pk(user_id)),
                                          index="GSI1"))
-
-    def people(self, user_ids: set[str]) -> dict[str, dict[str, Any]]:
-        keys = [(user_key(uid)["PK"], user_key(uid)["SK"]) for uid in sorted(user_ids)]
-        return {item["id"]: item for item in self.store.batch_get(keys, consistent=True).values()}
 
     def record_participant(self, user_id: str, conversation_id: str,
                            other: dict[str, Any]) -> bool:

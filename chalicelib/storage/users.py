@@ -87,9 +87,11 @@ class UserRepository:
     def get(self, user_id: str, consistent: bool = False) -> dict[str, Any] | None:
         return self.store.get(user_key(user_id), consistent=consistent)
 
-    def get_many(self, user_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    def get_many(self, user_ids: Iterable[str],
+                 consistent: bool = False) -> dict[str, dict[str, Any]]:
         keys = [(f"USER#{uid}", "PROFILE") for uid in user_ids]
-        return {item["id"]: item for item in self.store.batch_get(keys).values()}
+        return {item["id"]: item
+                for item in self.store.batch_get(keys, consistent=consistent).values()}
 
     def user_id_for_email(self, email: str) -> str | None:
         item = self.store.get(email_key(email))
