@@ -172,14 +172,10 @@ def dynamodb_calls(market: Market) -> Any:
 @pytest.fixture
 def table_ops(services: Any) -> Any:
     """Names of the DynamoDB operations made through `services`' table client, in order."""
-    made: list[str] = []
-    events = services.table.meta.client.meta.events
+    from support.service_calls import table_operations
 
-    def count(model: Any, **_: Any) -> None:
-        made.append(model.name)
-    events.register("before-call.dynamodb", count)
-    yield made
-    events.unregister("before-call.dynamodb", count)
+    with table_operations(services) as made:
+        yield made
 
 
 OPT_IN_SUITES = ("contract", "stack_races", "conformance", "browser", "sweep", "integration")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.storage.payment_entries import PaymentEntryRepository
+from support.service_calls import table_operations
 from support.streams import StreamTap
 
 
@@ -25,16 +26,8 @@ def analytics_payments(deal: Any, as_: Any) -> list[tuple[str, str, int]]:
 
 
 def table_reads(pay: Any, call: Any) -> list[str]:
-    seen: list[str] = []
-
-    def count(model: Any, **_: Any) -> None:
-        seen.append(model.name)
-    events = pay.table.meta.client.meta.events
-    events.register("before-call.dynamodb", count)
-    try:
+    with table_operations(pay) as seen:
         call()
-    finally:
-        events.unregister("before-call.dynamodb", count)
     return [name for name in seen if name in ("GetItem", "Query", "BatchGetItem")]
 
 

@@ -2,7 +2,8 @@
 hold an operation to its call budget (#20) through the service, without the API around it."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 
 def read_caller(account: Any) -> Any:
@@ -25,3 +26,18 @@ def answer_and_calls(call: Callable[[], Any],
     except ApiError as refused:
         status = refused.status
     return status, [name for name, _ in recorded]
+
+
+@contextmanager
+def table_operations(services: Any) -> Iterator[list[str]]:
+    """Names of the DynamoDB operations made through `services`' table client while inside."""
+    made: list[str] = []
+    events = services.table.meta.client.meta.events
+
+    def count(model: Any, **_: Any) -> None:
+        made.append(model.name)
+    events.register("before-call.dynamodb", count)
+    try:
+        yield made
+    finally:
+        events.unregister("before-call.dynamodb", count)
