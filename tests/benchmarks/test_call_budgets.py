@@ -41,6 +41,14 @@ def test_every_operation_is_within_its_budget_or_no_dearer_than_today(rows):
     assert not fixed, f"within budget now: take {fixed} out of OVER"
 
 
+def test_with_the_authorizers_answer_cached_every_operation_is_within_budget(rows):
+    """The count a request makes when API Gateway answers from the authorizer's cache (60 s
+    per token, docs/auth.md): the rows above count the authorizer's GetItem on every request."""
+    over_cached = {r["operation"]: r["cached"] for r in rows if r["cached"] > r["budget"]}
+    assert not over_cached, over_cached
+    assert all(r["cached"] == r["calls"] - r["authorizer"] for r in rows)
+
+
 def test_lists_and_reads_make_no_writes_but_the_rate_limit(rows):
     for row in rows:
         if row["kind"] in ("read", "list") and row["operation"] not in OVER:
