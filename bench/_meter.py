@@ -124,6 +124,9 @@ class Meter(Recorder):
         part = self._current
         if part is None:
             return
+        # The call's window opens before the meter reads the items' images and closes after it
+        # reads them again: that reading is the meter's, not our code's time.
+        started = time.thread_time()
         raw = params.get("body")
         raw = raw if isinstance(raw, (bytes, str)) else b""  # S3 bodies are streams
         body = json.loads(raw) if raw and service in JSON_SERVICES else {}
@@ -140,25 +143,22 @@ class Meter(Recorder):
             self._executions.add(body.get("name"))
             part.executions[body["stateMachineArn"].rsplit(":", 1)[-1]] += 1
         part.calls[f"{service}.{operation}"] += 1
-        self._pending.call = (part, body, targets, before, time.thread_time())
+        self._pending.call = (part, body, targets, before, started)
 
     def _after(self, event_name: str, http_response: Any, **_: Any) -> None:
         pending = getattr(self._pending, "call", None)
         if pending is None:
             return
-        ended = time.thread_time()
         part, body, targets, before, started = pending
         self._pending.call = None
-        part.aws_ms += (ended - started) * 1000
         service, operation = event_name.split(".")[1:]
-        if service != "dynamodb":
-            return
-        if targets:
+        if service == "dynamodb" and targets:
             after = [self._image(table, key) for table, key, _ in targets]
             part.wru += _units.written_units(targets, before, after, self._schema)
-        else:
+        elif service == "dynamodb":
             answer = json.loads(http_response.content or b"{}")
             part.rru += _units.read_request_units(operation, body, answer)
+        part.aws_ms += (time.thread_time() - started) * 1000
 
     def _schema(self, table: str) -> _units.Schema:
         if table not in self._schemas:
