@@ -34,3 +34,40 @@ def test_gateway_responses_answer_in_the_api_error_format():
         headers = props["ResponseParameters"]
         assert headers["gatewayresponse.header.Content-Type"] == "'application/json'"
         assert headers["gatewayresponse.header.X-Request-Id"] == "context.requestId"
+
+
+def state_machines() -> dict[str, dict]:
+    return {name: r["Properties"]["Definition"] for name, r in load_template()["Resources"].items()
+            if r["Type"] == "AWS::StepFunctions::StateMachine"}
+
+
+def test_every_state_of_every_machine_is_reachable_and_every_target_exists():
+    """Step Functions refuses a definition with a state nothing leads to, or a Next naming none."""
+    for name, definition in state_machines().items():
+        states = definition["States"]
+        reached, todo = set(), [definition["StartAt"]]
+        while todo:
+            state = todo.pop()
+            assert state in states, f"{name}: no state {state}"
+            if state in reached:
+                continue
+            reached.add(state)
+            body = states[state]
+            todo += [body[key] for key in ("Next", "Default") if key in body]
+            todo += [rule["Next"] for key in ("Choices", "Catch") for rule in body.get(key, [])]
+        assert reached == set(states), f"{name}: unreachable {set(states) - reached}"
+
+
+def test_no_state_moves_on_to_a_succeed_state_it_could_have_ended_in():
+    """Standard workflows bill every state entered (docs/payments.md): a state whose next is a
+    Succeed state ends the execution itself (`End: true`) instead. Choices may still pick one."""
+    from bench._cost_model import success_path
+
+    for name, definition in state_machines().items():
+        succeed = {n for n, state in definition["States"].items() if state["Type"] == "Succeed"}
+        movers = [n for n, state in definition["States"].items() if state.get("Next") in succeed]
+        assert not movers, f"{name}: {movers}"
+    paths = {name: len(success_path(definition))
+             for name, definition in state_machines().items()}
+    assert paths == {"FundStateMachine": 2, "ReleaseStateMachine": 1, "RefundStateMachine": 1,
+                     "AutoReleaseStateMachine": 4, "DisputeStateMachine": 2}
