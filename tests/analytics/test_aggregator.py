@@ -32,7 +32,10 @@ def test_activity_counts_on_both_parties_and_the_engagement_day(services, client
         item = day_item(services, pk, day)
         assert (item["activities"], item["act_call"], item["act_deal_closed"]) == (2, 1, 1)
         assert (item["revenue_usd"], item["commission_usd"]) == (10_000, 1_500)
+    for pk in (f"USER#{client.user_id}", f"USER#{pro.user_id}"):
         assert totals(services, pk)["activities"] == 2
+    # The engagement's analytics sum its day items: no lifetime counters of its own.
+    assert "activities" not in totals(services, f"ENG#{eng['id']}")
 
 
 def test_a_replayed_event_is_counted_once(services, client, pro):
