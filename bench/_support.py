@@ -35,15 +35,14 @@ def past_idempotency_cutover(services: Any) -> None:
     """The stack as it runs after its first day: the idempotency records' cut-over item dated
     past its window (storage/idempotency_records.py), so keyed POSTs no longer also check the
     old scheme's record. The benches price the steady state, not an upgrade's first 25 h."""
-    from chalicelib.storage.idempotency_records import CUTOVER_KEY, LEGACY_WINDOW_SECONDS
-
     import boto3
+
+    from chalicelib.storage.idempotency_records import LEGACY_WINDOW_SECONDS, cutover_item
 
     # A client of its own: the services' clients are made later, after the benches hook them.
     boto3.client("dynamodb").put_item(
         TableName=services.settings.table_name,
-        Item={**CUTOVER_KEY, "entity": {"S": "idempotency_cutover"},
-              "at": {"N": str(int(time.time()) - LEGACY_WINDOW_SECONDS - 3600)}})
+        Item=cutover_item(int(time.time()) - LEGACY_WINDOW_SECONDS - 3600))
 
 
 class CallCounter:

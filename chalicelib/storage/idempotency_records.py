@@ -33,6 +33,11 @@ CUTOVER_KEY = {"PK": {"S": "idempotency#cutover"}, "SK": {"S": SORT}}
 LEGACY_WINDOW_SECONDS = 25 * 3600          # the records' 24 h, and an hour for the deploy
 
 
+def cutover_item(at: int) -> dict[str, Any]:
+    """The cut-over item (DynamoDB JSON): the new scheme's first write at `at` (epoch s)."""
+    return {**CUTOVER_KEY, "entity": {"S": "idempotency_cutover"}, "at": {"N": str(at)}}
+
+
 # Powertools' own condition for taking a key: no record, an expired one, or an in-progress one
 # whose invocation has timed out.
 FREE = ("attribute_not_exists(#id) OR #expiry < :now OR (#status = :inprogress AND "
@@ -124,8 +129,7 @@ class PartitionedRecords(DynamoDBPersistenceLayer):
             try:
                 self.client.put_item(
                     TableName=self.table_name, ConditionExpression="attribute_not_exists(PK)",
-                    Item={**CUTOVER_KEY, "entity": {"S": "idempotency_cutover"},
-                          "at": {"N": str(now)}},
+                    Item=cutover_item(now),
                     ReturnValuesOnConditionCheckFailure="ALL_OLD")
                 at = now
             except ClientError as exc:
