@@ -83,14 +83,16 @@ class AnalyticsAggregator:
 
     def _changes(self, plan: Plan) -> list[ItemChange]:
         changes = ChangeSet()
-        accounts = [account_pk(p) for p in plan.parties]
-        # An engagement keeps day items only: its analytics sum them in the Query that reads
-        # them, so lifetime counters of its own would be written and never read.
-        days = accounts + ([engagement_pk(plan.engagement_id)] if plan.engagement_id else [])
-        for pk in days if plan.flows else ():
-            changes.add(day_key(pk, plan.day), "analytics_day", plan.flows)
-        for pk in accounts if plan.flows else ():
-            changes.add(running_key(pk), "analytics_totals", plan.flows)
+        if plan.flows:
+            accounts = [account_pk(p) for p in plan.parties]
+            for pk in accounts:
+                changes.add(day_key(pk, plan.day), "analytics_day", plan.flows)
+                changes.add(running_key(pk), "analytics_totals", plan.flows)
+            # An engagement keeps day items only: its analytics sum them in the Query that
+            # reads them, so lifetime counters of its own would be written and never read.
+            if plan.engagement_id:
+                changes.add(day_key(engagement_pk(plan.engagement_id), plan.day),
+                            "analytics_day", plan.flows)
         if plan.move:
             self._move_status(changes, plan, plan.move)
         return changes.changes()
